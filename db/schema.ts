@@ -1,0 +1,485 @@
+/**
+ * The system of record: every business record lives here, in libSQL.
+ *
+ * Conventions (see DESIGN.md "Time" and the README):
+ * - ids are text UUIDs; every business table carries `org_id`, and every query filters by it.
+ * - money is integer cents (`*_cents`), never floats.
+ * - instants are UTC epoch milliseconds (`*_at`, `scheduled_start`); local calendar dates are
+ *   'YYYY-MM-DD' text and wall-clock times are 'HH:MM' text, both read in an IANA timezone.
+ * - JSON columns hold small arrays/objects only (skills, tags, business hours, event diffs).
+ */
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const id = () => text('id').primaryKey();
+const orgId = () =>
+  text('org_id')
+    .notNull()
+    .references(() => orgs.id);
+const createdAt = () => integer('created_at').notNull();
+const updatedAt = () => integer('updated_at').notNull();
+
+/** Business hours per weekday (0 = Sunday), wall-clock in the org's timezone; null = closed. */
+export type BusinessHours = Record<'0' | '1' | '2' | '3' | '4' | '5' | '6', { open: string; close: string } | null>;
+
+export const orgs = sqliteTable('orgs', {
+  id: id(),
+  name: text('name').notNull(),
+  timezone: text('timezone').notNull(),
+  /** Sales tax in basis points (825 = 8.25%). */
+  taxRateBps: integer('tax_rate_bps').notNull().default(0),
+  businessHours: text('business_hours', { mode: 'json' }).$type<BusinessHours>().notNull(),
+  nextJobNumber: integer('next_job_number').notNull().default(1000),
+  nextInvoiceNumber: integer('next_invoice_number').notNull().default(1),
+  nextPoNumber: integer('next_po_number').notNull().default(1),
+  createdAt: createdAt(),
+});
+
+export const ROLES = ['admin', 'dispatcher', 'manager', 'technician'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: id(),
+    orgId: orgId(),
+    /** Lower-cased; unique across the whole service because it is the sign-in name. */
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`; null until the person sets one. */
+    passwordHash: text('password_hash'),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('users_email_uq').on(t.email), index('users_org_idx').on(t.orgId, t.name)],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    /** SHA-256 of the random token in the cookie, hex; the token itself is never stored. */
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    orgId: orgId(),
+    createdAt: createdAt(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const stockLocations = sqliteTable(
+  'stock_locations',
+  {
+    id: id(),
+    orgId: orgId(),
+    kind: text('kind', { enum: ['warehouse', 'truck'] }).notNull(),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('stock_locations_org_idx').on(t.orgId, t.name)],
+);
+
+export const technicians = sqliteTable(
+  'technicians',
+  {
+    id: id(),
+    orgId: orgId(),
+    userId: text('user_id').references(() => users.id),
+    name: text('name').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    skills: text('skills', { mode: 'json' }).$type<string[]>().notNull(),
+    /** e.g. 'journeyman', 'master', 'apprentice' */
+    licenceClass: text('licence_class'),
+    licenceNumber: text('licence_number'),
+    licenceJurisdiction: text('licence_jurisdiction'),
+    licenceExpires: text('licence_expires'),
+    /** Wall-clock shift in the technician's timezone, 'HH:MM'. */
+    shiftStart: text('shift_start').notNull(),
+    shiftEnd: text('shift_end').notNull(),
+    /** Weekdays worked, 0 = Sunday. */
+    shiftDays: text('shift_days', { mode: 'json' }).$type<number[]>().notNull(),
+    timezone: text('timezone').notNull(),
+    homeAddress: text('home_address'),
+    homeLat: real('home_lat'),
+    homeLng: real('home_lng'),
+    colour: text('colour').notNull(),
+    truckLocationId: text('truck_location_id').references(() => stockLocations.id),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('technicians_org_idx').on(t.orgId, t.name)],
+);
+
+export const customers = sqliteTable(
+  'customers',
+  {
+    id: id(),
+    orgId: orgId(),
+    name: text('name').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    billingAddress: text('billing_address'),
+    notes: text('notes'),
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('customers_org_name_idx').on(t.orgId, t.name, t.id),
+    index('customers_org_created_idx').on(t.orgId, t.createdAt, t.id),
+    index('customers_org_phone_idx').on(t.orgId, t.phone),
+    index('customers_org_email_idx').on(t.orgId, t.email),
+  ],
+);
+
+export const locations = sqliteTable(
+  'locations',
+  {
+    id: id(),
+    orgId: orgId(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    label: text('label'),
+    address: text('address').notNull(),
+    city: text('city').notNull(),
+    region: text('region').notNull(),
+    postalCode: text('postal_code').notNull(),
+    lat: real('lat').notNull(),
+    lng: real('lng').notNull(),
+    timezone: text('timezone').notNull(),
+    accessNotes: text('access_notes'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('locations_org_customer_idx').on(t.orgId, t.customerId), index('locations_org_address_idx').on(t.orgId, t.address)],
+);
+
+export const JOB_PRIORITIES = ['emergency', 'high', 'normal', 'low'] as const;
+
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: id(),
+    orgId: orgId(),
+    number: integer('number').notNull(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
+    type: text('type').notNull(),
+    priority: text('priority', { enum: JOB_PRIORITIES }).notNull(),
+    description: text('description').notNull(),
+    status: text('status').notNull(),
+    requiredSkill: text('required_skill'),
+    requiredLicenceClass: text('required_licence_class'),
+    /** What the customer asked for (instants). */
+    requestedStart: integer('requested_start'),
+    requestedEnd: integer('requested_end'),
+    /** The schedule (owned by the board room once rooms exist; see DESIGN.md). */
+    scheduledStart: integer('scheduled_start'),
+    durationMin: integer('duration_min').notNull(),
+    /** Lead technician; helpers are in job_assignments. */
+    technicianId: text('technician_id').references(() => technicians.id),
+    arrivalWindowStart: integer('arrival_window_start'),
+    arrivalWindowEnd: integer('arrival_window_end'),
+    /** Scheduling-rule warnings stored with the projection, JSON array of {code, message}. */
+    warnings: text('warnings', { mode: 'json' }).$type<{ code: string; message: string }[]>().notNull(),
+    createdBy: text('created_by').references(() => users.id),
+    updatedBy: text('updated_by').references(() => users.id),
+    completedAt: integer('completed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('jobs_org_number_uq').on(t.orgId, t.number),
+    index('jobs_org_start_idx').on(t.orgId, t.scheduledStart, t.id),
+    index('jobs_org_status_idx').on(t.orgId, t.status, t.scheduledStart),
+    index('jobs_org_tech_start_idx').on(t.orgId, t.technicianId, t.scheduledStart),
+    index('jobs_org_customer_idx').on(t.orgId, t.customerId, t.createdAt),
+    index('jobs_org_created_idx').on(t.orgId, t.createdAt, t.id),
+  ],
+);
+
+export const jobAssignments = sqliteTable(
+  'job_assignments',
+  {
+    orgId: orgId(),
+    jobId: text('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    technicianId: text('technician_id')
+      .notNull()
+      .references(() => technicians.id),
+    role: text('role', { enum: ['lead', 'helper'] }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.technicianId] }), index('job_assignments_tech_idx').on(t.orgId, t.technicianId)],
+);
+
+/** The audit trail of a job: who changed what, with before and after. */
+export const jobEvents = sqliteTable(
+  'job_events',
+  {
+    id: id(),
+    orgId: orgId(),
+    jobId: text('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    actorUserId: text('actor_user_id').references(() => users.id),
+    at: integer('at').notNull(),
+    kind: text('kind').notNull(),
+    before: text('before', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+    after: text('after', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+  },
+  (t) => [index('job_events_job_idx').on(t.orgId, t.jobId, t.at)],
+);
+
+/** The audit trail of everything that is not a job. */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: id(),
+    orgId: orgId(),
+    actorUserId: text('actor_user_id').references(() => users.id),
+    at: integer('at').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    action: text('action').notNull(),
+    before: text('before', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+    after: text('after', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+  },
+  (t) => [index('audit_events_entity_idx').on(t.orgId, t.entity, t.entityId, t.at)],
+);
+
+export const parts = sqliteTable(
+  'parts',
+  {
+    id: id(),
+    orgId: orgId(),
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    unit: text('unit').notNull(),
+    costCents: integer('cost_cents').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('parts_org_sku_uq').on(t.orgId, t.sku), index('parts_org_name_idx').on(t.orgId, t.name, t.id)],
+);
+
+export const priceBookItems = sqliteTable(
+  'price_book_items',
+  {
+    id: id(),
+    orgId: orgId(),
+    kind: text('kind', { enum: ['service', 'material'] }).notNull(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    unit: text('unit').notNull(),
+    unitPriceCents: integer('unit_price_cents').notNull(),
+    costCents: integer('cost_cents').notNull(),
+    taxable: integer('taxable', { mode: 'boolean' }).notNull(),
+    /** Materials sold from stock point at their part. */
+    partId: text('part_id').references(() => parts.id),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('price_book_org_code_uq').on(t.orgId, t.code), index('price_book_org_name_idx').on(t.orgId, t.name, t.id)],
+);
+
+export const lineItems = sqliteTable(
+  'line_items',
+  {
+    id: id(),
+    orgId: orgId(),
+    jobId: text('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    priceBookItemId: text('price_book_item_id').references(() => priceBookItems.id),
+    description: text('description').notNull(),
+    /** Thousandths of a unit (1500 = 1.5 hours), so quantities stay exact integers. */
+    quantityMilli: integer('quantity_milli').notNull(),
+    unitPriceCents: integer('unit_price_cents').notNull(),
+    taxable: integer('taxable', { mode: 'boolean' }).notNull(),
+    totalCents: integer('total_cents').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('line_items_job_idx').on(t.orgId, t.jobId, t.createdAt)],
+);
+
+export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'void'] as const;
+
+export const invoices = sqliteTable(
+  'invoices',
+  {
+    id: id(),
+    orgId: orgId(),
+    number: integer('number').notNull(),
+    jobId: text('job_id').references(() => jobs.id),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    status: text('status', { enum: INVOICE_STATUSES }).notNull(),
+    issuedAt: integer('issued_at'),
+    dueDate: text('due_date'),
+    subtotalCents: integer('subtotal_cents').notNull(),
+    taxCents: integer('tax_cents').notNull(),
+    totalCents: integer('total_cents').notNull(),
+    paidCents: integer('paid_cents').notNull().default(0),
+    notes: text('notes'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('invoices_org_number_uq').on(t.orgId, t.number),
+    index('invoices_org_status_idx').on(t.orgId, t.status, t.createdAt),
+    index('invoices_org_customer_idx').on(t.orgId, t.customerId),
+    index('invoices_org_created_idx').on(t.orgId, t.createdAt, t.id),
+  ],
+);
+
+export const payments = sqliteTable(
+  'payments',
+  {
+    id: id(),
+    orgId: orgId(),
+    invoiceId: text('invoice_id')
+      .notNull()
+      .references(() => invoices.id),
+    amountCents: integer('amount_cents').notNull(),
+    method: text('method', { enum: ['card', 'cash', 'check', 'ach'] }).notNull(),
+    reference: text('reference'),
+    receivedAt: integer('received_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('payments_invoice_idx').on(t.orgId, t.invoiceId), index('payments_org_received_idx').on(t.orgId, t.receivedAt, t.id)],
+);
+
+export const stockLevels = sqliteTable(
+  'stock_levels',
+  {
+    orgId: orgId(),
+    partId: text('part_id')
+      .notNull()
+      .references(() => parts.id),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => stockLocations.id),
+    quantity: integer('quantity').notNull(),
+    reorderPoint: integer('reorder_point').notNull().default(0),
+    reorderQuantity: integer('reorder_quantity').notNull().default(0),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.partId, t.locationId] }), index('stock_levels_org_loc_idx').on(t.orgId, t.locationId)],
+);
+
+export const STOCK_MOVEMENT_REASONS = ['receive', 'transfer', 'use', 'adjust'] as const;
+
+export const stockMovements = sqliteTable(
+  'stock_movements',
+  {
+    id: id(),
+    orgId: orgId(),
+    partId: text('part_id')
+      .notNull()
+      .references(() => parts.id),
+    fromLocationId: text('from_location_id').references(() => stockLocations.id),
+    toLocationId: text('to_location_id').references(() => stockLocations.id),
+    quantity: integer('quantity').notNull(),
+    reason: text('reason', { enum: STOCK_MOVEMENT_REASONS }).notNull(),
+    jobId: text('job_id').references(() => jobs.id),
+    purchaseOrderId: text('purchase_order_id'),
+    actorUserId: text('actor_user_id').references(() => users.id),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('stock_movements_org_at_idx').on(t.orgId, t.at, t.id), index('stock_movements_part_idx').on(t.orgId, t.partId, t.at)],
+);
+
+/** Parts a technician used on a job (each also recorded as a 'use' stock movement). */
+export const partUsages = sqliteTable(
+  'part_usages',
+  {
+    id: id(),
+    orgId: orgId(),
+    jobId: text('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    partId: text('part_id')
+      .notNull()
+      .references(() => parts.id),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => stockLocations.id),
+    technicianId: text('technician_id').references(() => technicians.id),
+    quantity: integer('quantity').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('part_usages_job_idx').on(t.orgId, t.jobId)],
+);
+
+export const PO_STATUSES = ['draft', 'ordered', 'received', 'cancelled'] as const;
+
+export const purchaseOrders = sqliteTable(
+  'purchase_orders',
+  {
+    id: id(),
+    orgId: orgId(),
+    number: integer('number').notNull(),
+    supplier: text('supplier').notNull(),
+    status: text('status', { enum: PO_STATUSES }).notNull(),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => stockLocations.id),
+    orderedAt: integer('ordered_at'),
+    receivedAt: integer('received_at'),
+    totalCents: integer('total_cents').notNull(),
+    notes: text('notes'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('po_org_number_uq').on(t.orgId, t.number), index('po_org_created_idx').on(t.orgId, t.createdAt, t.id)],
+);
+
+export const purchaseOrderLines = sqliteTable(
+  'purchase_order_lines',
+  {
+    id: id(),
+    orgId: orgId(),
+    purchaseOrderId: text('purchase_order_id')
+      .notNull()
+      .references(() => purchaseOrders.id),
+    partId: text('part_id')
+      .notNull()
+      .references(() => parts.id),
+    quantity: integer('quantity').notNull(),
+    unitCostCents: integer('unit_cost_cents').notNull(),
+  },
+  (t) => [index('po_lines_po_idx').on(t.orgId, t.purchaseOrderId)],
+);
+
+/** Keeps a write's answer so a replayed request (offline queue) is applied exactly once. */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    orgId: orgId(),
+    key: text('key').notNull(),
+    userId: text('user_id').notNull(),
+    status: integer('status').notNull(),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.key] })],
+);

@@ -1,0 +1,75 @@
+// `npm run dev`: the whole product on this machine. Starts sqld with its data under .data/,
+// applies migrations, seeds the demo when empty, builds the app and runs `wrangler dev`.
+// Ctrl-C stops every child; running it again keeps the data.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePort, startSqld, waitForHttp } from './lib/sqld.mjs';
+import { migrateDb } from './lib/migrate.mjs';
+import { seedIfEmpty, DEMO_PASSWORD, DEMO_USERS } from '../db/seed/index.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const port = Number(process.env.PORT ?? 8787);
+const sqldPort = Number(process.env.SQLD_PORT ?? (await freePort()));
+const dataDir = process.env.SWITCHBOARD_DATA ?? `${root}.data`;
+const children = [];
+let stopping = false;
+
+async function stopAll(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children.reverse()) {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
+
+function run(cmd, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+try {
+  const sqld = await startSqld({ dbPath: `${dataDir}/libsql`, port: sqldPort });
+  children.push(sqld.child);
+  console.log(`libSQL (sqld) on ${sqld.url}, data in ${dataDir}/libsql`);
+  await migrateDb(sqld.url);
+  if (await seedIfEmpty(sqld.url)) console.log('demo data seeded');
+
+  await run(`${root}node_modules/.bin/vite`, ['build', '--logLevel', 'warn']);
+
+  const env = {
+    ...process.env,
+    WRANGLER_SEND_METRICS: 'false',
+    CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+    // Keep wrangler's own files inside the project rather than the user's home.
+    XDG_CONFIG_HOME: `${root}.config`,
+  };
+  const wrangler = spawn(
+    `${root}node_modules/.bin/wrangler`,
+    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--var', `LIBSQL_URL:${sqld.url}`, '--persist-to', `${dataDir}/wrangler`, '--show-interactive-dev-session=false'],
+    { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env },
+  );
+  children.push(wrangler);
+  wrangler.on('exit', (code) => {
+    if (!stopping) {
+      console.error(`wrangler dev exited (${code})`);
+      stopAll(code ?? 1);
+    }
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/api/health`, 90_000);
+  console.log(`\nSwitchboard is running at ${url}\n`);
+  console.log(`Sign in with any demo user and the password "${DEMO_PASSWORD}":`);
+  for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(11)} ${u.email}`);
+  console.log('\nPress Ctrl-C to stop.');
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  await stopAll(1);
+}

@@ -1,0 +1,95 @@
+/**
+ * Sessions: a random 256-bit token in a __Host- cookie; only its SHA-256 is stored.
+ * Looking a session up also touches `last_seen_at` in the same libSQL batch, so
+ * authentication costs a request exactly one round trip.
+ */
+import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
+import type { Context } from 'hono';
+import { sessions, users, type Role } from '../../db/schema.ts';
+import type { Db } from '../db.ts';
+
+/** Sent as `__Host-sb_session`: hono adds the prefix from the `prefix: 'host'` option. */
+export const SESSION_COOKIE = 'sb_session';
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
+export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
+/** last_seen_at is written at most this often, so reads stay reads. */
+const TOUCH_EVERY_MS = 60 * 1000;
+
+export interface AuthContext {
+  userId: string;
+  orgId: string;
+  role: Role;
+  name: string;
+  email: string;
+  tokenHash: string;
+}
+
+const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+export async function hashToken(token: string): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
+}
+
+function newToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export async function startSession(c: Context, db: Db, user: { id: string; orgId: string }): Promise<void> {
+  const token = newToken();
+  const now = Date.now();
+  // Rotation: any session this browser already had ends now.
+  const previous = getCookie(c, SESSION_COOKIE, 'host');
+  const ops = [];
+  if (previous) {
+    ops.push(db.update(sessions).set({ revokedAt: now }).where(eq(sessions.tokenHash, await hashToken(previous))));
+  }
+  ops.push(
+    db.insert(sessions).values({
+      tokenHash: await hashToken(token),
+      userId: user.id,
+      orgId: user.orgId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: now + SESSION_ABSOLUTE_MS,
+      userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null,
+    }),
+  );
+  await db.batch(ops as [(typeof ops)[number], ...typeof ops]);
+  setCookie(c, SESSION_COOKIE, token, {
+    path: '/',
+    secure: true,
+    httpOnly: true,
+    sameSite: 'Lax',
+    maxAge: SESSION_ABSOLUTE_MS / 1000,
+    prefix: 'host',
+  });
+}
+
+export async function endSession(c: Context, db: Db, tokenHash: string): Promise<void> {
+  await db.update(sessions).set({ revokedAt: Date.now() }).where(eq(sessions.tokenHash, tokenHash));
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true, prefix: 'host' });
+}
+
+/** The signed-in person for this request, or null. One libSQL round trip. */
+export async function loadSession(c: Context, db: Db): Promise<AuthContext | null> {
+  const token = getCookie(c, SESSION_COOKIE, 'host') ?? c.req.header('authorization')?.replace(/^Bearer /i, '');
+  if (!token || token.length > 100) return null;
+  const tokenHash = await hashToken(token);
+  const now = Date.now();
+  const live = and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, now - SESSION_IDLE_MS));
+  const [, rows] = await db.batch([
+    db
+      .update(sessions)
+      .set({ lastSeenAt: now })
+      .where(and(live, lt(sessions.lastSeenAt, now - TOUCH_EVERY_MS))),
+    db
+      .select({ userId: users.id, orgId: users.orgId, role: users.role, name: users.name, email: users.email })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(live, eq(users.active, true))),
+  ]);
+  const row = rows[0];
+  return row ? { ...row, tokenHash } : null;
+}

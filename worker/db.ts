@@ -1,0 +1,38 @@
+import { createClient, type Client } from '@libsql/client/web';
+import { drizzle } from 'drizzle-orm/libsql/web';
+import * as schema from '../db/schema.ts';
+import type { Env } from './env.ts';
+
+export type Db = ReturnType<typeof drizzle<typeof schema>>;
+
+/** Counts what a request costs in libSQL: each execute/batch/transaction is one round trip. */
+export interface DbStats {
+  roundTrips: number;
+  ms: number;
+}
+
+function counted(client: Client, stats: DbStats): Client {
+  for (const method of ['execute', 'batch', 'executeMultiple', 'transaction', 'migrate'] as const) {
+    const original = (client[method] as (...args: unknown[]) => Promise<unknown>).bind(client);
+    (client as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+      stats.roundTrips++;
+      const t = performance.now();
+      try {
+        return await original(...args);
+      } finally {
+        stats.ms += performance.now() - t;
+      }
+    };
+  }
+  return client;
+}
+
+/**
+ * One client per request: the HTTP client holds no connection of its own (fetch pools them),
+ * and a per-request instance lets us count round trips without shared mutable state.
+ */
+export function openDb(env: Env): { db: Db; stats: DbStats } {
+  const stats: DbStats = { roundTrips: 0, ms: 0 };
+  const client = counted(createClient({ url: env.LIBSQL_URL, authToken: env.LIBSQL_AUTH_TOKEN }), stats);
+  return { db: drizzle(client, { schema }), stats };
+}

@@ -1,0 +1,20 @@
+import type { Db, DbStats } from './db.ts';
+import type { AuthContext } from './auth/session.ts';
+
+export interface Env {
+  /** libSQL over HTTP: the local sqld in development and tests, Turso in production. */
+  LIBSQL_URL: string;
+  LIBSQL_AUTH_TOKEN?: string;
+  /** Extra origins allowed to make state-changing requests, comma separated (the request's own origin always is). */
+  ALLOWED_ORIGINS?: string;
+  ASSETS?: Fetcher;
+}
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    db: Db;
+    dbStats: DbStats;
+    auth: AuthContext;
+  };
+};

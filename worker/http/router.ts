@@ -1,0 +1,34 @@
+import { OpenAPIHono, createRoute, type RouteConfig } from '@hono/zod-openapi';
+import type { AppEnv } from '../env.ts';
+import { requirePermission, type Permission } from '../authz.ts';
+import { zodProblem } from '../problem.ts';
+
+/** A router whose validation failures become problem+json naming the fields. */
+export function router() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const where = result.target === 'json' ? 'body' : result.target === 'param' ? 'path' : result.target === 'query' ? 'query' : 'header';
+        throw zodProblem(result.error, where);
+      }
+    },
+  });
+}
+
+export type GuardedRoute = RouteConfig & { permission: Permission | 'public' };
+
+/**
+ * createRoute plus the route's permission: checked by middleware before the handler, and
+ * published as `x-permission` in the OpenAPI document (the authorisation matrix test reads it).
+ */
+export function route<R extends GuardedRoute>(config: R) {
+  const { permission, ...rest } = config;
+  return createRoute({
+    ...rest,
+    'x-permission': permission,
+    middleware: permission === 'public' ? [] : [requirePermission(permission)],
+  } as RouteConfig & { 'x-permission': string }) as unknown as Omit<R, 'permission'>;
+}
+
+export const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+export const body = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
