@@ -8,7 +8,8 @@
  *   'YYYY-MM-DD' text and wall-clock times are 'HH:MM' text, both read in an IANA timezone.
  * - JSON columns hold small arrays/objects only (skills, tags, business hours, event diffs).
  */
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const id = () => text('id').primaryKey();
 const orgId = () =>
@@ -348,6 +349,8 @@ export const invoices = sqliteTable(
     index('invoices_org_status_idx').on(t.orgId, t.status, t.createdAt),
     index('invoices_org_customer_idx').on(t.orgId, t.customerId),
     index('invoices_org_created_idx').on(t.orgId, t.createdAt, t.id),
+    // Overpayment is refused by the database too, not only by the API.
+    check('invoices_paid_within_total', sql`${t.paidCents} >= 0 and ${t.paidCents} <= ${t.totalCents}`),
   ],
 );
 
@@ -383,7 +386,12 @@ export const stockLevels = sqliteTable(
     reorderQuantity: integer('reorder_quantity').notNull().default(0),
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.partId, t.locationId] }), index('stock_levels_org_loc_idx').on(t.orgId, t.locationId)],
+  (t) => [
+    primaryKey({ columns: [t.partId, t.locationId] }),
+    index('stock_levels_org_loc_idx').on(t.orgId, t.locationId),
+    // The database itself refuses negative stock, so a batch that would overdraw rolls back whole.
+    check('stock_levels_quantity_nonnegative', sql`${t.quantity} >= 0`),
+  ],
 );
 
 export const STOCK_MOVEMENT_REASONS = ['receive', 'transfer', 'use', 'adjust'] as const;

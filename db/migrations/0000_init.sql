@@ -60,7 +60,8 @@ CREATE TABLE `invoices` (
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`org_id`) REFERENCES `orgs`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`job_id`) REFERENCES `jobs`(`id`) ON UPDATE no action ON DELETE no action,
-	FOREIGN KEY (`customer_id`) REFERENCES `customers`(`id`) ON UPDATE no action ON DELETE no action
+	FOREIGN KEY (`customer_id`) REFERENCES `customers`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "invoices_paid_within_total" CHECK("invoices"."paid_cents" >= 0 and "invoices"."paid_cents" <= "invoices"."total_cents")
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `invoices_org_number_uq` ON `invoices` (`org_id`,`number`);--> statement-breakpoint
@@ -308,7 +309,8 @@ CREATE TABLE `stock_levels` (
 	PRIMARY KEY(`part_id`, `location_id`),
 	FOREIGN KEY (`org_id`) REFERENCES `orgs`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`part_id`) REFERENCES `parts`(`id`) ON UPDATE no action ON DELETE no action,
-	FOREIGN KEY (`location_id`) REFERENCES `stock_locations`(`id`) ON UPDATE no action ON DELETE no action
+	FOREIGN KEY (`location_id`) REFERENCES `stock_locations`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "stock_levels_quantity_nonnegative" CHECK("stock_levels"."quantity" >= 0)
 );
 --> statement-breakpoint
 CREATE INDEX `stock_levels_org_loc_idx` ON `stock_levels` (`org_id`,`location_id`);--> statement-breakpoint
