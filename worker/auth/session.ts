@@ -6,7 +6,7 @@
 import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { Context } from 'hono';
-import { sessions, users, type Role } from '../../db/schema.ts';
+import { orgs, sessions, users, type Role } from '../../db/schema.ts';
 import type { Db } from '../db.ts';
 
 /** Sent as `__Host-sb_session`: hono adds the prefix from the `prefix: 'host'` option. */
@@ -22,6 +22,8 @@ export interface AuthContext {
   role: Role;
   name: string;
   email: string;
+  /** The org's IANA timezone: local days and date filters are read in it. */
+  timezone: string;
   tokenHash: string;
 }
 
@@ -85,9 +87,10 @@ export async function loadSession(c: Context, db: Db): Promise<AuthContext | nul
       .set({ lastSeenAt: now })
       .where(and(live, lt(sessions.lastSeenAt, now - TOUCH_EVERY_MS))),
     db
-      .select({ userId: users.id, orgId: users.orgId, role: users.role, name: users.name, email: users.email })
+      .select({ userId: users.id, orgId: users.orgId, role: users.role, name: users.name, email: users.email, timezone: orgs.timezone })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
+      .innerJoin(orgs, eq(orgs.id, users.orgId))
       .where(and(live, eq(users.active, true))),
   ]);
   const row = rows[0];

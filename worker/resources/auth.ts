@@ -8,7 +8,7 @@ import { Problem } from '../problem.ts';
 import { body, json, route, router } from '../http/router.ts';
 import { problemResponses } from '../http/resource.ts';
 
-const Me = z.object({ userId: z.string(), orgId: z.string(), role: z.string(), name: z.string(), email: z.string() }).openapi('Me');
+const Me = z.object({ userId: z.string(), orgId: z.string(), role: z.string(), name: z.string(), email: z.string(), timezone: z.string().optional() }).openapi('Me');
 const SignIn = z
   .object({
     email: z.string().trim().toLowerCase().min(1).max(254),
