@@ -14,10 +14,16 @@ import { sameOriginOnly } from './http/origin.ts';
 import { apiReferencePage } from './http/reference.ts';
 import { authRoutes } from './resources/auth.ts';
 import { customersRoutes } from './resources/customers.ts';
+import { locationsRoutes } from './resources/locations.ts';
+import { techniciansRoutes } from './resources/technicians.ts';
+import { usersRoutes } from './resources/users.ts';
 
 export const API_ROUTERS = {
   '/auth': authRoutes,
   '/customers': customersRoutes,
+  '/locations': locationsRoutes,
+  '/technicians': techniciansRoutes,
+  '/users': usersRoutes,
 } as const;
 
 export function buildApp() {

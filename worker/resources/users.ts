@@ -1,0 +1,124 @@
+/**
+ * People who sign in. Admins only. A password hash never leaves the database; deactivating a
+ * person or changing their role ends their sessions in the same batch, and an admin cannot lock
+ * themselves out by demoting or deactivating their own account.
+ */
+import { z } from '@hono/zod-openapi';
+import { and, eq, isNull } from 'drizzle-orm';
+import { ROLES, sessions, users } from '../../db/schema.ts';
+import { hashPassword } from '../auth/password.ts';
+import { containsSql } from '../http/list.ts';
+import { email, text } from '../http/fields.ts';
+import { auditInsert, diff, idParam, problemResponses, resource, scopedWhere, type WriteContext } from '../http/resource.ts';
+import { body, json, route } from '../http/router.ts';
+import { fieldProblem, notFound } from '../problem.ts';
+
+const User = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    active: z.boolean(),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+  })
+  .openapi('User');
+
+const UserCreate = z
+  .object({
+    email: email(),
+    name: text(120),
+    role: z.enum(ROLES),
+    password: z.string().min(12, 'At least 12 characters.').max(1024).optional(),
+  })
+  .strict()
+  .openapi('UserCreate');
+
+const UserUpdate = z
+  .object({ name: text(120), role: z.enum(ROLES), active: z.boolean() })
+  .partial()
+  .strict()
+  .openapi('UserUpdate');
+
+const spec = {
+  path: '/users',
+  entity: 'user',
+  tag: 'Users',
+  table: users,
+  fields: Object.keys(User.shape),
+  rowSchema: User,
+  createSchema: UserCreate,
+  filterSchema: z.object({
+    role: z.enum(ROLES).optional(),
+    active: z.enum(['true', 'false']).optional(),
+    q: z.string().trim().min(1).max(100).optional(),
+  }),
+  sorts: { name: users.name, email: users.email, createdAt: users.createdAt },
+  defaultSort: 'name',
+  read: 'users.read',
+  write: 'users.write',
+} as const;
+
+export const usersRoutes = resource({
+  ...spec,
+  filters: (q) => [
+    q.role ? eq(users.role, q.role) : undefined,
+    q.active ? eq(users.active, q.active === 'true') : undefined,
+    q.q ? containsSql(users.name, q.q) : undefined,
+  ],
+  toInsert: async (input: z.infer<typeof UserCreate>, ctx: WriteContext) => {
+    // Emails are sign-in names across the whole service, so uniqueness is global.
+    const [taken] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, input.email));
+    if (taken) throw fieldProblem(409, 'email', 'body', 'Someone already signs in with that email.');
+    return {
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      passwordHash: input.password ? await hashPassword(input.password) : null,
+      active: true,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    };
+  },
+});
+
+usersRoutes.openapi(
+  route({
+    method: 'patch',
+    path: '/{id}',
+    tags: ['Users'],
+    summary: 'Change a person’s name, role or whether they may sign in',
+    permission: 'users.write',
+    request: { params: idParam, ...body(UserUpdate) },
+    responses: { 200: json(User, 'The changed user'), ...problemResponses },
+  }),
+  async (c) => {
+    const ctx: WriteContext = { db: c.get('db'), auth: c.get('auth'), now: Date.now() };
+    const { id } = c.req.valid('param');
+    const input = c.req.valid('json');
+    const columns = Object.fromEntries(spec.fields.map((f) => [f, users[f as keyof typeof User.shape]]));
+    const [before] = await ctx.db.select(columns).from(users).where(scopedWhere(spec as never, ctx.auth, eq(users.id, id)));
+    if (!before) throw notFound('user');
+    if (id === ctx.auth.userId && input.role && input.role !== 'admin') {
+      throw fieldProblem(409, 'role', 'body', 'You cannot remove your own admin role; ask another admin.');
+    }
+    if (id === ctx.auth.userId && input.active === false) {
+      throw fieldProblem(409, 'active', 'body', 'You cannot deactivate your own account.');
+    }
+    const change = diff(before, input);
+    if (!change) return c.json(User.parse(before), 200);
+    const endsSessions = 'role' in change.after || change.after.active === false;
+    const [[row]] = await ctx.db.batch([
+      ctx.db
+        .update(users)
+        .set({ ...input, updatedAt: ctx.now })
+        .where(and(eq(users.orgId, ctx.auth.orgId), eq(users.id, id)))
+        .returning(columns),
+      auditInsert(ctx, 'user', id, 'update', change.before, change.after),
+      // A new role takes effect at the next sign-in; a deactivated person is out now.
+      ...(endsSessions ? [ctx.db.update(sessions).set({ revokedAt: ctx.now }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)))] : []),
+    ]);
+    return c.json(User.parse(row), 200);
+  },
+);
