@@ -4,12 +4,13 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
+import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { secureHeaders } from 'hono/secure-headers';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env.ts';
 import { openDb } from './db.ts';
-import { Problem, problemResponse } from './problem.ts';
+import { Problem, constraintProblem, problemResponse } from './problem.ts';
 import { sameOriginOnly } from './http/origin.ts';
 import { apiReferencePage } from './http/reference.ts';
 import { authRoutes } from './resources/auth.ts';
@@ -62,6 +63,15 @@ export function buildApp() {
     c.res.headers.set('Cache-Control', c.res.headers.get('Cache-Control') ?? 'no-store');
   });
   app.use('/api/*', sameOriginOnly());
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: 1024 * 1024,
+      onError: () => {
+        throw new Problem(413, 'Request too large', 'Request bodies are limited to 1 MiB.', [{ field: '(body)', in: 'body', message: 'Larger than 1 MiB.' }]);
+      },
+    }),
+  );
 
   app.get('/api/health', async (c) => {
     const t = performance.now();
@@ -93,6 +103,8 @@ export function buildApp() {
 
   app.onError((err, c) => {
     if (err instanceof Problem) return problemResponse(c, err);
+    const constraint = constraintProblem(err);
+    if (constraint) return problemResponse(c, constraint);
     if (err instanceof HTTPException) {
       const status = err.status;
       const detail = status === 400 ? 'The request body is not valid JSON.' : err.message;

@@ -80,3 +80,20 @@ export function zodProblem(error: ZodError, where: FieldError['in']): Problem {
   const names = [...new Set(errors.map((e) => e.field))].join(', ');
   return new Problem(status, 'Invalid request', `Check these fields: ${names}.`, errors);
 }
+
+/**
+ * A libSQL constraint failure that got past the API's own checks (two requests racing for the
+ * same unique value, say) becomes a 409 naming the field instead of a 500.
+ */
+export function constraintProblem(err: unknown): Problem | null {
+  const message = String((err as { message?: unknown })?.message ?? '') + String((err as { cause?: { message?: unknown } })?.cause?.message ?? '');
+  const unique = /UNIQUE constraint failed: \w+\.(\w+)/.exec(message);
+  if (unique) {
+    const field = unique[1]!.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase());
+    return fieldProblem(409, field, 'body', 'That value is already taken.');
+  }
+  if (/CHECK constraint failed/.test(message)) {
+    return new Problem(409, 'Conflict', 'The change would break a rule the records must keep (e.g. stock below zero); nothing was changed.');
+  }
+  return null;
+}
