@@ -17,7 +17,12 @@ export default defineConfig({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               // The throwaway sqld started by tests/worker/global-setup.ts.
-              bindings: { LIBSQL_URL: inject<string>('libsqlUrl') },
+              bindings: {
+                LIBSQL_URL: inject<string>('libsqlUrl'),
+                // The tests' own origin (see tests/worker/helpers.ts) is the passkey relying party.
+                WEBAUTHN_RP_ID: 'switchboard.test',
+                WEBAUTHN_ORIGINS: 'http://switchboard.test',
+              },
             },
           })),
         ],
@@ -25,6 +30,9 @@ export default defineConfig({
           name: 'worker',
           include: ['tests/worker/**/*.test.ts'],
           globalSetup: ['tests/worker/global-setup.ts'],
+          // One file at a time: the files share one database, and tests that prove a refused
+          // request changed nothing compare whole-database snapshots.
+          fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -32,6 +32,8 @@ export const orgs = sqliteTable('orgs', {
   nextJobNumber: integer('next_job_number').notNull().default(1000),
   nextInvoiceNumber: integer('next_invoice_number').notNull().default(1),
   nextPoNumber: integer('next_po_number').notNull().default(1),
+  /** Org policy: technicians, too, must use a second factor after a password. */
+  requireTotpForTechnicians: integer('require_totp_for_technicians', { mode: 'boolean' }).notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -49,6 +51,11 @@ export const users = sqliteTable(
     role: text('role', { enum: ROLES }).notNull(),
     /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`; null until the person sets one. */
     passwordHash: text('password_hash'),
+    /** Base32 TOTP secret; set at enrolment, trusted only once `totp_enabled_at` is set. */
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: integer('totp_enabled_at'),
+    /** The last time step accepted: a code (and any earlier one) is never accepted twice. */
+    totpLastStep: integer('totp_last_step'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -70,8 +77,88 @@ export const sessions = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
     revokedAt: integer('revoked_at'),
     userAgent: text('user_agent'),
+    /** How this session signed in: 'password', 'password+totp', 'password+recovery', 'passkey'. */
+    method: text('method').notNull().default('password'),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** One-time codes for when the authenticator app is lost; only their SHA-256 is kept. */
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    id: id(),
+    orgId: orgId(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    codeHash: text('code_hash').notNull(),
+    usedAt: integer('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('recovery_codes_user_idx').on(t.userId)],
+);
+
+/** WebAuthn credentials (passkeys). `id` is the credential id, base64url. */
+export const passkeys = sqliteTable(
+  'passkeys',
+  {
+    id: id(),
+    orgId: orgId(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    publicKey: text('public_key').notNull(),
+    counter: integer('counter').notNull(),
+    transports: text('transports', { mode: 'json' }).$type<string[]>().notNull(),
+    deviceType: text('device_type').notNull(),
+    backedUp: integer('backed_up', { mode: 'boolean' }).notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (t) => [index('passkeys_user_idx').on(t.userId)],
+);
+
+/**
+ * Single-use, short-lived server state of a sign-in or enrolment in progress: WebAuthn
+ * challenges, and the step between a correct password and its second factor. Looked up by
+ * the SHA-256 of a random token held by the browser (cookie) or bound to a session.
+ */
+export const authChallenges = sqliteTable(
+  'auth_challenges',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    kind: text('kind', { enum: ['passkey-register', 'passkey-sign-in', 'second-factor'] }).notNull(),
+    challenge: text('challenge'),
+    userId: text('user_id').references(() => users.id),
+    /** For enrolment: the session the challenge belongs to. */
+    sessionTokenHash: text('session_token_hash'),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('auth_challenges_expiry_idx').on(t.expiresAt)],
+);
+
+export const invitations = sqliteTable(
+  'invitations',
+  {
+    id: id(),
+    orgId: orgId(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    invitedBy: text('invited_by')
+      .notNull()
+      .references(() => users.id),
+    expiresAt: integer('expires_at').notNull(),
+    acceptedAt: integer('accepted_at'),
+    revokedAt: integer('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('invitations_token_uq').on(t.tokenHash), index('invitations_org_idx').on(t.orgId, t.createdAt)],
 );
 
 export const stockLocations = sqliteTable(

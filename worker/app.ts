@@ -5,26 +5,50 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import { bodyLimit } from 'hono/body-limit';
-import { compress } from 'hono/compress';
 import { secureHeaders } from 'hono/secure-headers';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env.ts';
 import { openDb } from './db.ts';
 import { Problem, constraintProblem, problemResponse } from './problem.ts';
 import { sameOriginOnly } from './http/origin.ts';
+import { runtimeCompression } from './http/compression.ts';
 import { apiReferencePage } from './http/reference.ts';
+import { accountRoutes } from './resources/account.ts';
 import { authRoutes } from './resources/auth.ts';
+import { invitationsRoutes } from './resources/invitations.ts';
+import { orgRoutes } from './resources/org.ts';
 import { customersRoutes } from './resources/customers.ts';
+import { jobsRoutes } from './resources/jobs.ts';
+import { lineItemsRoutes } from './resources/line-items.ts';
 import { locationsRoutes } from './resources/locations.ts';
 import { techniciansRoutes } from './resources/technicians.ts';
 import { usersRoutes } from './resources/users.ts';
+import { pricebookRoutes } from './resources/pricebook.ts';
+import { partsRoutes } from './resources/parts.ts';
+import { stockRoutes } from './resources/stock.ts';
+import { purchaseOrdersRoutes } from './resources/purchase-orders.ts';
+import { invoicesRoutes } from './resources/invoices.ts';
+import { paymentsRoutes } from './resources/payments.ts';
+import { partUsagesRoutes } from './resources/part-usages.ts';
 
 export const API_ROUTERS = {
   '/auth': authRoutes,
+  '/account': accountRoutes,
+  '/org': orgRoutes,
+  '/invitations': invitationsRoutes,
   '/customers': customersRoutes,
+  '/jobs': jobsRoutes,
+  '/line-items': lineItemsRoutes,
   '/locations': locationsRoutes,
   '/technicians': techniciansRoutes,
   '/users': usersRoutes,
+  '/pricebook': pricebookRoutes,
+  '/parts': partsRoutes,
+  '/stock': stockRoutes,
+  '/purchase-orders': purchaseOrdersRoutes,
+  '/invoices': invoicesRoutes,
+  '/payments': paymentsRoutes,
+  '/part-usages': partUsagesRoutes,
 } as const;
 
 export function buildApp() {
@@ -51,7 +75,7 @@ export function buildApp() {
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.use('*', compress());
+  app.use('*', runtimeCompression());
 
   app.use('/api/*', async (c, next) => {
     const { db, stats } = openDb(c.env);

@@ -1,5 +1,6 @@
 import type { Db, DbStats } from './db.ts';
 import type { AuthContext } from './auth/session.ts';
+import type { RateLimiter } from '../rooms/rate-limiter.ts';
 
 export interface Env {
   /** libSQL over HTTP: the local sqld in development and tests, Turso in production. */
@@ -8,6 +9,11 @@ export interface Env {
   /** Extra origins allowed to make state-changing requests, comma separated (the request's own origin always is). */
   ALLOWED_ORIGINS?: string;
   ASSETS?: Fetcher;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  /** WebAuthn relying party: its id (a domain, never an IP address) and the origins allowed to use it. */
+  WEBAUTHN_RP_ID: string;
+  WEBAUTHN_RP_NAME: string;
+  WEBAUTHN_ORIGINS: string;
 }
 
 export type AppEnv = {

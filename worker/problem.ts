@@ -87,9 +87,12 @@ export function zodProblem(error: ZodError, where: FieldError['in']): Problem {
  */
 export function constraintProblem(err: unknown): Problem | null {
   const message = String((err as { message?: unknown })?.message ?? '') + String((err as { cause?: { message?: unknown } })?.cause?.message ?? '');
-  const unique = /UNIQUE constraint failed: \w+\.(\w+)/.exec(message);
+  // "UNIQUE constraint failed: parts.org_id, parts.sku": per-org indexes lead with org_id, so
+  // the field at fault is the last column named.
+  const unique = /UNIQUE constraint failed: ([\w., ]+)/.exec(message);
   if (unique) {
-    const field = unique[1]!.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase());
+    const column = unique[1]!.split(',').pop()!.trim().split('.').pop()!;
+    const field = column.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase());
     return fieldProblem(409, field, 'body', 'That value is already taken.');
   }
   if (/CHECK constraint failed/.test(message)) {

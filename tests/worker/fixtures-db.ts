@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
+import { eq } from 'drizzle-orm';
 import * as s from '../../db/schema.ts';
 import type { Role } from '../../db/schema.ts';
 
@@ -17,6 +18,10 @@ export interface OrgFixture {
   truckId: string;
   warehouseId: string;
   partId: string;
+  /** A scheduled job on the linked technician, with two line items (one for the matrix to delete). */
+  jobId: string;
+  lineItemId: string;
+  doomedLineItemId: string;
 }
 
 export interface Fixtures {
@@ -53,7 +58,7 @@ export async function writeFixtures(url: string): Promise<Fixtures> {
       await db.insert(s.users).values({ id, orgId, email: `${role}@org-${label}.test`, name: `${role} ${label}`, role, passwordHash, createdAt: now, updatedAt: now });
       const token = randomBytes(32).toString('base64url');
       tokens[role] = token;
-      await db.insert(s.sessions).values({ tokenHash: createHash('sha256').update(token).digest('hex'), userId: id, orgId, createdAt: now, lastSeenAt: now, expiresAt: now + 24 * 3600_000 });
+      await db.insert(s.sessions).values({ tokenHash: createHash('sha256').update(token).digest('hex'), userId: id, orgId, createdAt: now, lastSeenAt: now, expiresAt: now + 24 * 3600_000, method: 'password+totp' });
     }
     const warehouseId = crypto.randomUUID();
     const truckId = crypto.randomUUID();
@@ -78,7 +83,17 @@ export async function writeFixtures(url: string): Promise<Fixtures> {
       { orgId, partId, locationId: warehouseId, quantity: 50, reorderPoint: 10, reorderQuantity: 40, updatedAt: now },
       { orgId, partId, locationId: truckId, quantity: 3, reorderPoint: 5, reorderQuantity: 10, updatedAt: now },
     ]);
-    return { orgId, tokens, userIds, customerId, locationId, technicianId, ownTechnicianId, truckId, warehouseId, partId };
+    const jobId = crypto.randomUUID();
+    await db.insert(s.jobs).values({ id: jobId, orgId, number: 1, customerId, locationId, type: 'Service call', priority: 'normal', description: 'Fixture job', status: 'scheduled', scheduledStart: now + 24 * 3600_000, durationMin: 60, technicianId: ownTechnicianId, warnings: [], createdAt: now, updatedAt: now });
+    await db.insert(s.jobAssignments).values({ orgId, jobId, technicianId: ownTechnicianId, role: 'lead' });
+    await db.update(s.orgs).set({ nextJobNumber: 2 }).where(eq(s.orgs.id, orgId));
+    const lineItemId = crypto.randomUUID();
+    const doomedLineItemId = crypto.randomUUID();
+    await db.insert(s.lineItems).values([
+      { id: lineItemId, orgId, jobId, description: 'Service call', quantityMilli: 1000, unitPriceCents: 8900, taxable: true, totalCents: 8900, createdAt: now, updatedAt: now },
+      { id: doomedLineItemId, orgId, jobId, description: 'Wire nuts', quantityMilli: 10_000, unitPriceCents: 25, taxable: true, totalCents: 250, createdAt: now, updatedAt: now },
+    ]);
+    return { orgId, tokens, userIds, customerId, locationId, technicianId, ownTechnicianId, truckId, warehouseId, partId, jobId, lineItemId, doomedLineItemId };
   };
   const fixtures = { a: await make('a'), b: await make('b'), password };
   client.close();

@@ -16,12 +16,15 @@ describe('every response', () => {
     }
   });
 
-  it('is compressed when the client accepts it', async () => {
-    const res = await SELF.fetch(`${ORIGIN}/api/openapi.json`, { headers: { 'accept-encoding': 'gzip' } });
-    expect(res.headers.get('content-encoding')).toBe('gzip');
-    // Asking for gzip explicitly gets the raw gzip bytes back: inflate them to prove it is gzip.
-    const doc = await new Response(res.body!.pipeThrough(new DecompressionStream('gzip'))).json<{ openapi: string }>();
-    expect(doc.openapi).toBe('3.1.0');
+  it('asks the runtime to compress when the client accepts it, and only then', async () => {
+    // workerd does the gzip itself on the wire (tests/e2e checks the browser reads it once);
+    // in-process calls skip that layer, so here we check what the Worker decides.
+    const gzip = await SELF.fetch(`${ORIGIN}/api/openapi.json`, { headers: { 'accept-encoding': 'gzip, br' } });
+    expect(gzip.headers.get('content-encoding')).toBe('gzip');
+    expect(gzip.headers.get('vary')).toMatch(/accept-encoding/i);
+    const plain = await SELF.fetch(`${ORIGIN}/api/openapi.json`);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect((await plain.json<{ openapi: string }>()).openapi).toBe('3.1.0');
   });
 });
 

@@ -4,12 +4,13 @@
  * no longer exists), so no route escapes the role, anonymous and other-org checks.
  */
 import type { OrgFixture } from './fixtures-db.ts';
+import { api, sql } from './helpers.ts';
 
 export interface MatrixEntry {
   /** A valid body for org a; sent unchanged by org b's admin in the other-org check. */
   body?: (f: OrgFixture) => unknown;
   /** An org-a id for `{id}`; by default the first item of the collection's list. */
-  id?: (f: OrgFixture) => string;
+  id?: (f: OrgFixture) => string | Promise<string>;
   /** Routes that answer without a session. */
   public?: true;
 }
@@ -20,6 +21,34 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'POST /api/auth/sign-in': { public: true, body: () => ({ email: 'nobody@org-a.test', password: 'wrong' }) },
   'POST /api/auth/sign-out': {},
   'GET /api/auth/me': {},
+  'POST /api/auth/second-factor': { public: true, body: () => ({ code: '000000' }) },
+  'POST /api/auth/passkey/options': { public: true },
+  'POST /api/auth/passkey': { public: true, body: () => ({ response: { id: 'x', rawId: 'x', type: 'public-key', response: {} } }) },
+
+  // Account routes act on the caller's own records only; ids that are nobody's keep the sweep
+  // from signing fixture users out.
+  'GET /api/account/security': {},
+  'POST /api/account/totp/setup': {},
+  'POST /api/account/totp/confirm': { body: () => ({ code: '000000' }) },
+  'DELETE /api/account/totp': { body: () => ({}) },
+  'POST /api/account/recovery-codes': {},
+  'POST /api/account/passkeys/options': {},
+  'POST /api/account/passkeys': { body: () => ({ response: { id: 'x', rawId: 'x', type: 'public-key', response: {} } }) },
+  'GET /api/account/passkeys': {},
+  'PATCH /api/account/passkeys/{id}': { id: () => 'no-such-passkey', body: () => ({ name: 'Renamed' }) },
+  'DELETE /api/account/passkeys/{id}': { id: () => 'no-such-passkey', body: () => ({}) },
+  'GET /api/account/sessions': {},
+  'DELETE /api/account/sessions/{id}': { id: () => '0'.repeat(64) },
+  'POST /api/account/sessions/sign-out-others': {},
+
+  'GET /api/org': {},
+  'PATCH /api/org': { body: () => ({ taxRateBps: 825 }) },
+
+  'GET /api/invitations': {},
+  'POST /api/invitations': { body: () => ({ email: `invite-${uniq()}@org-a.test`, name: 'Matrix invitee', role: 'technician' }) },
+  'DELETE /api/invitations/{id}': { id: (f) => invitation(f) },
+  'POST /api/invitations/lookup': { public: true, body: () => ({ token: 'x'.repeat(43) }) },
+  'POST /api/invitations/accept': { public: true, body: () => ({ token: 'x'.repeat(43), password: 'long enough password' }) },
 
   'GET /api/customers': {},
   'POST /api/customers': { body: () => ({ name: `Matrix ${uniq()}` }) },
@@ -36,8 +65,95 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/technicians/{id}': { id: (f) => f.technicianId },
   'PATCH /api/technicians/{id}': { id: (f) => f.technicianId, body: () => ({ phone: '512-555-0111' }) },
 
+  'GET /api/jobs': {},
+  'POST /api/jobs': { body: (f) => ({ customerId: f.customerId, locationId: f.locationId, type: 'Matrix', description: `matrix ${uniq()}` }) },
+  'GET /api/jobs/{id}': { id: (f) => f.jobId },
+  'PATCH /api/jobs/{id}': { id: (f) => f.jobId, body: () => ({ description: `matrix ${uniq()}` }) },
+  'POST /api/jobs/{id}/transitions': { id: (f) => f.jobId, body: () => ({ to: 'on_hold' }) },
+
+  'GET /api/line-items': {},
+  'POST /api/line-items': { body: (f) => ({ jobId: f.jobId, description: 'Matrix', quantity: 1, unitPriceCents: 100 }) },
+  'GET /api/line-items/{id}': { id: (f) => f.lineItemId },
+  'PATCH /api/line-items/{id}': { id: (f) => f.lineItemId, body: () => ({ quantity: 2 }) },
+  'DELETE /api/line-items/{id}': { id: (f) => f.doomedLineItemId },
+
   'GET /api/users': {},
   'POST /api/users': { body: () => ({ email: `matrix-${uniq()}@org-a.test`, name: 'Matrix person', role: 'manager' }) },
   'GET /api/users/{id}': { id: (f) => f.userIds.manager },
   'PATCH /api/users/{id}': { id: (f) => f.userIds.manager, body: () => ({ name: `Manager ${uniq()}` }) },
+  'POST /api/users/{id}/reset-second-factor': { id: () => 'no-such-user' },
+
+  // Money and materials. Rows that fixtures do not have are made on demand (async ids).
+  'GET /api/pricebook': {},
+  'POST /api/pricebook': { body: () => ({ kind: 'service', code: `MX-${uniq()}`, name: 'Matrix service', unitPriceCents: 100 }) },
+  'GET /api/pricebook/{id}': { id: (f) => pricebookItem(f) },
+  'PATCH /api/pricebook/{id}': { id: (f) => pricebookItem(f), body: () => ({ description: `matrix ${uniq()}` }) },
+
+  'GET /api/parts': {},
+  'POST /api/parts': { body: () => ({ sku: `MX-${uniq()}`, name: 'Matrix part' }) },
+  'GET /api/parts/{id}': { id: (f) => f.partId },
+  'PATCH /api/parts/{id}': { id: (f) => f.partId, body: () => ({ costCents: 900 }) },
+
+  'GET /api/stock/locations': {},
+  'POST /api/stock/locations': { body: () => ({ kind: 'truck', name: `Matrix truck ${uniq()}` }) },
+  'GET /api/stock/locations/{id}': { id: (f) => f.truckId },
+  'PATCH /api/stock/locations/{id}': { id: (f) => f.truckId, body: () => ({ name: 'Truck 1' }) },
+  'GET /api/stock/levels': {},
+  'PATCH /api/stock/levels': { body: (f) => ({ partId: f.partId, locationId: f.truckId, reorderPoint: 5 }) },
+  'GET /api/stock/movements': {},
+  'POST /api/stock/movements': { body: (f) => ({ partId: f.partId, toLocationId: f.warehouseId, quantity: 1, reason: 'receive' }) },
+  'GET /api/stock/movements/{id}': { id: (f) => stockMovement(f) },
+
+  'GET /api/purchase-orders': {},
+  'POST /api/purchase-orders': { body: (f) => ({ supplier: 'Matrix Supply', locationId: f.warehouseId, lines: [{ partId: f.partId, quantity: 1, unitCostCents: 900 }] }) },
+  'GET /api/purchase-orders/{id}': { id: (f) => purchaseOrder(f) },
+  'PATCH /api/purchase-orders/{id}': { id: (f) => purchaseOrder(f), body: () => ({ notes: `matrix ${uniq()}` }) },
+  'POST /api/purchase-orders/{id}/transitions': { id: (f) => purchaseOrder(f), body: () => ({ to: 'cancelled' }) },
+
+  'GET /api/invoices': {},
+  'POST /api/invoices': { body: (f) => ({ jobId: f.jobId }) },
+  'GET /api/invoices/{id}': { id: (f) => invoice(f) },
+  'PATCH /api/invoices/{id}': { id: (f) => invoice(f), body: () => ({ notes: `matrix ${uniq()}` }) },
+  'POST /api/invoices/{id}/transitions': { id: (f) => invoice(f), body: () => ({ to: 'sent' }) },
+
+  'GET /api/payments': {},
+  'POST /api/payments': { body: () => ({ invoiceId: 'no-such-invoice', amountCents: 1, method: 'cash' }) },
+  'GET /api/payments/{id}': { id: (f) => payment(f) },
+
+  'GET /api/part-usages': {},
+  'POST /api/part-usages': { body: (f) => ({ jobId: f.jobId, partId: f.partId, locationId: f.warehouseId, quantity: 1 }) },
+  'GET /api/part-usages/{id}': { id: (f) => partUsage(f) },
 };
+
+// Org-a rows the fixtures do not have, made once on first use (before the other-org sweep
+// takes its snapshot) and reused after, so the sweep itself writes nothing to org a.
+function once(make: (f: OrgFixture) => Promise<string>) {
+  let id: Promise<string> | undefined;
+  return (f: OrgFixture) => (id ??= make(f));
+}
+const made = async (path: string, body: unknown) => (await api('a.admin', 'POST', path, body)).body.id as string;
+const pricebookItem = once(() => made('/pricebook', { kind: 'service', code: `MX-${uniq()}`, name: 'Matrix item', unitPriceCents: 100 }));
+const stockMovement = once((f) => made('/stock/movements', { partId: f.partId, toLocationId: f.warehouseId, quantity: 1, reason: 'receive' }));
+const purchaseOrder = once((f) => made('/purchase-orders', { supplier: 'Matrix Supply', locationId: f.warehouseId, lines: [{ partId: f.partId, quantity: 1, unitCostCents: 1 }] }));
+const partUsage = once((f) => made('/part-usages', { jobId: f.jobId, partId: f.partId, locationId: f.warehouseId, quantity: 1 }));
+/** A draft invoice on a completed job of its own (written with SQL: only completed jobs are invoiced). */
+async function newInvoice(f: OrgFixture): Promise<string> {
+  const jobId = crypto.randomUUID();
+  const now = Date.now();
+  await sql.execute({
+    sql: `insert into jobs (id, org_id, number, customer_id, location_id, type, priority, description, status, duration_min, warnings, created_at, updated_at) values (?, ?, ?, ?, ?, 'Matrix', 'normal', 'Matrix', 'completed', 60, '[]', ?, ?)`,
+    args: [jobId, f.orgId, 900_000_000 + Math.floor(Math.random() * 1e8), f.customerId, f.locationId, now, now],
+  });
+  await sql.execute({
+    sql: `insert into line_items (id, org_id, job_id, description, quantity_milli, unit_price_cents, taxable, total_cents, created_at, updated_at) values (?, ?, ?, 'Matrix', 1000, 10000, 1, 10000, ?, ?)`,
+    args: [crypto.randomUUID(), f.orgId, jobId, now, now],
+  });
+  return made('/invoices', { jobId });
+}
+const invoice = once(newInvoice);
+const payment = once(async (f) => {
+  const id = await newInvoice(f);
+  await api('a.admin', 'POST', `/invoices/${id}/transitions`, { to: 'sent' });
+  return made('/payments', { invoiceId: id, amountCents: 100, method: 'cash' });
+});
+const invitation = once(() => made('/invitations', { email: `withdraw-${uniq()}@org-a.test`, name: 'To withdraw', role: 'manager' }));

@@ -7,6 +7,7 @@ import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { Context } from 'hono';
 import { orgs, sessions, users, type Role } from '../../db/schema.ts';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db.ts';
 
 /** Sent as `__Host-sb_session`: hono adds the prefix from the `prefix: 'host'` option. */
@@ -25,6 +26,22 @@ export interface AuthContext {
   /** The org's IANA timezone: local days and date filters are read in it. */
   timezone: string;
   tokenHash: string;
+  /** How this session signed in (see SignInMethod). */
+  method: SignInMethod;
+  /** When this session began: sign-in and every rotation start a new one. */
+  signedInAt: number;
+  /**
+   * True while the person's role requires a second factor that this session did not use: such
+   * a session may only look at itself and enrol one.
+   */
+  mustEnrolSecondFactor: boolean;
+}
+
+export type SignInMethod = 'password' | 'password+totp' | 'password+recovery' | 'passkey';
+
+/** Roles that must use a second factor (technicians too when their org says so). */
+export function secondFactorRequired(role: Role, requireForTechnicians: boolean): boolean {
+  return role !== 'technician' || requireForTechnicians;
 }
 
 const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -38,12 +55,13 @@ function newToken(): string {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-export async function startSession(c: Context, db: Db, user: { id: string; orgId: string }): Promise<void> {
+export async function startSession(c: Context, db: Db, user: { id: string; orgId: string }, method: SignInMethod, extra: BatchItem<'sqlite'>[] = []): Promise<void> {
   const token = newToken();
   const now = Date.now();
-  // Rotation: any session this browser already had ends now.
-  const previous = getCookie(c, SESSION_COOKIE, 'host');
-  const ops = [];
+  // Rotation: the session this request came with (if any) ends now.
+  const previous = presentedToken(c);
+  // The caller's statements go first: they may create the very user this session belongs to.
+  const ops: BatchItem<'sqlite'>[] = [...extra];
   if (previous) {
     ops.push(db.update(sessions).set({ revokedAt: now }).where(eq(sessions.tokenHash, await hashToken(previous))));
   }
@@ -56,9 +74,10 @@ export async function startSession(c: Context, db: Db, user: { id: string; orgId
       lastSeenAt: now,
       expiresAt: now + SESSION_ABSOLUTE_MS,
       userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null,
+      method,
     }),
   );
-  await db.batch(ops as [(typeof ops)[number], ...typeof ops]);
+  await db.batch(ops as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
   setCookie(c, SESSION_COOKIE, token, {
     path: '/',
     secure: true,
@@ -74,10 +93,16 @@ export async function endSession(c: Context, db: Db, tokenHash: string): Promise
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true, prefix: 'host' });
 }
 
+/** The session token a request carries: the cookie from browsers, a Bearer header from scripts. */
+function presentedToken(c: Context): string | undefined {
+  const token = getCookie(c, SESSION_COOKIE, 'host') ?? c.req.header('authorization')?.replace(/^Bearer /i, '');
+  return token && token.length <= 100 ? token : undefined;
+}
+
 /** The signed-in person for this request, or null. One libSQL round trip. */
 export async function loadSession(c: Context, db: Db): Promise<AuthContext | null> {
-  const token = getCookie(c, SESSION_COOKIE, 'host') ?? c.req.header('authorization')?.replace(/^Bearer /i, '');
-  if (!token || token.length > 100) return null;
+  const token = presentedToken(c);
+  if (!token) return null;
   const tokenHash = await hashToken(token);
   const now = Date.now();
   const live = and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, now - SESSION_IDLE_MS));
@@ -87,12 +112,25 @@ export async function loadSession(c: Context, db: Db): Promise<AuthContext | nul
       .set({ lastSeenAt: now })
       .where(and(live, lt(sessions.lastSeenAt, now - TOUCH_EVERY_MS))),
     db
-      .select({ userId: users.id, orgId: users.orgId, role: users.role, name: users.name, email: users.email, timezone: orgs.timezone })
+      .select({
+        userId: users.id,
+        orgId: users.orgId,
+        role: users.role,
+        name: users.name,
+        email: users.email,
+        timezone: orgs.timezone,
+        method: sessions.method,
+        signedInAt: sessions.createdAt,
+        requireForTechnicians: orgs.requireTotpForTechnicians,
+      })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .innerJoin(orgs, eq(orgs.id, users.orgId))
       .where(and(live, eq(users.active, true))),
   ]);
   const row = rows[0];
-  return row ? { ...row, tokenHash } : null;
+  if (!row) return null;
+  const { requireForTechnicians, ...rest } = row;
+  const method = row.method as SignInMethod;
+  return { ...rest, method, tokenHash, mustEnrolSecondFactor: method === 'password' && secondFactorRequired(row.role, requireForTechnicians) };
 }

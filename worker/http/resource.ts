@@ -4,14 +4,16 @@
  * (a transaction) holding the change and its audit event, so nothing is half-written.
  */
 import { z } from '@hono/zod-openapi';
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, is, SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { auditEvents } from '../../db/schema.ts';
 import type { AuthContext } from '../auth/session.ts';
 import type { Db } from '../db.ts';
 import type { Permission } from '../authz.ts';
-import { notFound } from '../problem.ts';
+import { dayRange } from '../../core/time.ts';
+import { fieldProblem, notFound, type Problem } from '../problem.ts';
+import { localDate } from './fields.ts';
 import { afterCursor, decodeCursor, encodeCursor, listQuery, orderBy, parseFields, parseSort } from './list.ts';
 import { body, json, route, router } from './router.ts';
 
@@ -62,6 +64,50 @@ export function diff(before: Row, after: Row): { before: Row; after: Row } | nul
   return Object.keys(a).length ? { before: b, after: a } : null;
 }
 
+/** Runs statements as one libSQL batch (a transaction: all or nothing) and hands back each result. */
+export async function runBatch(db: Db, items: BatchItem<'sqlite'>[]): Promise<unknown[]> {
+  return (await db.batch(items as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])) as unknown[];
+}
+
+/**
+ * An insert that happens only if `when` still holds at that point of the batch. A batch has no
+ * IF, so a write that depends on state another request may change meanwhile (an invoice still
+ * 'sent', an order still 'ordered') puts that condition on each of its statements.
+ */
+export function insertIf<T extends SQLiteTable>(db: Db, table: T, row: { [K in keyof T['$inferInsert']]: T['$inferInsert'][K] | SQL }, when: SQL) {
+  const values = Object.entries(getTableColumns(table)).map(([key, column]) => {
+    const given = (row as Row)[key];
+    const value = given === undefined ? column.default : given;
+    if (is(value, SQL)) return value;
+    return value === undefined ? sql`null` : sql.param(value, column);
+  });
+  return db.insert(table).select(sql`select ${sql.join(values, sql`, `)} where ${when}`);
+}
+
+/**
+ * Whether a failed libSQL call broke a CHECK constraint (by name) or a UNIQUE one (by
+ * 'table.column'), looking through drizzle's wrapping. The constraint is the authority under
+ * concurrency, so callers turn this into a problem naming the field.
+ */
+export function constraintFailed(err: unknown, kind: 'CHECK' | 'UNIQUE', name: string): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const at = e.message.indexOf(`${kind} constraint failed: `);
+    if (at >= 0 && e.message.slice(at).split('\n')[0]!.includes(name)) return true;
+  }
+  return false;
+}
+
+/** `from`/`to` list filters: local dates, both inclusive, read in the org's timezone. */
+export const localDatesQuery = z.object({
+  from: localDate().optional().openapi({ description: 'First local date (YYYY-MM-DD), in the org timezone.' }),
+  to: localDate().optional().openapi({ description: 'Last local date (YYYY-MM-DD), inclusive.' }),
+});
+
+export function withinLocalDates(column: SQLiteColumn | SQL, q: { from?: string; to?: string }, timezone: string): SQL | undefined {
+  if (q.from && q.to && q.to < q.from) throw fieldProblem(400, 'to', 'query', 'The last date must not be before the first.');
+  return and(q.from ? sql`${column} >= ${dayRange(q.from, timezone).start}` : undefined, q.to ? sql`${column} < ${dayRange(q.to, timezone).end}` : undefined);
+}
+
 export function pick(row: Row, fields: readonly string[]): Row {
   const out: Row = {};
   for (const f of fields) out[f] = row[f];
@@ -97,6 +143,16 @@ export interface ResourceSpec<Q extends z.ZodObject> {
   audit?: (ctx: WriteContext, id: string, action: 'create' | 'update', before: Row | null, after: Row | null) => BatchItem<'sqlite'>;
   /** Further statements to run in the same batch as an insert (e.g. a stock level for a new truck). */
   alsoOnInsert?: (row: Row, ctx: WriteContext) => BatchItem<'sqlite'>[];
+  /** Rows returned with the detail under these keys (an invoice's payments), read in the same batch; each query must scope by org itself. */
+  related?: Record<string, (db: Db, auth: AuthContext, id: string) => BatchItem<'sqlite'>>;
+  /** The detail's schema when `related` adds to the row. */
+  detailSchema?: z.ZodObject;
+  /** Turns a failed create/update batch into a problem (e.g. a duplicate code into a 409); undefined rethrows. */
+  writeError?: (err: unknown) => Problem | undefined;
+  /** Public fields that are SQL expressions rather than columns (a line's decimal quantity from its thousandths). */
+  columns?: Record<string, SQL>;
+  /** false when the module serves its own GET /{id} (a job's detail with its history). */
+  detail?: false;
 }
 
 export function scopedWhere(spec: ResourceSpec<any>, auth: AuthContext, ...more: (SQL | undefined)[]) {
@@ -106,7 +162,7 @@ export function scopedWhere(spec: ResourceSpec<any>, auth: AuthContext, ...more:
 export function resource<Q extends z.ZodObject>(spec: ResourceSpec<Q>) {
   const app = router();
   const table = spec.table;
-  const columnsOf = (fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, table[f] as SQLiteColumn]));
+  const columnsOf = (fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, (spec.columns?.[f] ?? table[f]) as SQLiteColumn]));
   const listSchema = z.object({ items: z.array(spec.rowSchema.partial()), nextCursor: z.string().nullable() });
   const query = spec.filterSchema ? listQuery.extend(spec.filterSchema.shape) : listQuery;
   const auditOf =
@@ -147,27 +203,31 @@ export function resource<Q extends z.ZodObject>(spec: ResourceSpec<Q>) {
     }) as any,
   );
 
-  app.openapi(
-    route({
-      method: 'get',
-      path: '/{id}',
-      tags: [spec.tag],
-      summary: `Get one ${spec.entity}`,
-      permission: spec.read,
-      request: { params: idParam, query: z.object({ fields: listQuery.shape.fields }) },
-      responses: { 200: json(spec.rowSchema, `The ${spec.entity}`), ...problemResponses },
-    }),
-    (async (c: any) => {
-      const { id } = c.req.valid('param');
-      const fields = parseFields(c.req.valid('query').fields, spec.fields);
-      const [row] = await (c.get('db') as Db)
-        .select(columnsOf(fields))
-        .from(table)
-        .where(scopedWhere(spec, c.get('auth'), eq(table.id, id)));
-      if (!row) throw notFound(spec.entity);
-      return c.json(row, 200);
-    }) as any,
-  );
+  if (spec.detail !== false) {
+    app.openapi(
+      route({
+        method: 'get',
+        path: '/{id}',
+        tags: [spec.tag],
+        summary: `Get one ${spec.entity}`,
+        permission: spec.read,
+        request: { params: idParam, query: z.object({ fields: listQuery.shape.fields }) },
+        responses: { 200: json(spec.detailSchema ?? spec.rowSchema, `The ${spec.entity}`), ...problemResponses },
+      }),
+      (async (c: any) => {
+        const { id } = c.req.valid('param');
+        const fields = parseFields(c.req.valid('query').fields, spec.fields);
+        const db = c.get('db') as Db;
+        const rowQuery = db.select(columnsOf(fields)).from(table).where(scopedWhere(spec, c.get('auth'), eq(table.id, id)));
+        const related = Object.entries(spec.related ?? {});
+        const [rows, ...more] = related.length ? await runBatch(db, [rowQuery, ...related.map(([, q]) => q(db, c.get('auth'), id))]) : [await rowQuery];
+        const row = (rows as Row[])[0];
+        if (!row) throw notFound(spec.entity);
+        related.forEach(([key], i) => (row[key] = more[i]));
+        return c.json(row, 200);
+      }) as any,
+    );
+  }
 
   if (spec.createSchema && spec.toInsert) {
     const toInsert = spec.toInsert;
@@ -185,11 +245,15 @@ export function resource<Q extends z.ZodObject>(spec: ResourceSpec<Q>) {
         const ctx: WriteContext = { db: c.get('db'), auth: c.get('auth'), now: Date.now() };
         const values = { id: crypto.randomUUID(), ...(await toInsert(c.req.valid('json'), ctx)), orgId: ctx.auth.orgId };
         const created = pick(values, spec.fields);
-        const [[row]] = (await ctx.db.batch([
-          ctx.db.insert(table).values(values as any).returning(columnsOf(spec.fields)),
-          auditOf(ctx, values.id as string, 'create', null, created),
-          ...(spec.alsoOnInsert?.(values, ctx) ?? []),
-        ] as any)) as [Row[]];
+        const [[row]] = (await ctx.db
+          .batch([
+            ctx.db.insert(table).values(values as any).returning(columnsOf(spec.fields)),
+            auditOf(ctx, values.id as string, 'create', null, created),
+            ...(spec.alsoOnInsert?.(values, ctx) ?? []),
+          ] as any)
+          .catch((err: unknown) => {
+            throw spec.writeError?.(err) ?? err;
+          })) as [Row[]];
         return c.json(row, 201);
       }) as any,
     );
@@ -215,14 +279,18 @@ export function resource<Q extends z.ZodObject>(spec: ResourceSpec<Q>) {
         const set = await toUpdate(c.req.valid('json'), before, ctx);
         const change = diff(before, set);
         if (!change) return c.json(before, 200);
-        const [[row]] = (await ctx.db.batch([
-          ctx.db
-            .update(table)
-            .set({ ...set, ...('updatedAt' in table ? { updatedAt: ctx.now } : {}) } as any)
-            .where(and(eq(table.orgId, ctx.auth.orgId), eq(table.id, id)))
-            .returning(columnsOf(spec.fields)),
-          auditOf(ctx, id, 'update', change.before, change.after),
-        ] as any)) as [Row[]];
+        const [[row]] = (await ctx.db
+          .batch([
+            ctx.db
+              .update(table)
+              .set({ ...set, ...('updatedAt' in table ? { updatedAt: ctx.now } : {}) } as any)
+              .where(and(eq(table.orgId, ctx.auth.orgId), eq(table.id, id)))
+              .returning(columnsOf(spec.fields)),
+            auditOf(ctx, id, 'update', change.before, change.after),
+          ] as any)
+          .catch((err: unknown) => {
+            throw spec.writeError?.(err) ?? err;
+          })) as [Row[]];
         return c.json(row, 200);
       }) as any,
     );

@@ -5,7 +5,8 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
-import { ROLES, sessions, users } from '../../db/schema.ts';
+import { passkeys, recoveryCodes, ROLES, sessions, users } from '../../db/schema.ts';
+import { securityEvent } from '../auth/audit.ts';
 import { hashPassword } from '../auth/password.ts';
 import { containsSql } from '../http/list.ts';
 import { email, text } from '../http/fields.ts';
@@ -120,5 +121,33 @@ usersRoutes.openapi(
       ...(endsSessions ? [ctx.db.update(sessions).set({ revokedAt: ctx.now }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)))] : []),
     ]);
     return c.json(User.parse(row), 200);
+  },
+);
+
+usersRoutes.openapi(
+  route({
+    method: 'post',
+    path: '/{id}/reset-second-factor',
+    tags: ['Users'],
+    summary: 'Clear a person’s authenticator app, recovery codes and passkeys, and sign them out (for a lost phone)',
+    permission: 'users.write',
+    request: { params: idParam },
+    responses: { 204: { description: 'Reset; at their next sign-in they set up a new factor' }, ...problemResponses },
+  }),
+  async (c) => {
+    const auth = c.get('auth');
+    const db = c.get('db');
+    const id = c.req.valid('param').id;
+    const [target] = await db.select({ id: users.id }).from(users).where(and(eq(users.orgId, auth.orgId), eq(users.id, id)));
+    if (!target) throw notFound('user');
+    const now = Date.now();
+    await db.batch([
+      db.update(users).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: now }).where(eq(users.id, id)),
+      db.delete(recoveryCodes).where(eq(recoveryCodes.userId, id)),
+      db.delete(passkeys).where(eq(passkeys.userId, id)),
+      db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt))),
+      securityEvent(db, { orgId: auth.orgId, userId: id, actorUserId: auth.userId, action: 'second_factor_reset' }),
+    ]);
+    return c.body(null, 204);
   },
 );

@@ -1,0 +1,298 @@
+/**
+ * Purchase orders: parts ordered from a supplier for one stock location.
+ *
+ *   draft -> ordered -> received        draft | ordered -> cancelled
+ *
+ * Only a draft can be edited. Receiving raises the location's levels and records a 'receive'
+ * movement per line, in the same batch as the status change. Every statement of a transition
+ * is conditional on the order still being in the status it was read in, so a double-clicked
+ * "receive" cannot raise stock twice.
+ */
+import { z } from '@hono/zod-openapi';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { auditEvents, orgs, parts, PO_STATUSES, purchaseOrderLines, purchaseOrders, stockLocations, stockMovements } from '../../db/schema.ts';
+import type { AuthContext } from '../auth/session.ts';
+import type { Db } from '../db.ts';
+import { containsSql } from '../http/list.ts';
+import { cents, optionalText, ref, text } from '../http/fields.ts';
+import { idParam, insertIf, localDatesQuery, pick, problemResponses, resource, runBatch, withinLocalDates, type WriteContext } from '../http/resource.ts';
+import { body, json, route } from '../http/router.ts';
+import { fieldProblem, notFound } from '../problem.ts';
+import { assertRefs } from './refs.ts';
+import { addStock, quantity } from './stock.ts';
+
+type Status = (typeof PO_STATUSES)[number];
+type Row = Record<string, unknown>;
+
+const NEXT: Record<Status, Status[]> = {
+  draft: ['ordered', 'cancelled'],
+  ordered: ['received', 'cancelled'],
+  received: [],
+  cancelled: [],
+};
+
+/** A sanity ceiling on one order ($10 million), which also keeps the sums exact in a double. */
+const MAX_TOTAL_CENTS = 1_000_000_000;
+
+const PurchaseOrder = z
+  .object({
+    id: z.string(),
+    number: z.number().int(),
+    supplier: z.string(),
+    status: z.enum(PO_STATUSES),
+    locationId: z.string().openapi({ description: 'The stock location the parts are delivered to.' }),
+    orderedAt: z.number().nullable(),
+    receivedAt: z.number().nullable(),
+    totalCents: z.number().int(),
+    notes: z.string().nullable(),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+  })
+  .openapi('PurchaseOrder');
+
+const PurchaseOrderLine = z
+  .object({ id: z.string(), partId: z.string(), quantity: z.number().int(), unitCostCents: z.number().int() })
+  .openapi('PurchaseOrderLine');
+
+const PurchaseOrderDetail = PurchaseOrder.extend({ lines: z.array(PurchaseOrderLine) }).openapi('PurchaseOrderDetail');
+
+const FIELDS = Object.keys(PurchaseOrder.shape);
+
+const LineInput = z.object({ partId: ref(), quantity: quantity(), unitCostCents: cents() }).strict();
+
+const PurchaseOrderInput = z
+  .object({
+    supplier: text(200),
+    locationId: ref(),
+    notes: optionalText(2000),
+    lines: z.array(LineInput).min(1, 'An order needs at least one line.').max(200, 'At most 200 lines.'),
+  })
+  .strict();
+
+type Input = z.infer<typeof PurchaseOrderInput>;
+
+function linesOf(db: Db, orgId: string, poId: string) {
+  return db
+    .select({ id: purchaseOrderLines.id, partId: purchaseOrderLines.partId, quantity: purchaseOrderLines.quantity, unitCostCents: purchaseOrderLines.unitCostCents })
+    .from(purchaseOrderLines)
+    .where(and(eq(purchaseOrderLines.orgId, orgId), eq(purchaseOrderLines.purchaseOrderId, poId)))
+    .orderBy(asc(sql`rowid`));
+}
+
+const poColumns = Object.fromEntries(FIELDS.map((f) => [f, purchaseOrders[f as keyof typeof purchaseOrders]])) as Record<string, typeof purchaseOrders.id>;
+
+function orderOf(db: Db, orgId: string, id: string) {
+  return db.select(poColumns).from(purchaseOrders).where(and(eq(purchaseOrders.orgId, orgId), eq(purchaseOrders.id, id)));
+}
+
+/** The order's status is still `status`: the condition every statement of a change carries. */
+const stillIn = (orgId: string, id: string, status: Status): SQL =>
+  sql`exists (select 1 from ${purchaseOrders} where ${purchaseOrders.orgId} = ${orgId} and ${purchaseOrders.id} = ${id} and ${purchaseOrders.status} = ${status})`;
+
+async function checkRefs(db: Db, orgId: string, input: Partial<Input>) {
+  await assertRefs(db, orgId, [
+    { field: 'locationId', table: stockLocations, id: input.locationId, what: 'stock location' },
+    ...(input.lines ?? []).map((l, i) => ({ field: `lines.${i}.partId`, table: parts, id: l.partId, what: 'part' })),
+  ]);
+}
+
+function totalOf(lines: Input['lines']): number {
+  const total = lines.reduce((sum, l) => sum + l.quantity * l.unitCostCents, 0);
+  if (total > MAX_TOTAL_CENTS) throw fieldProblem(422, 'lines', 'body', `An order may total at most ${MAX_TOTAL_CENTS / 100} dollars.`);
+  return total;
+}
+
+function lineRows(orgId: string, poId: string, lines: Input['lines']) {
+  return lines.map((l) => ({ id: crypto.randomUUID(), orgId, purchaseOrderId: poId, partId: l.partId, quantity: l.quantity, unitCostCents: l.unitCostCents }));
+}
+
+function audit(ctx: WriteContext, id: string, action: string, before: Row | null, after: Row | null, when?: SQL) {
+  const row = { id: crypto.randomUUID(), orgId: ctx.auth.orgId, actorUserId: ctx.auth.userId, at: ctx.now, entity: 'purchase order', entityId: id, action, before, after };
+  return when ? insertIf(ctx.db, auditEvents, row, when) : ctx.db.insert(auditEvents).values(row);
+}
+
+const writeCtx = (c: { get: (k: 'db' | 'auth') => unknown }): WriteContext => ({ db: c.get('db') as Db, auth: c.get('auth') as AuthContext, now: Date.now() });
+
+export const purchaseOrdersRoutes = resource({
+  path: '/purchase-orders',
+  entity: 'purchase order',
+  tag: 'Purchase orders',
+  table: purchaseOrders,
+  fields: FIELDS,
+  rowSchema: PurchaseOrder,
+  detailSchema: PurchaseOrderDetail,
+  related: { lines: (db, auth, id) => linesOf(db, auth.orgId, id) },
+  filterSchema: localDatesQuery.extend({
+    status: z.enum(PO_STATUSES).optional(),
+    locationId: ref().optional(),
+    q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Search the supplier.' }),
+  }),
+  filters: (q, auth) => [
+    q.status ? eq(purchaseOrders.status, q.status) : undefined,
+    q.locationId ? eq(purchaseOrders.locationId, q.locationId) : undefined,
+    q.q ? containsSql(purchaseOrders.supplier, q.q) : undefined,
+    withinLocalDates(purchaseOrders.createdAt, q, auth.timezone),
+  ],
+  sorts: { number: purchaseOrders.number, createdAt: purchaseOrders.createdAt },
+  defaultSort: '-number',
+  read: 'purchaseorders.read',
+  write: 'purchaseorders.write',
+});
+
+purchaseOrdersRoutes.openapi(
+  route({
+    method: 'post',
+    path: '/',
+    tags: ['Purchase orders'],
+    summary: 'Create a draft purchase order with its lines',
+    permission: 'purchaseorders.write',
+    request: body(PurchaseOrderInput.openapi('PurchaseOrderCreate')),
+    responses: { 201: json(PurchaseOrderDetail, 'The new purchase order'), ...problemResponses },
+  }),
+  async (c) => {
+    const input = c.req.valid('json');
+    const ctx = writeCtx(c);
+    const { db, auth, now } = ctx;
+    const totalCents = totalOf(input.lines);
+    await checkRefs(db, auth.orgId, input);
+    const id = crypto.randomUUID();
+    const lines = lineRows(auth.orgId, id, input.lines);
+    const [[order]] = (await runBatch(db, [
+      // Take the org's next number and advance the counter in the same transaction.
+      db
+        .insert(purchaseOrders)
+        .values({
+          id,
+          orgId: auth.orgId,
+          number: sql`(select ${orgs.nextPoNumber} from ${orgs} where ${orgs.id} = ${auth.orgId})`,
+          supplier: input.supplier,
+          status: 'draft',
+          locationId: input.locationId,
+          totalCents,
+          notes: input.notes ?? null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning(poColumns),
+      db.update(orgs).set({ nextPoNumber: sql`${orgs.nextPoNumber} + 1` }).where(eq(orgs.id, auth.orgId)),
+      db.insert(purchaseOrderLines).values(lines),
+      audit(ctx, id, 'create', null, { ...input, totalCents }),
+    ])) as [Row[]];
+    return c.json({ ...order!, lines: lines.map((l) => pick(l, Object.keys(PurchaseOrderLine.shape))) }, 201);
+  },
+);
+
+const PurchaseOrderPatch = PurchaseOrderInput.partial().strict().openapi('PurchaseOrderUpdate');
+
+purchaseOrdersRoutes.openapi(
+  route({
+    method: 'patch',
+    path: '/{id}',
+    tags: ['Purchase orders'],
+    summary: 'Change a draft purchase order (lines, if given, replace the old ones)',
+    permission: 'purchaseorders.write',
+    request: { params: idParam, ...body(PurchaseOrderPatch) },
+    responses: { 200: json(PurchaseOrderDetail, 'The changed purchase order'), 409: { description: 'Not a draft any more (problem+json)' }, ...problemResponses },
+  }),
+  async (c) => {
+    const { id } = c.req.valid('param');
+    const input = c.req.valid('json');
+    const ctx = writeCtx(c);
+    const { db, auth, now } = ctx;
+    const [[before], currentLines] = (await runBatch(db, [orderOf(db, auth.orgId, id), linesOf(db, auth.orgId, id)])) as [Row[], Row[]];
+    if (!before) throw notFound('purchase order');
+    if (!Object.keys(input).length) return c.json({ ...before, lines: currentLines }, 200);
+    if (before.status !== 'draft') throw fieldProblem(409, 'status', 'body', `This order is ${before.status}; only a draft can be changed.`);
+    await checkRefs(db, auth.orgId, input);
+    const set: Row = {};
+    if (input.supplier !== undefined) set.supplier = input.supplier;
+    if (input.locationId !== undefined) set.locationId = input.locationId;
+    if (input.notes !== undefined) set.notes = input.notes;
+    if (input.lines) set.totalCents = totalOf(input.lines);
+    const draft = stillIn(auth.orgId, id, 'draft');
+    const results = await runBatch(db, [
+      audit(ctx, id, 'update', pick(before, Object.keys(set)), { ...set, ...(input.lines ? { lines: input.lines } : {}) }, draft),
+      ...(input.lines
+        ? [
+            db.delete(purchaseOrderLines).where(and(eq(purchaseOrderLines.orgId, auth.orgId), eq(purchaseOrderLines.purchaseOrderId, id), draft)),
+            ...lineRows(auth.orgId, id, input.lines).map((l) => insertIf(db, purchaseOrderLines, l, draft)),
+          ]
+        : []),
+      db
+        .update(purchaseOrders)
+        .set({ ...set, updatedAt: now })
+        .where(and(eq(purchaseOrders.orgId, auth.orgId), eq(purchaseOrders.id, id), eq(purchaseOrders.status, 'draft')))
+        .returning(poColumns),
+      linesOf(db, auth.orgId, id),
+    ]);
+    const [order] = results[results.length - 2] as Row[];
+    if (!order) throw fieldProblem(409, 'status', 'body', 'This order stopped being a draft meanwhile; nothing was changed.');
+    return c.json({ ...order, lines: results[results.length - 1] }, 200);
+  },
+);
+
+const Transition = z.object({ to: z.enum(['ordered', 'received', 'cancelled']) }).strict().openapi('PurchaseOrderTransition');
+
+purchaseOrdersRoutes.openapi(
+  route({
+    method: 'post',
+    path: '/{id}/transitions',
+    tags: ['Purchase orders'],
+    summary: 'Order, receive (raising stock at the location) or cancel a purchase order',
+    permission: 'purchaseorders.write',
+    request: { params: idParam, ...body(Transition) },
+    responses: { 200: json(PurchaseOrderDetail, 'The purchase order after the change'), 409: { description: 'Not allowed from its status (problem+json naming to)' }, ...problemResponses },
+  }),
+  async (c) => {
+    const { id } = c.req.valid('param');
+    const { to } = c.req.valid('json');
+    const ctx = writeCtx(c);
+    const { db, auth, now } = ctx;
+    const [[before], lines] = (await runBatch(db, [orderOf(db, auth.orgId, id), linesOf(db, auth.orgId, id)])) as [Row[], { partId: string; quantity: number }[]];
+    if (!before) throw notFound('purchase order');
+    const from = before.status as Status;
+    if (!NEXT[from].includes(to)) {
+      throw fieldProblem(409, 'to', 'body', `A ${from} order cannot become ${to}; it can become ${NEXT[from].join(' or ') || 'nothing (it is final)'}.`);
+    }
+    const unchanged = stillIn(auth.orgId, id, from);
+    const receiving =
+      to === 'received'
+        ? lines.flatMap((l) => [
+            addStock(db, auth.orgId, l.partId, before.locationId as string, l.quantity, now, unchanged),
+            insertIf(
+              db,
+              stockMovements,
+              {
+                id: crypto.randomUUID(),
+                orgId: auth.orgId,
+                partId: l.partId,
+                fromLocationId: null,
+                toLocationId: before.locationId as string,
+                quantity: l.quantity,
+                reason: 'receive',
+                jobId: null,
+                purchaseOrderId: id,
+                actorUserId: auth.userId,
+                at: now,
+              },
+              unchanged,
+            ),
+          ])
+        : [];
+    const stamp = to === 'ordered' ? { orderedAt: now } : to === 'received' ? { receivedAt: now } : {};
+    const results = await runBatch(db, [
+      audit(ctx, id, to, { status: from }, { status: to, ...stamp }, unchanged),
+      ...receiving,
+      // Last: every statement above saw the status it was read in, or none of them did anything.
+      db
+        .update(purchaseOrders)
+        .set({ status: to, ...stamp, updatedAt: now })
+        .where(and(eq(purchaseOrders.orgId, auth.orgId), eq(purchaseOrders.id, id), eq(purchaseOrders.status, from)))
+        .returning(poColumns),
+      linesOf(db, auth.orgId, id),
+    ]);
+    const [order] = results[results.length - 2] as Row[];
+    if (!order) throw fieldProblem(409, 'to', 'body', 'This order changed meanwhile; nothing was done. Reload it and try again.');
+    return c.json({ ...order, lines: results[results.length - 1] }, 200);
+  },
+);

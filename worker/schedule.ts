@@ -1,0 +1,201 @@
+/**
+ * The one door for writes to a job row: creating a job, changing its schedule, its details or
+ * its status. Each write is one libSQL batch holding the change, its job event and the lead
+ * assignment, so history and assignments never disagree with the job.
+ *
+ * Schedule fields (technician, start, duration) are written only by `createJob`,
+ * `applyScheduleChange` and `applyTransition`. DESIGN.md says the board room (a Durable Object
+ * per org-day) owns the live schedule and projects it into libSQL; until rooms exist these
+ * functions write libSQL directly. When they arrive, these are the places that become a room
+ * RPC, and no route has to change.
+ */
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { jobAssignments, jobEvents, jobs, orgs, technicians } from '../db/schema.ts';
+import { checkTransition, isSchedulable, label, statusAfterScheduleChange, type JobStatus } from '../core/lifecycle.ts';
+import type { AuthContext } from './auth/session.ts';
+import { insertIf, runBatch, type WriteContext } from './http/resource.ts';
+import { Problem, fieldProblem, type FieldError } from './problem.ts';
+
+export type JobRow = typeof jobs.$inferSelect;
+type JobInsert = typeof jobs.$inferInsert;
+type Row = Record<string, unknown>;
+
+export const SCHEDULE_FIELDS = ['technicianId', 'scheduledStart', 'durationMin'] as const;
+export type ScheduleChange = Partial<Pick<JobRow, (typeof SCHEDULE_FIELDS)[number]>>;
+
+/** Money has been billed on these: the job's lines are frozen and only invoices move the status. */
+export const BILLED_STATUSES: readonly JobStatus[] = ['invoiced', 'paid'];
+
+/**
+ * Jobs the signed-in technician works on: as lead (jobs.technician_id) or through any
+ * job_assignments row. Undefined for office roles, who see the whole org. Correlates with the
+ * outer `jobs` table, so use it where `jobs` is in scope.
+ */
+export function ownJobsOnly(auth: AuthContext): SQL | undefined {
+  if (auth.role !== 'technician') return undefined;
+  return sql`exists (select 1 from ${technicians} where ${technicians.orgId} = ${auth.orgId} and ${technicians.userId} = ${auth.userId} and (${technicians.id} = ${jobs.technicianId} or exists (select 1 from ${jobAssignments} where ${jobAssignments.jobId} = ${jobs.id} and ${jobAssignments.technicianId} = ${technicians.id})))`;
+}
+
+/** A job event, written unconditionally (creation). */
+export function jobEvent(ctx: WriteContext, jobId: string, kind: string, before: Row | null, after: Row | SQL | null) {
+  return ctx.db.insert(jobEvents).values({ id: crypto.randomUUID(), orgId: ctx.auth.orgId, jobId, actorUserId: ctx.auth.userId, at: ctx.now, kind, before, after });
+}
+
+/**
+ * A job event written only if the statement just before it in the batch changed exactly one
+ * row. Guarded writes (the job still had the status we checked) put this after them, so a
+ * write that lost a race leaves no history behind either.
+ */
+export function jobEventIfChanged(ctx: WriteContext, jobId: string, kind: string, before: Row | null, after: Row | null) {
+  return insertIf(ctx.db, jobEvents, { id: crypto.randomUUID(), orgId: ctx.auth.orgId, jobId, actorUserId: ctx.auth.userId, at: ctx.now, kind, before, after }, sql`changes() = 1`);
+}
+
+/**
+ * Makes job_assignments' lead row agree with jobs.technician_id, reading the job as it is at
+ * that point of the batch: a lead row for another technician goes, the current one is added
+ * (or promoted from helper). Idempotent, so it is safe after a guarded update that lost.
+ */
+function syncLead(ctx: WriteContext, jobId: string): BatchItem<'sqlite'>[] {
+  const { db, auth } = ctx;
+  return [
+    db
+      .delete(jobAssignments)
+      .where(
+        and(
+          eq(jobAssignments.orgId, auth.orgId),
+          eq(jobAssignments.jobId, jobId),
+          eq(jobAssignments.role, 'lead'),
+          sql`${jobAssignments.technicianId} is not (select ${jobs.technicianId} from ${jobs} where ${jobs.id} = ${jobId})`,
+        ),
+      ),
+    db
+      .insert(jobAssignments)
+      .select(sql`select ${jobs.orgId}, ${jobs.id}, ${jobs.technicianId}, 'lead' from ${jobs} where ${jobs.id} = ${jobId} and ${jobs.orgId} = ${auth.orgId} and ${jobs.technicianId} is not null`)
+      .onConflictDoUpdate({ target: [jobAssignments.jobId, jobAssignments.technicianId], set: { role: 'lead' } }),
+  ];
+}
+
+/**
+ * The statements that change a job: an update guarded on the values it was decided from
+ * (status and every changed column still as read), its event, and the lead sync when the
+ * technician changes. The first statement returns the new row, or nothing if the job moved on.
+ */
+function changeStatements(ctx: WriteContext, before: JobRow, set: Partial<JobInsert>, kind: string, extra: Row = {}): BatchItem<'sqlite'>[] {
+  const changedBefore: Row = {};
+  const guards: SQL[] = [eq(jobs.status, before.status)];
+  for (const key of Object.keys(set) as (keyof JobRow)[]) {
+    changedBefore[key] = before[key];
+    guards.push(sql`${jobs[key]} is ${before[key] ?? null}`);
+  }
+  const statements: BatchItem<'sqlite'>[] = [
+    ctx.db
+      .update(jobs)
+      .set({ ...set, updatedAt: ctx.now, updatedBy: ctx.auth.userId })
+      .where(and(eq(jobs.orgId, ctx.auth.orgId), eq(jobs.id, before.id), ...guards))
+      .returning(),
+    jobEventIfChanged(ctx, before.id, kind, changedBefore, { ...set, ...extra }),
+  ];
+  if ('technicianId' in set) statements.push(...syncLead(ctx, before.id));
+  return statements;
+}
+
+/**
+ * Statements for a change of non-schedule fields (details, or a status that billing sets),
+ * for modules that need it inside their own batch (an invoice marks its job invoiced). The
+ * first statement's result is empty when the job changed meanwhile: treat that as a conflict.
+ */
+export function jobChangeStatements(ctx: WriteContext, before: JobRow, set: Partial<JobInsert>, kind: string, extra: Row = {}): BatchItem<'sqlite'>[] {
+  const scheduleKey = SCHEDULE_FIELDS.find((f) => f in set);
+  if (scheduleKey) throw new Error(`${scheduleKey} is a schedule field: write it with applyScheduleChange`);
+  return changeStatements(ctx, before, set, kind, extra);
+}
+
+export const jobChangedMeanwhile = () =>
+  new Problem(409, 'Conflict', 'Someone else changed this job at the same moment; nothing was changed. Reload it and try again.');
+
+async function commit(ctx: WriteContext, statements: BatchItem<'sqlite'>[]): Promise<JobRow> {
+  const [rows] = (await runBatch(ctx.db, statements)) as [JobRow[]];
+  const row = rows[0];
+  if (!row) throw jobChangedMeanwhile();
+  return row;
+}
+
+/** Writes non-schedule fields of a job with their event. */
+export function applyJobChange(ctx: WriteContext, before: JobRow, set: Partial<JobInsert>, kind = 'updated'): Promise<JobRow> {
+  return commit(ctx, jobChangeStatements(ctx, before, set, kind));
+}
+
+/**
+ * Creates a job. Its number comes from orgs.next_job_number, taken and advanced inside the same
+ * batch (a transaction), so two creates never share a number. Status follows the schedule.
+ */
+export async function createJob(ctx: WriteContext, values: Omit<JobInsert, 'id' | 'orgId' | 'number' | 'status' | 'warnings' | 'createdAt' | 'updatedAt' | 'createdBy' | 'updatedBy' | 'completedAt'>): Promise<JobRow> {
+  const { db, auth } = ctx;
+  const id = crypto.randomUUID();
+  const status = statusAfterScheduleChange('unscheduled', { technicianId: values.technicianId ?? null, scheduledStart: values.scheduledStart ?? null });
+  const after = { ...values, status };
+  const statements: BatchItem<'sqlite'>[] = [
+    db
+      .update(orgs)
+      .set({ nextJobNumber: sql`${orgs.nextJobNumber} + 1` })
+      .where(eq(orgs.id, auth.orgId)),
+    db
+      .insert(jobs)
+      .values({
+        ...values,
+        id,
+        orgId: auth.orgId,
+        number: sql`(select ${orgs.nextJobNumber} - 1 from ${orgs} where ${orgs.id} = ${auth.orgId})`,
+        status,
+        warnings: [],
+        createdBy: auth.userId,
+        updatedBy: auth.userId,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      })
+      .returning(),
+    // The number is only known inside the batch, so the event reads it from the new row.
+    jobEvent(ctx, id, 'created', null, sql`json_set(${JSON.stringify(after)}, '$.number', (select ${jobs.number} from ${jobs} where ${jobs.id} = ${id}))`),
+    ...(values.technicianId ? syncLead(ctx, id) : []),
+  ];
+  const [, rows] = (await runBatch(db, statements)) as [unknown, JobRow[]];
+  return rows[0]!;
+}
+
+/**
+ * Changes a job's schedule, with any detail fields that came in the same request, as one write.
+ * Refused (409 naming the field) once the job is past planning; the status follows the
+ * schedule as core/lifecycle says. Today: libSQL. Later: the board room for the job's day.
+ */
+export async function applyScheduleChange(ctx: WriteContext, before: JobRow, schedule: ScheduleChange, details: Partial<JobInsert> = {}): Promise<JobRow> {
+  const changed = SCHEDULE_FIELDS.filter((f) => f in schedule && schedule[f] !== before[f]);
+  if (!changed.length) return Object.keys(details).length ? applyJobChange(ctx, before, details) : before;
+  const status = before.status as JobStatus;
+  if (!isSchedulable(status)) {
+    const message = `A job that is ${label(status)} can no longer be rescheduled.`;
+    throw new Problem(409, 'Conflict', message, changed.map((field): FieldError => ({ field, in: 'body', message })));
+  }
+  const set: Partial<JobInsert> = { ...details };
+  for (const f of changed) (set as Row)[f] = schedule[f];
+  const next = statusAfterScheduleChange(status, {
+    technicianId: 'technicianId' in set ? (set.technicianId ?? null) : before.technicianId,
+    scheduledStart: 'scheduledStart' in set ? (set.scheduledStart ?? null) : before.scheduledStart,
+  });
+  if (next !== status) set.status = next;
+  return commit(ctx, changeStatements(ctx, before, set, 'rescheduled'));
+}
+
+/**
+ * Moves a job along its lifecycle (the caller has checked who may). Completion stamps
+ * completedAt; going back to `unscheduled` also clears the start, so the job really is in the
+ * queue again instead of sitting on the board with a status that says otherwise.
+ */
+export async function applyTransition(ctx: WriteContext, before: JobRow, to: JobStatus, note?: string | null): Promise<JobRow> {
+  const check = checkTransition(before.status as JobStatus, to, before);
+  if (!check.ok) throw fieldProblem(409, 'to', 'body', check.reason);
+  const set: Partial<JobInsert> = { status: to };
+  if (to === 'completed') set.completedAt = ctx.now;
+  if (to === 'unscheduled' && before.scheduledStart != null) set.scheduledStart = null;
+  return commit(ctx, changeStatements(ctx, before, set, 'status_changed', note ? { note } : {}));
+}
