@@ -42,7 +42,8 @@ try {
   await migrateDb(sqld.url);
   if (await seedIfEmpty(sqld.url)) console.log('demo data seeded');
 
-  await run(`${root}node_modules/.bin/vite`, ['build', '--logLevel', 'warn']);
+  // Builds the SPA and writes build/_headers (CSP with the hashes of Kit's inline bootstrap).
+  await run(process.execPath, [`${root}scripts/build-app.mjs`]);
 
   const env = {
     ...process.env,
@@ -53,7 +54,13 @@ try {
   };
   const wrangler = spawn(
     `${root}node_modules/.bin/wrangler`,
-    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--var', `LIBSQL_URL:${sqld.url}`, '--persist-to', `${dataDir}/wrangler`, '--show-interactive-dev-session=false'],
+    [
+      'dev', '--ip', '127.0.0.1', '--port', String(port),
+      '--var', `LIBSQL_URL:${sqld.url}`,
+      // Passkeys belong to a domain, never an IP address: the app is used at localhost.
+      '--var', `WEBAUTHN_ORIGINS:http://localhost:${port}`,
+      '--persist-to', `${dataDir}/wrangler`, '--show-interactive-dev-session=false',
+    ],
     { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env },
   );
   children.push(wrangler);
@@ -63,8 +70,8 @@ try {
       stopAll(code ?? 1);
     }
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/api/health`, 90_000);
+  await waitForHttp(`http://127.0.0.1:${port}/api/health`, 90_000);
+  const url = `http://localhost:${port}`;
   console.log(`\nSwitchboard is running at ${url}\n`);
   console.log(`Sign in with any demo user and the password "${DEMO_PASSWORD}":`);
   for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(11)} ${u.email}`);

@@ -1,7 +1,8 @@
-// `npm test`: every test, in order: type checks, core and workerd tests (vitest), then the
-// browser tests (Playwright). Ends with one summary line: "Tests: N passed, M failed".
+// `npm test`: every test, in order: type checks, core and workerd tests (vitest), the app's
+// type check (svelte-check), then the browser tests (Playwright). Ends with one summary line:
+// "Tests: N passed, M failed", counting vitest and Playwright tests.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -9,10 +10,10 @@ const bin = (name) => `${root}node_modules/.bin/${name}`;
 const out = `${root}test-results`;
 mkdirSync(out, { recursive: true });
 
-function run(label, cmd, args) {
+function run(label, cmd, args, env = {}) {
   console.log(`\n=== ${label} ===`);
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
     child.on('exit', (code) => resolve(code ?? 1));
   });
 }
@@ -32,6 +33,23 @@ if (existsSync(vitestJson)) {
   failed += r.numFailedTests;
 }
 if (vitest !== 0) failures.push('vitest');
+
+// svelte-check needs Kit's generated types (node_modules/$app/tsconfig.json, .svelte-kit/types).
+const sync = await run('svelte-kit sync', bin('svelte-kit'), ['sync']);
+const svelteCheck = sync === 0 ? await run('type check: app (svelte-check)', bin('svelte-check'), ['--tsconfig', './tsconfig.app.json', '--threshold', 'error']) : 1;
+if (svelteCheck !== 0) failures.push('svelte-check');
+
+// Playwright writes its JSON report to the file named by PLAYWRIGHT_JSON_OUTPUT_NAME.
+const playwrightJson = `${out}/playwright.json`;
+rmSync(playwrightJson, { force: true });
+const playwright = await run('playwright: browser tests', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson });
+if (existsSync(playwrightJson)) {
+  const { stats } = JSON.parse(readFileSync(playwrightJson, 'utf8'));
+  // "expected" passed; "unexpected" failed; "flaky" passed on a retry; "skipped" is neither.
+  passed += (stats?.expected ?? 0) + (stats?.flaky ?? 0);
+  failed += stats?.unexpected ?? 0;
+}
+if (playwright !== 0) failures.push('playwright');
 
 const ok = failures.length === 0 && failed === 0;
 console.log(`\n${ok ? 'All green.' : `Failed: ${failures.join(', ') || 'tests'}`}`);

@@ -1,0 +1,120 @@
+/**
+ * A small typed client for the Switchboard API. Every failure becomes an ApiError carrying the
+ * RFC 9457 problem the API sent (title, detail, field errors), so pages can show the server's
+ * own words and put field messages next to the right inputs.
+ */
+
+export interface FieldError {
+  field: string;
+  in: 'body' | 'query' | 'path' | 'header' | 'cookie';
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    /** HTTP status, or 0 when the request never got an answer. */
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string | undefined,
+    readonly fieldErrors: FieldError[] = [],
+    /** Seconds, from Retry-After on a 429 or 503. */
+    readonly retryAfter?: number,
+  ) {
+    super(detail ?? title);
+    this.name = 'ApiError';
+  }
+
+  /** The message for one field, if the API named it. */
+  fieldMessage(field: string): string | undefined {
+    return this.fieldErrors.find((e) => e.field === field)?.message;
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal;
+  /**
+   * When false, a 401 is only thrown, not treated as "session over". The sign-in form needs this:
+   * a wrong password is a 401 too, and must not bounce the page to itself.
+   */
+  redirectOn401?: boolean;
+}
+
+let unauthorized: (() => void) | undefined;
+
+/** What to do when the API says the session is over (set once by the root layout). */
+export function onUnauthorized(handler: () => void): void {
+  unauthorized = handler;
+}
+
+export function isAbort(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError';
+}
+
+function url(path: string, query?: Query): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  }
+  const qs = params.toString();
+  return `/api${path}${qs ? `?${qs}` : ''}`;
+}
+
+function isFieldError(x: unknown): x is FieldError {
+  return typeof x === 'object' && x !== null && typeof (x as FieldError).field === 'string' && typeof (x as FieldError).message === 'string';
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  const retry = Number(res.headers.get('retry-after'));
+  const retryAfter = Number.isFinite(retry) && retry > 0 ? retry : undefined;
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    // Not JSON (a proxy page, an empty body): fall back to the status line.
+  }
+  if (typeof body === 'object' && body !== null) {
+    const p = body as { title?: unknown; detail?: unknown; errors?: unknown };
+    const errors = Array.isArray(p.errors) ? p.errors.filter(isFieldError) : [];
+    return new ApiError(res.status, typeof p.title === 'string' ? p.title : res.statusText || 'Request failed', typeof p.detail === 'string' ? p.detail : undefined, errors, retryAfter);
+  }
+  return new ApiError(res.status, res.statusText || 'Request failed', `The server answered ${res.status}.`, [], retryAfter);
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(url(path, opts.query), {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+      credentials: 'same-origin',
+    });
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    throw new ApiError(0, 'Cannot reach Switchboard', 'Check your connection and try again.');
+  }
+  if (!res.ok) {
+    const error = await toError(res);
+    if (res.status === 401 && opts.redirectOn401 !== false) unauthorized?.();
+    throw error;
+  }
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+export const api = {
+  get: <T>(path: string, opts?: Omit<RequestOptions, 'body'>) => request<T>('GET', path, opts),
+  post: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'body'>) => request<T>('POST', path, { ...opts, body }),
+};
