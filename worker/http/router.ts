@@ -1,7 +1,23 @@
 import { OpenAPIHono, createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
 import { requirePermission, type Permission } from '../authz.ts';
-import { zodProblem } from '../problem.ts';
+import { fieldProblem, zodProblem } from '../problem.ts';
+
+/**
+ * The first string in a parsed body that is not well-formed Unicode (a lone surrogate, which
+ * JSON can spell as "\ud835"), with its path. libSQL's protocol cannot carry such text, so it
+ * is refused here as bad input instead of failing later as a server error.
+ */
+function brokenText(value: unknown, path: string[] = []): string | null {
+  if (typeof value === 'string') return value.isWellFormed() ? null : path.join('.') || '(body)';
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = brokenText(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
 
 /** A router whose validation failures become problem+json naming the fields. */
 export function router() {
@@ -11,6 +27,8 @@ export function router() {
         const where = result.target === 'json' ? 'body' : result.target === 'param' ? 'path' : result.target === 'query' ? 'query' : 'header';
         throw zodProblem(result.error, where);
       }
+      const broken = result.target === 'json' ? brokenText(result.data) : null;
+      if (broken) throw fieldProblem(422, broken, 'body', 'Contains text that is not valid Unicode (an unpaired surrogate).');
     },
   });
 }
