@@ -284,6 +284,11 @@ export const jobs = sqliteTable(
     arrivalWindowEnd: integer('arrival_window_end'),
     /** Scheduling-rule warnings stored with the projection, JSON array of {code, message}. */
     warnings: text('warnings', { mode: 'json' }).$type<{ code: string; message: string }[]>().notNull(),
+    /**
+     * The board room's version of this job's schedule last projected here. The room's outbox
+     * writes only when its version is newer, so a retried or reordered projection is harmless.
+     */
+    scheduleVersion: integer('schedule_version').notNull().default(0),
     createdBy: text('created_by').references(() => users.id),
     updatedBy: text('updated_by').references(() => users.id),
     completedAt: integer('completed_at'),

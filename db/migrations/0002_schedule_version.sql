@@ -1,0 +1,1 @@
+ALTER TABLE `jobs` ADD `schedule_version` integer DEFAULT 0 NOT NULL;
