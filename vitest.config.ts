@@ -37,6 +37,31 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // The live board rooms: real Durable Objects, WebSockets through the Worker, and their
+        // own sqld, which the outage test stops and starts (tests/rooms/global-setup.ts).
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                LIBSQL_URL: inject<string>('libsqlUrl'),
+                WEBAUTHN_RP_ID: 'switchboard.test',
+                WEBAUTHN_ORIGINS: 'http://switchboard.test',
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'rooms',
+          include: ['tests/rooms/**/*.test.ts'],
+          globalSetup: ['tests/rooms/global-setup.ts'],
+          // One file at a time: the outage test stops the database every file shares.
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -1,7 +1,14 @@
 import { buildApp } from './app.ts';
+import type { Env } from './env.ts';
+import { isRoomRequest, roomsRoute } from './rooms-route.ts';
 
 export { RateLimiter } from '../rooms/rate-limiter.ts';
+export { BoardRoom } from '../rooms/board-room.ts';
 
 const app = buildApp();
+const rooms = roomsRoute();
 
-export default { fetch: app.fetch };
+export default {
+  // Room upgrades go around the API app and its middleware (see worker/rooms-route.ts).
+  fetch: (request: Request, env: Env, ctx: ExecutionContext) => (isRoomRequest(request) ? rooms.fetch(request, env, ctx) : app.fetch(request, env, ctx)),
+};

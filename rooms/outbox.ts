@@ -1,0 +1,211 @@
+/**
+ * The durable outbox between the room's doc and libSQL.
+ *
+ * Every accepted schedule change of a job becomes one row here, written in the same storage
+ * transaction as the Yjs update that caused it, so an edit and its projection are kept or lost
+ * together (and never lost once acknowledged). A drain sends rows to libSQL in order and
+ * deletes them only after libSQL commits them.
+ *
+ * Idempotent by construction: each row carries the job's schedule version, and libSQL takes
+ * it only `where schedule_version < version`; the job event is inserted only if that update
+ * changed the row. Replaying a row libSQL already has therefore writes nothing, and an older
+ * row arriving after a newer one is ignored.
+ *
+ * Also here: the room's last projected schedule per job (job_state), which is what the next
+ * edit is checked against and what the version counter continues from.
+ */
+import type { Client, InStatement } from '@libsql/client/web';
+import type { DisplayFields, Schedule } from './board-shape.ts';
+
+export interface JobState {
+  jobId: string;
+  schedule: Schedule;
+  display: DisplayFields;
+  version: number;
+}
+
+export interface OutboxRow {
+  seq: number;
+  jobId: string;
+  version: number;
+  eventId: string;
+  actorUserId: string | null;
+  at: number;
+  kind: string;
+  before: Schedule | null;
+  after: Schedule;
+}
+
+export function migrateOutbox(sql: SqlStorage): void {
+  sql.exec(`create table if not exists job_state (job_id text primary key, schedule text not null, display text not null, version integer not null)`);
+  sql.exec(
+    `create table if not exists outbox (seq integer primary key autoincrement, job_id text not null, version integer not null, event_id text not null, actor_user_id text, at integer not null, kind text not null, before text, after text not null)`,
+  );
+  // Rows libSQL refused as statements (not as an outage): kept for a person to look at, so one
+  // bad row cannot block every later change of the day.
+  sql.exec(`create table if not exists outbox_dead (seq integer primary key, job_id text not null, version integer not null, row text not null, error text not null, at integer not null)`);
+}
+
+export function readJobState(sql: SqlStorage, jobId: string): JobState | null {
+  const r = sql.exec<{ schedule: string; display: string; version: number }>(`select schedule, display, version from job_state where job_id = ?`, jobId).toArray()[0];
+  return r ? { jobId, schedule: JSON.parse(r.schedule), display: JSON.parse(r.display), version: r.version } : null;
+}
+
+export function allJobStates(sql: SqlStorage): JobState[] {
+  return sql
+    .exec<{ job_id: string; schedule: string; display: string; version: number }>(`select * from job_state`)
+    .toArray()
+    .map((r) => ({ jobId: r.job_id, schedule: JSON.parse(r.schedule), display: JSON.parse(r.display), version: r.version }));
+}
+
+export function writeJobState(sql: SqlStorage, s: JobState): void {
+  sql.exec(
+    `insert into job_state (job_id, schedule, display, version) values (?, ?, ?, ?) on conflict (job_id) do update set schedule = excluded.schedule, display = excluded.display, version = excluded.version`,
+    s.jobId,
+    JSON.stringify(s.schedule),
+    JSON.stringify(s.display),
+    s.version,
+  );
+}
+
+export function forgetJobState(sql: SqlStorage, jobId: string): void {
+  sql.exec(`delete from job_state where job_id = ?`, jobId);
+}
+
+/**
+ * The next version of a job's schedule: above the last one, and at least the current time in
+ * microseconds, so a job that moves to another day's room (which starts from the records'
+ * version) still gets versions above everything this room wrote earlier.
+ */
+export function nextVersion(last: number, now: number): number {
+  return Math.max(last + 1, now * 1000);
+}
+
+export function enqueue(sql: SqlStorage, row: Omit<OutboxRow, 'seq'>): void {
+  sql.exec(
+    `insert into outbox (job_id, version, event_id, actor_user_id, at, kind, before, after) values (?, ?, ?, ?, ?, ?, ?, ?)`,
+    row.jobId,
+    row.version,
+    row.eventId,
+    row.actorUserId,
+    row.at,
+    row.kind,
+    row.before ? JSON.stringify(row.before) : null,
+    JSON.stringify(row.after),
+  );
+}
+
+export function peekOutbox(sql: SqlStorage, limit: number): OutboxRow[] {
+  return sql
+    .exec<Record<string, SqlStorageValue>>(`select * from outbox order by seq limit ?`, limit)
+    .toArray()
+    .map((r) => ({
+      seq: Number(r.seq),
+      jobId: String(r.job_id),
+      version: Number(r.version),
+      eventId: String(r.event_id),
+      actorUserId: r.actor_user_id == null ? null : String(r.actor_user_id),
+      at: Number(r.at),
+      kind: String(r.kind),
+      before: r.before == null ? null : JSON.parse(String(r.before)),
+      after: JSON.parse(String(r.after)),
+    }));
+}
+
+export function outboxSize(sql: SqlStorage): number {
+  return Number(sql.exec(`select count(*) as n from outbox`).one().n);
+}
+
+export function ackThrough(sql: SqlStorage, seq: number): void {
+  sql.exec(`delete from outbox where seq <= ?`, seq);
+}
+
+export function deadLetter(sql: SqlStorage, row: OutboxRow, error: string): void {
+  sql.exec(`insert or replace into outbox_dead (seq, job_id, version, row, error, at) values (?, ?, ?, ?, ?, ?)`, row.seq, row.jobId, row.version, JSON.stringify(row), error.slice(0, 500), Date.now());
+  sql.exec(`delete from outbox where seq = ?`, row.seq);
+}
+
+const asRecord = (s: Schedule) => ({ technicianId: s.technicianId, scheduledStart: s.start, durationMin: s.durationMin, status: s.status });
+
+/**
+ * The libSQL statements for one outbox row: the guarded job update, its event (only if the
+ * update took), and the lead assignment kept equal to jobs.technician_id (as worker/schedule.ts
+ * does). Every statement is scoped to the room's org; a technician of another org is refused
+ * by the update's guard, so a doc edit can never reach across orgs.
+ */
+export function statementsFor(orgId: string, row: OutboxRow): InStatement[] {
+  const a = row.after;
+  return [
+    {
+      sql: `update jobs set technician_id = ?1, scheduled_start = ?2, duration_min = ?3, status = ?4, schedule_version = ?5, updated_at = ?6, updated_by = coalesce(?7, updated_by)
+            where id = ?8 and org_id = ?9 and schedule_version < ?5
+              and (?1 is null or exists (select 1 from technicians t where t.id = ?1 and t.org_id = ?9))`,
+      args: [a.technicianId, a.start, a.durationMin, a.status, row.version, row.at, row.actorUserId, row.jobId, orgId],
+    },
+    {
+      sql: `insert into job_events (id, org_id, job_id, actor_user_id, at, kind, before, after) select ?, ?, ?, ?, ?, ?, ?, ? where changes() = 1`,
+      args: [row.eventId, orgId, row.jobId, row.actorUserId, row.at, row.kind, row.before ? JSON.stringify(asRecord(row.before)) : null, JSON.stringify({ ...asRecord(a), via: 'board', scheduleVersion: row.version })],
+    },
+    {
+      sql: `delete from job_assignments where org_id = ?1 and job_id = ?2 and role = 'lead' and technician_id is not (select technician_id from jobs where id = ?2 and org_id = ?1)`,
+      args: [orgId, row.jobId],
+    },
+    {
+      sql: `insert into job_assignments (org_id, job_id, technician_id, role) select org_id, id, technician_id, 'lead' from jobs where id = ? and org_id = ? and technician_id is not null
+            on conflict (job_id, technician_id) do update set role = 'lead'`,
+      args: [row.jobId, orgId],
+    },
+  ];
+}
+
+/** libSQL answered and refused the statement (as opposed to not answering at all). */
+export function isStatementError(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_');
+}
+
+export type DrainOutcome = { kind: 'done'; sent: number } | { kind: 'retry'; error: string };
+
+/**
+ * Sends up to `limit` rows in one libSQL batch (a transaction, so all or none). If libSQL
+ * refuses a statement, rows go one at a time so only the bad one is set aside. If libSQL does
+ * not answer, nothing is deleted and the caller backs off.
+ */
+export async function drainOnce(sql: SqlStorage, client: Client, orgId: string, limit: number, timeoutMs: number): Promise<DrainOutcome> {
+  const rows = peekOutbox(sql, limit);
+  if (!rows.length) return { kind: 'done', sent: 0 };
+  try {
+    await withTimeout(client.batch(rows.flatMap((r) => statementsFor(orgId, r)), 'write'), timeoutMs);
+    ackThrough(sql, rows[rows.length - 1]!.seq);
+    return { kind: 'done', sent: rows.length };
+  } catch (e) {
+    if (!isStatementError(e)) return { kind: 'retry', error: String(e) };
+  }
+  let sent = 0;
+  for (const row of rows) {
+    try {
+      await withTimeout(client.batch(statementsFor(orgId, row), 'write'), timeoutMs);
+      ackThrough(sql, row.seq);
+      sent++;
+    } catch (e) {
+      if (!isStatementError(e)) return { kind: 'retry', error: String(e) };
+      console.error(`outbox row ${row.seq} for job ${row.jobId} refused by libSQL; set aside`, e);
+      deadLetter(sql, row, String(e));
+    }
+  }
+  return { kind: 'done', sent };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`libSQL did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Exponential backoff with full jitter: 0.5 s, 1 s, 2 s ... capped at a minute. */
+export function backoffMs(failures: number, baseMs = 500, maxMs = 60_000): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}

@@ -1,0 +1,83 @@
+/**
+ * The room as the authority over what a schedule edit may do. Clients write the doc freely
+ * (that is what makes the board instant); the room then checks each touched job against the
+ * last schedule it projected and either accepts the new values or repairs the doc back, so the
+ * doc never holds a schedule the records could not.
+ *
+ * Pure: no storage, no Yjs. The richer scheduling rules (double-booking, shifts, skills,
+ * travel) are warnings from core/schedule-rules.ts, not refusals, and are not applied here yet.
+ */
+import { checkTransition, isJobStatus, isSchedulable, statusAfterScheduleChange, type JobStatus } from '../core/lifecycle.ts';
+import type { RawSchedule, Schedule } from './board-shape.ts';
+
+/** Statuses that only billing sets; the board may show them but never move a job into them. */
+const BILLING_ONLY: readonly JobStatus[] = ['invoiced', 'paid'];
+const MAX_ID = 64;
+
+export interface Decision {
+  /** The schedule the records should now hold (what the doc holds once repairs are applied). */
+  next: Schedule;
+  /** Fields to write back into the doc because the client's values were refused. */
+  repair: Partial<Schedule>;
+  /** Why each refused field was refused, in words for people. */
+  reasons: string[];
+}
+
+export function sameSchedule(a: Schedule, b: Schedule): boolean {
+  return a.technicianId === b.technicianId && a.start === b.start && a.durationMin === b.durationMin && a.status === b.status;
+}
+
+/**
+ * `prev` is what the room last projected (or seeded from the records); `raw` is what the doc
+ * holds now; [dayStart, dayEnd) is the room's day: a start outside it belongs to another room.
+ */
+export function decide(prev: Schedule, raw: RawSchedule, day: { start: number; end: number }): Decision {
+  const reasons: string[] = [];
+  const wanted: Schedule = { ...prev };
+
+  if (raw.technicianId === null || (typeof raw.technicianId === 'string' && raw.technicianId.length > 0 && raw.technicianId.length <= MAX_ID)) {
+    wanted.technicianId = raw.technicianId;
+  } else reasons.push('technicianId must be a technician id or null');
+
+  if (raw.start === null || (Number.isSafeInteger(raw.start) && (raw.start as number) >= day.start && (raw.start as number) < day.end)) {
+    wanted.start = raw.start as number | null;
+  } else reasons.push('start must be an instant on this board’s day (or null)');
+
+  if (Number.isSafeInteger(raw.durationMin) && (raw.durationMin as number) >= 1 && (raw.durationMin as number) <= 24 * 60) {
+    wanted.durationMin = raw.durationMin as number;
+  } else reasons.push('durationMin must be a whole number of minutes between 1 and 1440');
+
+  const prevStatus = prev.status as JobStatus;
+  const scheduleMoved = wanted.technicianId !== prev.technicianId || wanted.start !== prev.start || wanted.durationMin !== prev.durationMin;
+  if (scheduleMoved && !isSchedulable(prevStatus)) {
+    reasons.push(`a job that is ${prevStatus.replace('_', ' ')} can no longer be rescheduled`);
+    wanted.technicianId = prev.technicianId;
+    wanted.start = prev.start;
+    wanted.durationMin = prev.durationMin;
+  }
+
+  const facts = { technicianId: wanted.technicianId, scheduledStart: wanted.start };
+  if (typeof raw.status === 'string' && raw.status !== prev.status) {
+    const check = isJobStatus(raw.status)
+      ? BILLING_ONLY.includes(raw.status)
+        ? { ok: false as const, reason: 'only billing marks a job invoiced or paid' }
+        : checkTransition(prevStatus, raw.status, facts)
+      : { ok: false as const, reason: `${String(raw.status).slice(0, 40)} is not a job status` };
+    if (check.ok) wanted.status = raw.status;
+    else {
+      reasons.push(check.reason);
+      wanted.status = statusAfterScheduleChange(prevStatus, facts);
+    }
+  } else {
+    if (typeof raw.status !== 'string') reasons.push('status must be a job status');
+    // The status follows the schedule (placing a job schedules it; unplacing unschedules it).
+    wanted.status = statusAfterScheduleChange(prevStatus, facts);
+  }
+
+  const repair: Partial<Schedule> = {};
+  if (raw.technicianId !== wanted.technicianId) repair.technicianId = wanted.technicianId;
+  if (raw.start !== wanted.start) repair.start = wanted.start;
+  if (raw.durationMin !== wanted.durationMin) repair.durationMin = wanted.durationMin;
+  if (raw.status !== wanted.status) repair.status = wanted.status;
+  return { next: wanted, repair, reasons };
+}

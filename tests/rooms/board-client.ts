@@ -1,0 +1,206 @@
+/**
+ * A minimal Yjs client for the room tests: the standard y-websocket sync + awareness
+ * protocol (y-protocols) over a real WebSocket opened through the Worker with SELF.fetch.
+ * y-partyserver's provider wants to open its own WebSocket from a URL, which cannot carry the
+ * session cookie into the test pool's SELF, so we speak the protocol directly.
+ */
+import { SELF, env } from 'cloudflare:test';
+import { inject } from 'vitest';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import * as syncProtocol from 'y-protocols/sync';
+import { createClient } from '@libsql/client/web';
+import { addDays, localDateOf, zonedInstant } from '../../core/time.ts';
+import type { Role } from '../../db/schema.ts';
+import type { Env } from '../../worker/env.ts';
+
+export const fx = inject('fixtures');
+export const ORIGIN = 'http://switchboard.test';
+export const TZ = 'America/Chicago';
+export const sql = createClient({ url: inject('libsqlUrl') });
+export const roomEnv = env as unknown as Env;
+
+export type Actor = `${'a' | 'b'}.${Role}` | 'anon';
+
+export interface OpenOptions {
+  /** The Origin header; null sends none. Browsers always send it on WebSocket handshakes. */
+  origin?: string | null;
+  headers?: Record<string, string>;
+  /** Present the session as a Bearer token instead of the cookie. */
+  bearer?: boolean;
+}
+
+export async function openRaw(actor: Actor, date: string, opts: OpenOptions = {}): Promise<Response> {
+  const h: Record<string, string> = { upgrade: 'websocket', ...opts.headers };
+  if (opts.origin !== null) h.origin = opts.origin ?? ORIGIN;
+  if (actor !== 'anon') {
+    const [org, role] = actor.split('.') as ['a' | 'b', Role];
+    if (opts.bearer) h.authorization = `Bearer ${fx[org].tokens[role]}`;
+    else h.cookie = `__Host-sb_session=${fx[org].tokens[role]}`;
+  }
+  return SELF.fetch(`${ORIGIN}/api/rooms/board/${date}`, { headers: h });
+}
+
+export class BoardClient {
+  readonly doc = new Y.Doc();
+  synced = false;
+  closed: { code: number; reason: string } | null = null;
+  frames = 0;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(readonly ws: WebSocket) {
+    ws.accept();
+    ws.addEventListener('message', (ev) => {
+      const data = ev.data as string | ArrayBuffer | Blob;
+      // Binary frames arrive as Blob in the test pool; reading one is async, so keep order.
+      this.#queue = this.#queue.then(() => this.#receive(data)).catch((e) => console.error('test client', e));
+    });
+    ws.addEventListener('close', (ev) => {
+      this.closed = { code: ev.code, reason: ev.reason };
+    });
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === this) return;
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 0);
+      syncProtocol.writeUpdate(e, update);
+      this.send(encoding.toUint8Array(e));
+    });
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0);
+    syncProtocol.writeSyncStep1(e, this.doc);
+    this.send(encoding.toUint8Array(e));
+  }
+
+  static async open(actor: Actor, date: string, opts: OpenOptions = {}): Promise<BoardClient> {
+    const res = await openRaw(actor, date, opts);
+    if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade refused: ${res.status} ${await res.text()}`);
+    const client = new BoardClient(res.webSocket);
+    await waitFor(() => client.synced, `${actor} synced`);
+    return client;
+  }
+
+  async #receive(data: string | ArrayBuffer | Blob): Promise<void> {
+    this.frames++;
+    if (typeof data === 'string') return;
+    const bytes = data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : new Uint8Array(data);
+    const d = decoding.createDecoder(bytes);
+    if (decoding.readVarUint(d) !== 0) return; // awareness: not needed by these tests
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0);
+    const kind = syncProtocol.readSyncMessage(d, e, this.doc, this);
+    if (kind === syncProtocol.messageYjsSyncStep2) this.synced = true;
+    if (encoding.length(e) > 1) this.send(encoding.toUint8Array(e));
+  }
+
+  send(bytes: Uint8Array | string): void {
+    if (this.closed) return;
+    try {
+      this.ws.send(bytes);
+    } catch {
+      /* closed under us */
+    }
+  }
+
+  jobs(): Y.Map<Y.Map<unknown>> {
+    return this.doc.getMap('jobs');
+  }
+
+  job(id: string): Record<string, unknown> | undefined {
+    return (this.jobs().get(id) as Y.Map<unknown> | undefined)?.toJSON();
+  }
+
+  set(jobId: string, fields: Record<string, unknown>): void {
+    this.doc.transact(() => {
+      const job = this.jobs().get(jobId);
+      if (!job) throw new Error(`no job ${jobId} in this client's doc`);
+      for (const [k, v] of Object.entries(fields)) job.set(k, v);
+    });
+  }
+
+  /** The schedule of every job, for comparing two docs. */
+  schedules(): Record<string, { technicianId: unknown; start: unknown; durationMin: unknown; status: unknown }> {
+    const out: Record<string, any> = {};
+    for (const [id, job] of this.jobs()) out[id] = { technicianId: job.get('technicianId'), start: job.get('start'), durationMin: job.get('durationMin'), status: job.get('status') };
+    return out;
+  }
+
+  close(): void {
+    try {
+      this.ws.close(1000, 'done');
+    } catch {
+      /* already closed */
+    }
+  }
+}
+
+export async function waitFor(cond: () => boolean | Promise<boolean>, label: string, timeoutMs = 8_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${label}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A board day of its own for each test: rooms keep their storage for the whole run. */
+export function testDate(offset: number): string {
+  return addDays(localDateOf(Date.now(), TZ), offset);
+}
+
+export const at = (date: string, time: string) => zonedInstant(date, time, TZ);
+
+let jobCounter = 0;
+/** Jobs in libSQL on `date` for org `org`, one per hour from 08:00, on the given technician (or none). */
+export async function makeJobs(org: 'a' | 'b', date: string, n: number, technician: 'own' | 'other' | null = 'own'): Promise<string[]> {
+  const f = fx[org];
+  const ids: string[] = [];
+  const now = Date.now();
+  for (let i = 0; i < n; i++) {
+    const id = crypto.randomUUID();
+    const techId = technician === 'own' ? f.ownTechnicianId : technician === 'other' ? f.technicianId : null;
+    const start = at(date, `${String(8 + i).padStart(2, '0')}:00`);
+    await sql.execute({
+      sql: `insert into jobs (id, org_id, number, customer_id, location_id, type, priority, description, status, scheduled_start, duration_min, technician_id, warnings, created_at, updated_at)
+            values (?, ?, ?, ?, ?, 'Service call', 'normal', ?, ?, ?, 60, ?, '[]', ?, ?)`,
+      args: [id, f.orgId, 500_000 + Math.floor(Math.random() * 1e6) * 100 + (jobCounter++ % 100), f.customerId, f.locationId, `Room test job ${i}`, techId ? 'scheduled' : 'unscheduled', start, techId, now, now],
+    });
+    ids.push(id);
+  }
+  return ids;
+}
+
+export interface JobRecord {
+  technicianId: string | null;
+  start: number | null;
+  durationMin: number;
+  status: string;
+  scheduleVersion: number;
+}
+
+export async function record(jobId: string): Promise<JobRecord> {
+  const r = await sql.execute({ sql: `select technician_id, scheduled_start, duration_min, status, schedule_version from jobs where id = ?`, args: [jobId] });
+  const row = r.rows[0]!;
+  return {
+    technicianId: (row.technician_id as string | null) ?? null,
+    start: row.scheduled_start == null ? null : Number(row.scheduled_start),
+    durationMin: Number(row.duration_min),
+    status: String(row.status),
+    scheduleVersion: Number(row.schedule_version),
+  };
+}
+
+/** Every job of a doc as libSQL holds it, in the doc's terms. */
+export async function recordsOf(client: BoardClient): Promise<Record<string, { technicianId: unknown; start: unknown; durationMin: unknown; status: unknown }>> {
+  const out: Record<string, any> = {};
+  for (const id of Object.keys(client.schedules())) {
+    const r = await record(id);
+    out[id] = { technicianId: r.technicianId, start: r.start, durationMin: r.durationMin, status: r.status };
+  }
+  return out;
+}
+
+export function roomStub(org: 'a' | 'b', date: string) {
+  return roomEnv.BOARD_ROOM.getByName(`${fx[org].orgId}:${date}`);
+}

@@ -1,0 +1,40 @@
+/** The room's authority over a schedule edit, without a room: rooms/schedule-guard.ts. */
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../rooms/schedule-guard.ts';
+import type { Schedule } from '../../rooms/board-shape.ts';
+
+const day = { start: 1_000_000, end: 1_000_000 + 24 * 3600_000 };
+const prev: Schedule = { technicianId: 't1', start: day.start + 3600_000, durationMin: 60, status: 'scheduled' };
+
+describe('decide', () => {
+  it('accepts a move within the day and keeps the status', () => {
+    const d = decide(prev, { ...prev, technicianId: 't2', start: day.start + 7200_000 }, day);
+    expect(d).toEqual({ next: { ...prev, technicianId: 't2', start: day.start + 7200_000 }, repair: {}, reasons: [] });
+  });
+
+  it('unschedules a job whose technician is taken away, and repairs the doc status to match', () => {
+    const d = decide(prev, { ...prev, technicianId: null }, day);
+    expect(d.next).toEqual({ ...prev, technicianId: null, status: 'unscheduled' });
+    expect(d.repair).toEqual({ status: 'unscheduled' });
+  });
+
+  it('refuses values the records cannot hold, field by field', () => {
+    const d = decide(prev, { technicianId: 42, start: day.end, durationMin: 0, status: 'paid' }, day);
+    expect(d.next).toEqual(prev);
+    expect(d.repair).toEqual({ technicianId: 't1', start: prev.start, durationMin: 60, status: 'scheduled' });
+    expect(d.reasons).toHaveLength(4);
+  });
+
+  it('refuses to reschedule work that is under way, but lets its status move on', () => {
+    const onSite: Schedule = { ...prev, status: 'on_site' };
+    const d = decide(onSite, { ...onSite, durationMin: 90, status: 'completed' }, day);
+    expect(d.next).toEqual({ ...onSite, status: 'completed' });
+    expect(d.repair).toEqual({ durationMin: 60 });
+  });
+
+  it('refuses a transition the lifecycle does not allow', () => {
+    const d = decide(prev, { ...prev, status: 'on_site' }, day);
+    expect(d.next.status).toBe('scheduled');
+    expect(d.repair).toEqual({ status: 'scheduled' });
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * The door to the live rooms: `GET /api/rooms/board/:date` with `Upgrade: websocket`, where
+ * :date is a local calendar date (YYYY-MM-DD) in the org's timezone. The protocol on the
+ * socket is the standard y-websocket / y-partyserver sync + awareness protocol.
+ *
+ * The person is authenticated like every API call (the `__Host-sb_session` cookie, or
+ * `Authorization: Bearer <token>` for clients that are not browsers). Refused before any room
+ * is touched: a cross-origin upgrade (403; browsers always send Origin on WebSocket
+ * handshakes, so this is the CSRF check for sockets), no session (401), a role with no board
+ * (403), a date that is not a date or too far from today (400). The room is named from the
+ * session's org, never from the request, so another org's board cannot even be addressed.
+ *
+ * Served ahead of the Hono API app (worker/index.ts): the upgrade needs none of the API's
+ * body, compression and response-header middleware, and its 101 response must pass through
+ * untouched.
+ */
+import { Hono } from 'hono';
+import type { AppEnv, Env } from './env.ts';
+import { openDb } from './db.ts';
+import { loadSession } from './auth/session.ts';
+import { Problem, problemResponse } from './problem.ts';
+import { addDays, isLocalDate, localDateOf } from '../core/time.ts';
+import { boardRoomName } from '../rooms/board-name.ts';
+import { identityHeaders } from '../rooms/identity.ts';
+import type { Role } from '../db/schema.ts';
+
+export const ROOMS_PREFIX = '/api/rooms/';
+
+/**
+ * Who may open the board. Technicians are refused for now: DESIGN.md says a technician's phone
+ * receives only that technician's jobs, and the filtered feed does not exist yet; letting them
+ * into the whole board would show them every job of the day.
+ */
+const BOARD_VIEWERS: readonly Role[] = ['admin', 'dispatcher', 'manager'];
+/** Rooms exist for days this close to today (either way): enough for planning and history, and no room per arbitrary date. */
+const MAX_DAYS_FROM_TODAY = 400;
+
+export function isRoomRequest(request: Request): boolean {
+  return new URL(request.url).pathname.startsWith(ROOMS_PREFIX);
+}
+
+function crossOrigin(request: Request, env: Env): string | null {
+  const origin = request.headers.get('origin');
+  const allowed = new Set([new URL(request.url).origin, ...(env.ALLOWED_ORIGINS?.split(',').map((s) => s.trim()) ?? [])]);
+  if (origin !== null && !allowed.has(origin)) return `Connections from ${origin.slice(0, 100)} are not accepted here.`;
+  if (origin === null && request.headers.get('sec-fetch-site') === 'cross-site') return 'Cross-site connections are not accepted here.';
+  return null;
+}
+
+export function roomsRoute() {
+  const app = new Hono<AppEnv>();
+
+  app.get('/api/rooms/board/:date', async (c) => {
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      return problemResponse(c, new Problem(426, 'Upgrade required', 'This is a WebSocket endpoint: connect with Upgrade: websocket.', undefined, { upgrade: 'websocket' }));
+    }
+    const refusal = crossOrigin(c.req.raw, c.env);
+    if (refusal) return problemResponse(c, new Problem(403, 'Cross-origin connection refused', refusal));
+
+    const { db } = openDb(c.env);
+    const auth = await loadSession(c, db);
+    if (!auth) return problemResponse(c, new Problem(401, 'Sign in required', 'Your session has ended or you are not signed in.'));
+    if (!BOARD_VIEWERS.includes(auth.role)) return problemResponse(c, new Problem(403, 'Not allowed', `Your role (${auth.role}) has no dispatch board.`));
+
+    const date = c.req.param('date');
+    const today = localDateOf(Date.now(), auth.timezone);
+    if (!isLocalDate(date) || date < addDays(today, -MAX_DAYS_FROM_TODAY) || date > addDays(today, MAX_DAYS_FROM_TODAY)) {
+      return problemResponse(c, new Problem(400, 'Invalid request', `Boards exist for dates (YYYY-MM-DD) within ${MAX_DAYS_FROM_TODAY} days of today.`, [{ field: 'date', in: 'path', message: 'Not a date near today.' }]));
+    }
+
+    const name = boardRoomName(auth.orgId, date);
+    // A request of our own: nothing the client sent (cookies, forged identity headers,
+    // partyserver's x-partykit-* headers, a chosen connection id in ?_pk=) reaches the room.
+    const forward = new Request(`https://board-room.internal/${encodeURIComponent(name)}`, {
+      headers: { upgrade: 'websocket', ...identityHeaders({ userId: auth.userId, role: auth.role, name: auth.name }) },
+    });
+    return c.env.BOARD_ROOM.getByName(name).fetch(forward);
+  });
+
+  // The likely failure here is libSQL not answering the session lookup: say so, retryably.
+  app.onError((err, c) => {
+    console.error('room upgrade failed', err);
+    return problemResponse(c, new Problem(503, 'Board unavailable', 'The board cannot be opened right now; try again shortly.', undefined, { 'retry-after': '5' }));
+  });
+  app.all('*', (c) => problemResponse(c, new Problem(404, 'Not found', 'No such room route. Boards are at /api/rooms/board/YYYY-MM-DD.')));
+  return app;
+}
