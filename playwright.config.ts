@@ -12,8 +12,9 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  // Nothing leaves the machine: every host name fails to resolve except loopback.
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+  // Nothing leaves the machine: every host name fails to resolve except loopback. localhost is
+  // kept because passkeys need a domain name as the relying party (WebAuthn refuses IPs).
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
 ];
 
 export default defineConfig({

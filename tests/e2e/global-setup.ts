@@ -54,6 +54,9 @@ export default async function globalSetup() {
         // Its own devtools port too, so a `npm run dev` on this machine is not disturbed.
         '--inspector-port', String(inspectorPort),
         '--var', `LIBSQL_URL:${sqld.url}`,
+        // WebAuthn refuses IP addresses as relying-party ids, so the browser uses
+        // http://localhost:<port> and the Worker must accept exactly that origin.
+        '--var', `WEBAUTHN_ORIGINS:http://localhost:${port}`,
         '--persist-to', join(dir, 'wrangler'),
         '--show-interactive-dev-session=false',
         '--log-level', 'warn',
@@ -73,11 +76,13 @@ export default async function globalSetup() {
     const keep = (b: Buffer) => log.push(b.toString());
     wrangler.stdout?.on('data', keep);
     wrangler.stderr?.on('data', keep);
-    const baseURL = `http://127.0.0.1:${port}`;
+    // wrangler binds 127.0.0.1; the browser reaches it as localhost (the RP id), which Chromium
+    // resolves to loopback itself (see the host-resolver rules in playwright.config.ts).
+    const baseURL = `http://localhost:${port}`;
     const exited = new Promise<never>((_, reject) =>
       wrangler!.once('exit', (code) => reject(new Error(`wrangler dev exited (${code}):\n${log.join('')}`))),
     );
-    await Promise.race([waitForHttp(`${baseURL}/api/health`, 90_000), exited]);
+    await Promise.race([waitForHttp(`http://127.0.0.1:${port}/api/health`, 90_000), exited]);
     exited.catch(() => {});
     process.env.E2E_BASE_URL = baseURL;
     return teardown;

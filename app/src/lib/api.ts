@@ -117,4 +117,26 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 export const api = {
   get: <T>(path: string, opts?: Omit<RequestOptions, 'body'>) => request<T>('GET', path, opts),
   post: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'body'>) => request<T>('POST', path, { ...opts, body }),
+  patch: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'body'>) => request<T>('PATCH', path, { ...opts, body }),
+  delete: <T = void>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'body'>) => request<T>('DELETE', path, { ...opts, body }),
 };
+
+/** "Try again in 40 seconds." / "Try again in 3 minutes." from a Retry-After in seconds. */
+export function retryIn(seconds: number | undefined): string {
+  if (!seconds) return 'Try again later.';
+  if (seconds < 90) return `Try again in ${Math.ceil(seconds)} second${Math.ceil(seconds) === 1 ? '' : 's'}.`;
+  const minutes = Math.ceil(seconds / 60);
+  return `Try again in ${minutes} minutes.`;
+}
+
+/** The API's answer when a change to how one signs in needs a sign-in in the last 5 minutes. */
+export function needsFreshSignIn(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 403 && err.title === 'Sign in again to change this';
+}
+
+/** Any failure as an ApiError, so pages have one shape to show. */
+export function asApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  console.error(err);
+  return new ApiError(0, 'Something went wrong', 'Please try again.');
+}

@@ -11,12 +11,17 @@ export interface NavItem {
  * jobs list is narrowed to their own jobs by the API.
  */
 export function navFor(role: Role): NavItem[] {
-  if (role === 'technician') return [{ href: '/jobs', label: 'My jobs' }];
+  if (role === 'technician') return [{ href: '/jobs', label: 'My jobs' }, ACCOUNT];
   return [
     { href: '/jobs', label: 'Jobs' },
     { href: '/customers', label: 'Customers' },
+    // Only admins may read users (worker/authz.ts: users.read).
+    ...(role === 'admin' ? [{ href: '/admin/users', label: 'Users' }] : []),
+    ACCOUNT,
   ];
 }
+
+const ACCOUNT: NavItem = { href: '/account', label: 'Account' };
 
 export function canReadCustomers(role: Role): boolean {
   return role !== 'technician';

@@ -56,8 +56,72 @@ export interface Job {
   requestedEnd?: number | null;
   arrivalWindowStart?: number | null;
   arrivalWindowEnd?: number | null;
+  /** The job detail carries its crew and its lines (GET /api/jobs/{id} includes them by default). */
+  assignments?: { technicianId: string; role: 'lead' | 'helper'; name: string; colour: string }[];
+  lineItems?: LineItem[];
   /** Present when the API joins names into the list; the page copes without them. */
   customerName?: string;
   technicianName?: string;
   address?: string;
+}
+
+/** GET /api/account/security. */
+export interface AccountSecurity {
+  totpEnabled: boolean;
+  recoveryCodesLeft: number;
+  passkeys: Passkey[];
+  signedInAt: number;
+  /** Until when this session may change its factors without signing in again. */
+  freshUntil: number;
+}
+
+export interface Passkey {
+  id: string;
+  name: string;
+  deviceType: string;
+  backedUp: boolean;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** One of the signed-in person's sessions (GET /api/account/sessions). */
+export interface SessionInfo {
+  id: string;
+  current: boolean;
+  userAgent: string | null;
+  method: string;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: number;
+  expiresAt: number;
+  acceptedAt: number | null;
+  revokedAt: number | null;
+}
+
+export const ROLES: Role[] = ['admin', 'dispatcher', 'manager', 'technician'];
+
+export interface LineItem {
+  id: string;
+  description: string;
+  quantity: number;
+  unitPriceCents: number;
+  taxable: boolean;
+  totalCents: number;
 }
