@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'core', include: ['core/**/*.test.ts'], environment: 'node' },
+        test: { name: 'core', include: ['core/**/*.test.ts', 'db/seed/**/*.test.ts'], environment: 'node' },
       },
       {
         plugins: [

@@ -11,7 +11,6 @@ import type { AppEnv } from './env.ts';
 import { openDb } from './db.ts';
 import { Problem, constraintProblem, problemResponse } from './problem.ts';
 import { sameOriginOnly } from './http/origin.ts';
-import { runtimeCompression } from './http/compression.ts';
 import { apiReferencePage } from './http/reference.ts';
 import { accountRoutes } from './resources/account.ts';
 import { authRoutes } from './resources/auth.ts';
@@ -75,7 +74,8 @@ export function buildApp() {
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.use('*', runtimeCompression());
+  // No compression here: the platform compresses by the client's Accept-Encoding (Cloudflare's
+  // front line in production, miniflare's entry worker locally); doing it too would double it.
 
   app.use('/api/*', async (c, next) => {
     const { db, stats } = openDb(c.env);

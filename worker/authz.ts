@@ -50,6 +50,9 @@ export const POLICY = {
 
 export type Permission = keyof typeof POLICY;
 
+/** What a session that still has to enrol its required second factor may do. */
+const WHILE_ENROLLING: Permission[] = ['session.self', 'account.self'];
+
 
 export function allows(role: Role, permission: Permission): boolean {
   return (POLICY[permission] as Role[]).includes(role);
@@ -63,7 +66,9 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
     if (!allows(auth.role, permission)) {
       throw new Problem(403, 'Not allowed', `Your role (${auth.role}) cannot do this.`);
     }
-    // ENFORCE-2FA (held back until the seed and sign-in screen carry the TOTP step)
+    if (auth.mustEnrolSecondFactor && !WHILE_ENROLLING.includes(permission)) {
+      throw new Problem(403, 'Set up two-step sign-in first', 'Your role needs an authenticator app or a passkey. Set one up on your account page, then carry on.');
+    }
     c.set('auth', auth);
     await next();
   };

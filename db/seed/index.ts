@@ -1,20 +1,23 @@
 /**
  * Demo data for local use: deterministic (seeded PRNG), an electrical contractor in Austin, TX.
- * Refuses to run against anything but a database on this machine.
+ * Refuses to run against anything but a database on this machine. The rows come from
+ * generate.ts; this module only writes them, in one libSQL batch (one transaction, one HTTP
+ * round trip) of multi-row inserts, so a failed seed leaves nothing behind.
  */
 import { createClient } from '@libsql/client';
+import { getTableColumns } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import * as s from '../schema.ts';
+import { localTimeOf, localDateOf } from '../../core/time.ts';
+import { generateDemo, type DemoData, type GenerateOptions } from './generate.ts';
+import { METRO_TZ } from './places.ts';
+import { toHhmm, toMinutes } from './context.ts';
 
-export const DEMO_PASSWORD = 'switchboard-demo';
-export const DEMO_USERS = [
-  { email: 'admin@demo.switchboard.test', name: 'Alex Admin', role: 'admin' },
-  { email: 'dispatch@demo.switchboard.test', name: 'Dana Dispatch', role: 'dispatcher' },
-  { email: 'dispatch2@demo.switchboard.test', name: 'Devon Dispatch', role: 'dispatcher' },
-  { email: 'manager@demo.switchboard.test', name: 'Morgan Manager', role: 'manager' },
-  { email: 'tech@demo.switchboard.test', name: 'Terry Tech', role: 'technician' },
-] as const;
+export { DEMO_USERS } from './people.ts';
+export { DEMO_PASSWORD, DEMO_TOTP_SECRET } from './demo-secrets.ts';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from './demo-secrets.ts';
 
 export function assertLocal(url: string): void {
   const u = new URL(url);
@@ -30,31 +33,92 @@ export function hashPasswordNode(password: string): string {
   return `pbkdf2-sha256$600000$${salt.toString('base64')}$${material.toString('base64')}`;
 }
 
+/**
+ * Today in the org's zone, and a "now" kept between 10:00 and 14:00 so today's board always
+ * shows work done, in progress and still to come, whenever the seed runs.
+ */
+export function defaultDemoClock(at = Date.now()): Pick<GenerateOptions, 'today' | 'pivot'> {
+  const minutes = toMinutes(localTimeOf(at, METRO_TZ));
+  const pivot = Math.min(14 * 60, Math.max(10 * 60, minutes - (minutes % 30)));
+  return { today: localDateOf(at, METRO_TZ), pivot: toHhmm(pivot) };
+}
+
+export interface SeedReport {
+  ms: number;
+  counts: Record<keyof DemoData, number>;
+  today: string;
+  pivot: string;
+}
+
 /** Seeds the demo org when the database has no org yet. Returns whether it seeded. */
-export async function seedIfEmpty(url: string): Promise<boolean> {
+export async function seedIfEmpty(url: string, opts: Partial<GenerateOptions> = {}): Promise<boolean> {
+  return (await seedDemo(url, opts)) !== null;
+}
+
+/** Like seedIfEmpty, but reports how long it took and what it wrote (null when it did nothing). */
+export async function seedDemo(url: string, opts: Partial<GenerateOptions> = {}): Promise<SeedReport | null> {
   assertLocal(url);
   const client = createClient({ url });
   const db = drizzle(client, { schema: s });
   try {
     const existing = await db.select({ id: s.orgs.id }).from(s.orgs).limit(1);
-    if (existing.length) return false;
-    const now = Date.now();
-    const orgId = '00000000-0000-4000-8000-000000000001';
-    const weekday = { open: '07:00', close: '17:00' };
+    if (existing.length) return null;
+    const t0 = performance.now();
+    const clock = { ...defaultDemoClock(), ...opts };
+    const { data } = generateDemo({ seed: opts.seed, today: clock.today, pivot: clock.pivot });
     const passwordHash = hashPasswordNode(DEMO_PASSWORD);
-    await db.batch([
-      db.insert(s.orgs).values({
-        id: orgId,
-        name: 'Bright Line Electric',
-        timezone: 'America/Chicago',
-        taxRateBps: 825,
-        businessHours: { '0': null, '1': weekday, '2': weekday, '3': weekday, '4': weekday, '5': weekday, '6': { open: '08:00', close: '12:00' } },
-        createdAt: now,
-      }),
-      db.insert(s.users).values(DEMO_USERS.map((u, i) => ({ id: `00000000-0000-4000-8000-1000000000${String(i).padStart(2, '0')}`, orgId, ...u, passwordHash, createdAt: now, updatedAt: now }))),
-    ]);
-    return true;
+    // Office roles must use a second factor, so the demo ones have the documented TOTP secret
+    // already enrolled (README); technicians sign in with a password alone by default.
+    const secondFactor = (role: string) => (role === 'technician' ? {} : { totpSecret: DEMO_TOTP_SECRET, totpEnabledAt: Date.now() });
+    await writeAll(db, { ...data, users: data.users.map((u) => ({ ...u, passwordHash, ...secondFactor(u.role) })) });
+    const counts = Object.fromEntries(Object.entries(data).map(([k, rows]) => [k, (rows as unknown[]).length])) as SeedReport['counts'];
+    return { ms: Math.round(performance.now() - t0), counts, today: clock.today, pivot: clock.pivot };
   } finally {
     client.close();
   }
+}
+
+/** Table objects in insert order (parents before children). */
+const TABLES = {
+  orgs: s.orgs,
+  users: s.users,
+  stockLocations: s.stockLocations,
+  technicians: s.technicians,
+  customers: s.customers,
+  locations: s.locations,
+  parts: s.parts,
+  priceBookItems: s.priceBookItems,
+  stockLevels: s.stockLevels,
+  jobs: s.jobs,
+  jobAssignments: s.jobAssignments,
+  jobEvents: s.jobEvents,
+  lineItems: s.lineItems,
+  invoices: s.invoices,
+  payments: s.payments,
+  purchaseOrders: s.purchaseOrders,
+  purchaseOrderLines: s.purchaseOrderLines,
+  stockMovements: s.stockMovements,
+  partUsages: s.partUsages,
+} satisfies Record<keyof DemoData, SQLiteTable>;
+
+/** Bound parameters per statement; well under SQLite's 32,766 limit, big enough to keep statements few. */
+const PARAMS_PER_STATEMENT = 8_000;
+
+type Db = ReturnType<typeof drizzle<typeof s>>;
+
+async function writeAll(db: Db, data: Omit<DemoData, 'users'> & { users: (typeof s.users.$inferInsert)[] }): Promise<void> {
+  const statements = [];
+  for (const key of Object.keys(TABLES) as (keyof DemoData)[]) {
+    const rows = data[key] as Record<string, unknown>[];
+    if (!rows.length) continue;
+    const table: SQLiteTable = TABLES[key];
+    // drizzle binds every column of the table for each row, defaults included.
+    const perRow = Object.keys(getTableColumns(table)).length;
+    const size = Math.max(1, Math.floor(PARAMS_PER_STATEMENT / perRow));
+    for (let i = 0; i < rows.length; i += size) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one loop over differently typed tables
+      statements.push(db.insert(table).values(rows.slice(i, i + size) as any));
+    }
+  }
+  await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
 }

@@ -130,6 +130,39 @@ describe('TOTP', () => {
   });
 });
 
+describe('second factor required by role', () => {
+  it('holds a password-only office session at enrolment until it adds a factor', async () => {
+    const u = await newUser('dispatcher');
+    const b = new Browser();
+    await b.call('POST', '/auth/sign-in', { email: u.email, password: PASSWORD });
+    const refused = await b.call('GET', '/customers?limit=1');
+    expectProblem(refused, 403);
+    expect(refused.body.title).toBe('Set up two-step sign-in first');
+    expect((await b.call('GET', '/auth/me')).status).toBe(200);
+    expect((await b.call('GET', '/account/security')).status).toBe(200);
+    const setup = await b.call('POST', '/account/totp/setup');
+    expect((await b.call('POST', '/account/totp/confirm', { code: codeAt(setup.body.secret) })).status).toBe(200);
+    // Confirming rotated the session into one that used the factor.
+    expect((await b.call('GET', '/customers?limit=1')).status).toBe(200);
+  });
+
+  it('lets technicians in with a password unless their org requires more', async () => {
+    const u = await newUser('technician');
+    const b = new Browser();
+    await b.call('POST', '/auth/sign-in', { email: u.email, password: PASSWORD });
+    expect((await b.call('GET', '/jobs?limit=1')).status).toBe(200);
+    expect((await api('a.admin', 'PATCH', '/org', { requireTotpForTechnicians: true })).status).toBe(200);
+    try {
+      const after = new Browser();
+      const signedIn = await after.call('POST', '/auth/sign-in', { email: u.email, password: PASSWORD });
+      expect(signedIn.body.me.mustEnrolSecondFactor).toBe(true);
+      expectProblem(await after.call('GET', '/jobs?limit=1'), 403);
+    } finally {
+      await api('a.admin', 'PATCH', '/org', { requireTotpForTechnicians: false });
+    }
+  });
+});
+
 describe('passkeys', () => {
   async function enrolPasskey() {
     const u = await newUser('dispatcher');
