@@ -14,7 +14,8 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { jobAssignments, jobEvents, jobs, orgs, technicians } from '../db/schema.ts';
 import { checkTransition, isSchedulable, label, statusAfterScheduleChange, type JobStatus } from '../core/lifecycle.ts';
 import type { AuthContext } from './auth/session.ts';
-import { insertIf, runBatch, type WriteContext } from './http/resource.ts';
+import { type WriteContext } from './http/resource.ts';
+import { insertIf, runBatch } from './http/batch.ts';
 import { Problem, fieldProblem, type FieldError } from './problem.ts';
 
 export type JobRow = typeof jobs.$inferSelect;

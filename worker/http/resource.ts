@@ -4,18 +4,17 @@
  * (a transaction) holding the change and its audit event, so nothing is half-written.
  */
 import { z } from '@hono/zod-openapi';
-import { and, eq, getTableColumns, is, SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { auditEvents } from '../../db/schema.ts';
 import type { AuthContext } from '../auth/session.ts';
 import type { Db } from '../db.ts';
 import type { Permission } from '../authz.ts';
-import { dayRange } from '../../core/time.ts';
-import { fieldProblem, notFound, type Problem } from '../problem.ts';
-import { localDate } from './fields.ts';
+import { notFound, type Problem } from '../problem.ts';
 import { afterCursor, decodeCursor, encodeCursor, listQuery, orderBy, parseFields, parseSort } from './list.ts';
 import { body, json, route, router } from './router.ts';
+import { runBatch } from './batch.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the factory is generic over drizzle tables */
 type AnyTable = SQLiteTable & { id: SQLiteColumn; orgId: SQLiteColumn } & Record<string, any>;
@@ -62,50 +61,6 @@ export function diff(before: Row, after: Row): { before: Row; after: Row } | nul
     }
   }
   return Object.keys(a).length ? { before: b, after: a } : null;
-}
-
-/** Runs statements as one libSQL batch (a transaction: all or nothing) and hands back each result. */
-export async function runBatch(db: Db, items: BatchItem<'sqlite'>[]): Promise<unknown[]> {
-  return (await db.batch(items as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])) as unknown[];
-}
-
-/**
- * An insert that happens only if `when` still holds at that point of the batch. A batch has no
- * IF, so a write that depends on state another request may change meanwhile (an invoice still
- * 'sent', an order still 'ordered') puts that condition on each of its statements.
- */
-export function insertIf<T extends SQLiteTable>(db: Db, table: T, row: { [K in keyof T['$inferInsert']]: T['$inferInsert'][K] | SQL }, when: SQL) {
-  const values = Object.entries(getTableColumns(table)).map(([key, column]) => {
-    const given = (row as Row)[key];
-    const value = given === undefined ? column.default : given;
-    if (is(value, SQL)) return value;
-    return value === undefined ? sql`null` : sql.param(value, column);
-  });
-  return db.insert(table).select(sql`select ${sql.join(values, sql`, `)} where ${when}`);
-}
-
-/**
- * Whether a failed libSQL call broke a CHECK constraint (by name) or a UNIQUE one (by
- * 'table.column'), looking through drizzle's wrapping. The constraint is the authority under
- * concurrency, so callers turn this into a problem naming the field.
- */
-export function constraintFailed(err: unknown, kind: 'CHECK' | 'UNIQUE', name: string): boolean {
-  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const at = e.message.indexOf(`${kind} constraint failed: `);
-    if (at >= 0 && e.message.slice(at).split('\n')[0]!.includes(name)) return true;
-  }
-  return false;
-}
-
-/** `from`/`to` list filters: local dates, both inclusive, read in the org's timezone. */
-export const localDatesQuery = z.object({
-  from: localDate().optional().openapi({ description: 'First local date (YYYY-MM-DD), in the org timezone.' }),
-  to: localDate().optional().openapi({ description: 'Last local date (YYYY-MM-DD), inclusive.' }),
-});
-
-export function withinLocalDates(column: SQLiteColumn | SQL, q: { from?: string; to?: string }, timezone: string): SQL | undefined {
-  if (q.from && q.to && q.to < q.from) throw fieldProblem(400, 'to', 'query', 'The last date must not be before the first.');
-  return and(q.from ? sql`${column} >= ${dayRange(q.from, timezone).start}` : undefined, q.to ? sql`${column} < ${dayRange(q.to, timezone).end}` : undefined);
 }
 
 export function pick(row: Row, fields: readonly string[]): Row {

@@ -17,7 +17,9 @@ import { addDays, localDateOf } from '../../core/time.ts';
 import type { AuthContext } from '../auth/session.ts';
 import type { Db } from '../db.ts';
 import { localDate, optionalText, ref } from '../http/fields.ts';
-import { idParam, insertIf, localDatesQuery, problemResponses, resource, runBatch, withinLocalDates, type WriteContext } from '../http/resource.ts';
+import { idParam, problemResponses, resource, type WriteContext } from '../http/resource.ts';
+import { insertIf, runBatch } from '../http/batch.ts';
+import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound } from '../problem.ts';
 

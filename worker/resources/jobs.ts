@@ -10,7 +10,8 @@ import { isJobStatus, JOB_STATUSES, type JobStatus } from '../../core/lifecycle.
 import { dayRange } from '../../core/time.ts';
 import { instant, localDate, optionalText, ref, text } from '../http/fields.ts';
 import { listQuery, parseFields } from '../http/list.ts';
-import { idParam, pick, problemResponses, resource, runBatch, type WriteContext } from '../http/resource.ts';
+import { idParam, pick, problemResponses, resource, type WriteContext } from '../http/resource.ts';
+import { runBatch } from '../http/batch.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound, Problem, type FieldError } from '../problem.ts';
 import { applyJobChange, applyScheduleChange, applyTransition, BILLED_STATUSES, createJob, ownJobsOnly, SCHEDULE_FIELDS, type JobRow } from '../schedule.ts';

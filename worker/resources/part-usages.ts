@@ -12,7 +12,9 @@ import { jobs, partUsages, parts, stockLocations, stockMovements, technicians } 
 import type { AuthContext } from '../auth/session.ts';
 import type { Db } from '../db.ts';
 import { ref } from '../http/fields.ts';
-import { auditInsert, localDatesQuery, pick, problemResponses, resource, runBatch, withinLocalDates, type WriteContext } from '../http/resource.ts';
+import { auditInsert, pick, problemResponses, resource, type WriteContext } from '../http/resource.ts';
+import { runBatch } from '../http/batch.ts';
+import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem } from '../problem.ts';
 import { ownJobsOnly } from '../schedule.ts';

@@ -4,7 +4,8 @@ import { or } from 'drizzle-orm';
 import { parts } from '../../db/schema.ts';
 import { containsSql } from '../http/list.ts';
 import { cents, text } from '../http/fields.ts';
-import { constraintFailed, resource } from '../http/resource.ts';
+import { resource } from '../http/resource.ts';
+import { constraintFailed } from '../http/batch.ts';
 import { fieldProblem } from '../problem.ts';
 
 const Part = z

@@ -7,7 +7,8 @@ import { eq, or } from 'drizzle-orm';
 import { parts, priceBookItems } from '../../db/schema.ts';
 import { containsSql } from '../http/list.ts';
 import { cents, optionalText, ref, text } from '../http/fields.ts';
-import { constraintFailed, resource, type WriteContext } from '../http/resource.ts';
+import { resource, type WriteContext } from '../http/resource.ts';
+import { constraintFailed } from '../http/batch.ts';
 import { fieldProblem } from '../problem.ts';
 import { assertRefs } from './refs.ts';
 

@@ -12,19 +12,9 @@ import type { AuthContext } from '../auth/session.ts';
 import type { Db } from '../db.ts';
 import { afterCursor, containsSql, decodeCursor, encodeCursor, listQuery, orderBy, parseFields, parseSort } from '../http/list.ts';
 import { optionalText, ref, text } from '../http/fields.ts';
-import {
-  auditInsert,
-  constraintFailed,
-  diff,
-  insertIf,
-  localDatesQuery,
-  pick,
-  problemResponses,
-  resource,
-  runBatch,
-  withinLocalDates,
-  type WriteContext,
-} from '../http/resource.ts';
+import { auditInsert, diff, pick, problemResponses, resource, type WriteContext } from '../http/resource.ts';
+import { constraintFailed, insertIf, runBatch } from '../http/batch.ts';
+import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route, router } from '../http/router.ts';
 import { fieldProblem } from '../problem.ts';
 import { assertRefs } from './refs.ts';

@@ -1,0 +1,40 @@
+/** libSQL batches: all-or-nothing writes, conditional inserts, and reading constraint failures. */
+import { getTableColumns, is, SQL, sql } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { Db } from '../db.ts';
+
+type Row = Record<string, unknown>;
+
+/** Runs statements as one libSQL batch (a transaction: all or nothing) and hands back each result. */
+export async function runBatch(db: Db, items: BatchItem<'sqlite'>[]): Promise<unknown[]> {
+  return (await db.batch(items as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])) as unknown[];
+}
+
+/**
+ * An insert that happens only if `when` still holds at that point of the batch. A batch has no
+ * IF, so a write that depends on state another request may change meanwhile (an invoice still
+ * 'sent', an order still 'ordered') puts that condition on each of its statements.
+ */
+export function insertIf<T extends SQLiteTable>(db: Db, table: T, row: { [K in keyof T['$inferInsert']]: T['$inferInsert'][K] | SQL }, when: SQL) {
+  const values = Object.entries(getTableColumns(table)).map(([key, column]) => {
+    const given = (row as Row)[key];
+    const value = given === undefined ? column.default : given;
+    if (is(value, SQL)) return value;
+    return value === undefined ? sql`null` : sql.param(value, column);
+  });
+  return db.insert(table).select(sql`select ${sql.join(values, sql`, `)} where ${when}`);
+}
+
+/**
+ * Whether a failed libSQL call broke a CHECK constraint (by name) or a UNIQUE one (by
+ * 'table.column'), looking through drizzle's wrapping. The constraint is the authority under
+ * concurrency, so callers turn this into a problem naming the field.
+ */
+export function constraintFailed(err: unknown, kind: 'CHECK' | 'UNIQUE', name: string): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const at = e.message.indexOf(`${kind} constraint failed: `);
+    if (at >= 0 && e.message.slice(at).split('\n')[0]!.includes(name)) return true;
+  }
+  return false;
+}
