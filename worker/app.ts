@@ -9,6 +9,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env.ts';
 import { openDb } from './db.ts';
+import { touchSession } from './auth/session.ts';
 import { Problem, constraintProblem, problemResponse } from './problem.ts';
 import { sameOriginOnly } from './http/origin.ts';
 import { apiReferencePage } from './http/reference.ts';
@@ -84,6 +85,9 @@ export function buildApp() {
     await next();
     // How much libSQL this request cost; the round-trip tests and the HTTP bench read it.
     c.res.headers.set('Server-Timing', `db;dur=${stats.ms.toFixed(1)};desc="${stats.roundTrips} round trips"`);
+    // Idle-timeout bookkeeping happens after the answer is made, never on its path.
+    const auth = c.get('auth');
+    if (auth?.lastSeenStale) c.executionCtx.waitUntil(touchSession(db, auth));
     c.res.headers.set('Cache-Control', c.res.headers.get('Cache-Control') ?? 'no-store');
   });
   app.use('/api/*', sameOriginOnly());

@@ -257,6 +257,25 @@ describe('sessions', () => {
     expect((await one.call('GET', '/auth/me')).status).toBe(200);
   });
 
+  it('notes activity after answering, so a session in use never goes idle', async () => {
+    const u = await newUser('technician');
+    const b = new Browser();
+    await b.call('POST', '/auth/sign-in', { email: u.email, password: PASSWORD });
+    const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(b.cookie('__Host-sb_session')!)))].map((x) => x.toString(16).padStart(2, '0')).join('');
+    const old = Date.now() - 90 * 60_000;
+    await sql.execute({ sql: 'update sessions set last_seen_at = ? where token_hash = ?', args: [old, hash] });
+    const me = await b.call('GET', '/auth/me');
+    expect(me.status).toBe(200);
+    expect(me.body).not.toHaveProperty('lastSeenStale');
+    expect(me.roundTrips).toBe(1); // the touch is not on the answer's path
+    let seen = old;
+    for (let i = 0; i < 50 && seen === old; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      seen = Number((await sql.execute({ sql: 'select last_seen_at from sessions where token_hash = ?', args: [hash] })).rows[0]!.last_seen_at);
+    }
+    expect(seen).toBeGreaterThan(old);
+  });
+
   it('ends idle sessions and sessions past their absolute lifetime', async () => {
     const u = await newUser('technician');
     const idle = new Browser();

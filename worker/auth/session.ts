@@ -3,7 +3,7 @@
  * Looking a session up also touches `last_seen_at` in the same libSQL batch, so
  * authentication costs a request exactly one round trip.
  */
-import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { Context } from 'hono';
 import { orgs, sessions, users, type Role } from '../../db/schema.ts';
@@ -35,6 +35,8 @@ export interface AuthContext {
    * a session may only look at itself and enrol one.
    */
   mustEnrolSecondFactor: boolean;
+  /** last_seen_at is older than a minute: touchSession should run after the answer. */
+  lastSeenStale: boolean;
 }
 
 export type SignInMethod = 'password' | 'password+totp' | 'password+recovery' | 'passkey';
@@ -99,38 +101,54 @@ function presentedToken(c: Context): string | undefined {
   return token && token.length <= 100 ? token : undefined;
 }
 
-/** The signed-in person for this request, or null. One libSQL round trip. */
+/**
+ * The signed-in person for this request, or null. One libSQL round trip, and a read: noting
+ * when the session was last seen is left to `touchSession`, after the answer, because a write
+ * in the same batch would make every request a write transaction queued behind other writers.
+ */
 export async function loadSession(c: Context, db: Db): Promise<AuthContext | null> {
   const token = presentedToken(c);
   if (!token) return null;
   const tokenHash = await hashToken(token);
   const now = Date.now();
-  const live = and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, now - SESSION_IDLE_MS));
-  const [, rows] = await db.batch([
-    db
-      .update(sessions)
-      .set({ lastSeenAt: now })
-      .where(and(live, lt(sessions.lastSeenAt, now - TOUCH_EVERY_MS))),
-    db
-      .select({
-        userId: users.id,
-        orgId: users.orgId,
-        role: users.role,
-        name: users.name,
-        email: users.email,
-        timezone: orgs.timezone,
-        method: sessions.method,
-        signedInAt: sessions.createdAt,
-        requireForTechnicians: orgs.requireTotpForTechnicians,
-      })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .innerJoin(orgs, eq(orgs.id, users.orgId))
-      .where(and(live, eq(users.active, true))),
-  ]);
+  const rows = await db
+    .select({
+      userId: users.id,
+      orgId: users.orgId,
+      role: users.role,
+      name: users.name,
+      email: users.email,
+      timezone: orgs.timezone,
+      method: sessions.method,
+      signedInAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      requireForTechnicians: orgs.requireTotpForTechnicians,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(orgs, eq(orgs.id, users.orgId))
+    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, now - SESSION_IDLE_MS), eq(users.active, true)));
   const row = rows[0];
   if (!row) return null;
-  const { requireForTechnicians, ...rest } = row;
+  const { requireForTechnicians, lastSeenAt, ...rest } = row;
   const method = row.method as SignInMethod;
-  return { ...rest, method, tokenHash, mustEnrolSecondFactor: method === 'password' && secondFactorRequired(row.role, requireForTechnicians) };
+  return {
+    ...rest,
+    method,
+    tokenHash,
+    mustEnrolSecondFactor: method === 'password' && secondFactorRequired(row.role, requireForTechnicians),
+    lastSeenStale: lastSeenAt < now - TOUCH_EVERY_MS,
+  };
+}
+
+/** Records that the session was just used (at most once a minute), off the request's path. */
+export function touchSession(db: Db, auth: AuthContext): Promise<unknown> {
+  return db
+    .update(sessions)
+    .set({ lastSeenAt: Date.now() })
+    .where(and(eq(sessions.tokenHash, auth.tokenHash), isNull(sessions.revokedAt)))
+    .then(
+      () => undefined,
+      (err: unknown) => console.error('could not note session activity', err),
+    );
 }

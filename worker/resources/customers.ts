@@ -51,7 +51,8 @@ export const customersRoutes = resource({
           // Phone search ignores formatting: "(512) 555" finds "512-555-0100".
           q.q.replace(/\D/g, '').length >= 3 ? containsSql(sql`replace(replace(replace(replace(${customers.phone}, '-', ''), ' ', ''), '(', ''), ')', '')`, q.q.replace(/\D/g, '')) : undefined,
           containsSql(customers.billingAddress, q.q),
-          sql`exists (select 1 from ${locations} where ${locations.customerId} = ${customers.id} and ${containsSql(locations.address, q.q)})`,
+          // org_id first, so the (org_id, customer_id) index serves the lookup instead of a scan.
+          sql`exists (select 1 from ${locations} where ${locations.orgId} = ${customers.orgId} and ${locations.customerId} = ${customers.id} and ${containsSql(locations.address, q.q)})`,
         )
       : undefined,
     q.tag ? sql`exists (select 1 from json_each(${customers.tags}) where value = ${q.tag})` : undefined,
