@@ -28,7 +28,8 @@ import type { Env } from '../worker/env.ts';
 import { parseBoardRoomName } from './board-name.ts';
 import { jobsOf, metaOf, readRawSchedule, removeJob, setJobFields, touchedJobIds, upsertJob, type DisplayFields, type Schedule } from './board-shape.ts';
 import { decide, sameSchedule } from './schedule-guard.ts';
-import { BOARD_WRITERS, identityFrom, type Identity } from './identity.ts';
+import { identityFrom, type Identity } from './identity.ts';
+import { allows } from '../worker/authz.ts';
 import { CLOSE_POLICY, FloodGuard, byteLengthOf, inspectFrame } from './message-guard.ts';
 import { appendUpdate, compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpdateCount, setMeta } from './persistence.ts';
 import {
@@ -188,7 +189,8 @@ export class BoardRoom extends YServer<Env> {
 
   override isReadOnly(conn: Connection): boolean {
     const who = (conn.state as ConnState | null)?.who;
-    return !who || !BOARD_WRITERS.includes(who.role);
+    // Who may change the board is in the policy table with every route (worker/authz.ts).
+    return !who || !allows(who.role, 'board.edit');
   }
 
   override onMessage(conn: Connection, message: WSMessage): void {

@@ -20,8 +20,6 @@ export interface Identity {
 
 const ROLES: readonly Role[] = ['admin', 'dispatcher', 'manager', 'technician'];
 
-/** Roles that may change the board; everyone else connects read-only. */
-export const BOARD_WRITERS: readonly Role[] = ['admin', 'dispatcher'];
 
 export function identityHeaders(who: Identity): Record<string, string> {
   // Names are any Unicode; header values must be ASCII.

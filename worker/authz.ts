@@ -46,6 +46,10 @@ export const POLICY = {
   'purchaseorders.write': ['admin'],
   'users.read': ['admin'],
   'users.write': ['admin'],
+  // Room kinds: the live board (rooms/board-room.ts). Technicians will get their own filtered
+  // feed; until then the whole board is not theirs to see.
+  'board.view': ['admin', 'dispatcher', 'manager'],
+  'board.edit': ['admin', 'dispatcher'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof POLICY;

@@ -22,7 +22,7 @@ import { Problem, problemResponse } from './problem.ts';
 import { addDays, isLocalDate, localDateOf } from '../core/time.ts';
 import { boardRoomName } from '../rooms/board-name.ts';
 import { identityHeaders } from '../rooms/identity.ts';
-import type { Role } from '../db/schema.ts';
+import { allows } from './authz.ts';
 
 export const ROOMS_PREFIX = '/api/rooms/';
 
@@ -31,7 +31,6 @@ export const ROOMS_PREFIX = '/api/rooms/';
  * receives only that technician's jobs, and the filtered feed does not exist yet; letting them
  * into the whole board would show them every job of the day.
  */
-const BOARD_VIEWERS: readonly Role[] = ['admin', 'dispatcher', 'manager'];
 /** Rooms exist for days this close to today (either way): enough for planning and history, and no room per arbitrary date. */
 const MAX_DAYS_FROM_TODAY = 400;
 
@@ -60,7 +59,7 @@ export function roomsRoute() {
     const { db } = openDb(c.env);
     const auth = await loadSession(c, db);
     if (!auth) return problemResponse(c, new Problem(401, 'Sign in required', 'Your session has ended or you are not signed in.'));
-    if (!BOARD_VIEWERS.includes(auth.role)) return problemResponse(c, new Problem(403, 'Not allowed', `Your role (${auth.role}) has no dispatch board.`));
+    if (!allows(auth.role, 'board.view')) return problemResponse(c, new Problem(403, 'Not allowed', `Your role (${auth.role}) has no dispatch board.`));
 
     const date = c.req.param('date');
     const today = localDateOf(Date.now(), auth.timezone);
