@@ -75,6 +75,8 @@ try {
   console.log(`\nSwitchboard is running at ${url}\n`);
   console.log(`Sign in with any demo user and the password "${DEMO_PASSWORD}":`);
   for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(11)} ${u.email}`);
+  console.log('Office roles then give an authenticator code: `npm run demo:code` prints the current one');
+  console.log('(or add the secret from the README to an authenticator app).');
   console.log('\nPress Ctrl-C to stop.');
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
