@@ -5,7 +5,7 @@ import { containsSql } from '../http/list.ts';
 import { email, optionalText, phone, tags, text } from '../http/fields.ts';
 import { resource } from '../http/resource.ts';
 
-const Customer = z
+export const Customer = z
   .object({
     id: z.string(),
     name: z.string(),

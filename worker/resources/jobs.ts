@@ -17,6 +17,8 @@ import { fieldProblem, notFound, Problem, type FieldError } from '../problem.ts'
 import { applyJobChange, applyScheduleChange, applyTransition, BILLED_STATUSES, createJob, ownJobsOnly, SCHEDULE_FIELDS, type JobRow } from '../schedule.ts';
 import { LineItem, lineItemColumns } from './line-items.ts';
 import { assertRefs } from './refs.ts';
+import { Customer } from './customers.ts';
+import { Location } from './locations.ts';
 
 const nullableInstant = () => instant().nullable();
 
@@ -98,23 +100,9 @@ const JobTransition = z
   .strict()
   .openapi('JobTransition');
 
-const JobCustomer = z
-  .object({ id: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), billingAddress: z.string().nullable() })
-  .openapi('JobCustomer');
-const JobLocation = z
-  .object({
-    id: z.string(),
-    label: z.string().nullable(),
-    address: z.string(),
-    city: z.string(),
-    region: z.string(),
-    postalCode: z.string(),
-    lat: z.number(),
-    lng: z.number(),
-    timezone: z.string(),
-    accessNotes: z.string().nullable(),
-  })
-  .openapi('JobLocation');
+// The customer and location a job detail embeds: subsets of their own resources' schemas.
+const JobCustomer = Customer.pick({ id: true, name: true, email: true, phone: true, billingAddress: true }).openapi('JobCustomer');
+const JobLocation = Location.omit({ customerId: true, createdAt: true, updatedAt: true }).openapi('JobLocation');
 const JobAssignment = z
   .object({ technicianId: z.string(), role: z.enum(['lead', 'helper']), name: z.string(), colour: z.string() })
   .openapi('JobAssignment');

@@ -6,7 +6,7 @@ import { latitude, longitude, optionalText, ref, text, timezone } from '../http/
 import { resource } from '../http/resource.ts';
 import { assertRefs } from './refs.ts';
 
-const Location = z
+export const Location = z
   .object({
     id: z.string(),
     customerId: z.string(),
