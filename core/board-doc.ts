@@ -553,3 +553,73 @@ export function observeBoard(doc: Y.Doc, listener: (change: BoardChange) => void
     doc.off('afterTransaction', onAfter);
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The room's side: reading what clients wrote without trusting it, and writing its decisions.
+
+/** A job entry as stored, undecoded: what a client wrote, before the room has checked it. */
+export interface RawJobEntry {
+  technicianId: unknown;
+  start: unknown;
+  durationMin: unknown;
+  status: unknown;
+  card: unknown;
+  order: unknown;
+  /** Keys that are not part of the shape (junk from a bad or newer client). */
+  strayKeys: string[];
+}
+
+const ENTRY_KEYS = new Set(['placement', 'status', 'order', 'card']);
+
+export function readRawJob(doc: Y.Doc, jobId: string): RawJobEntry | null {
+  const m = jobMap(doc, jobId);
+  if (!m) return null;
+  const p = m.get('placement');
+  const [technicianId, start, durationMin] = Array.isArray(p) && p.length === 3 ? (p as unknown[]) : [undefined, undefined, undefined];
+  const strayKeys: string[] = [];
+  for (const k of m.keys()) if (!ENTRY_KEYS.has(k)) strayKeys.push(k);
+  return { technicianId, start, durationMin, status: m.get('status'), card: m.get('card'), order: m.get('order'), strayKeys };
+}
+
+/** True when a stored card is exactly the one the room would write for these fields. */
+export function cardMatches(stored: unknown, card: BoardCard): boolean {
+  return sameTuple(stored, encodeCard(card));
+}
+
+/** Ids of every entry in the jobs map, decodable or not. */
+export function jobIdsOf(doc: Y.Doc): string[] {
+  return [...jobsMap(doc).keys()];
+}
+
+/**
+ * The room's write of a job as it decided it: card, placement and status exactly as given, a
+ * bad 'order' dropped, stray keys deleted. Writes only what differs (each write is a tombstone).
+ */
+export function writeJobEntry(doc: Y.Doc, record: BoardJobRecord, origin?: unknown): void {
+  doc.transact(() => {
+    upsertJobFromRecord(doc, record, { overwriteSchedule: true });
+    const m = jobMap(doc, record.id);
+    if (!m) return;
+    const order = m.get('order');
+    if (order !== undefined && num(order) == null) m.delete('order');
+    for (const k of [...m.keys()]) if (!ENTRY_KEYS.has(k)) m.delete(k);
+  }, origin);
+}
+
+/**
+ * The job ids a transaction touched: keys of the jobs map (added, replaced, removed) and the
+ * parents of any job entry whose keys changed. The room reads it inside the doc's 'update'
+ * event, in the same storage transaction that appends the update.
+ */
+export function jobsTouchedBy(doc: Y.Doc, tr: Y.Transaction): Set<string> {
+  const jobs: Y.AbstractType<any> = jobsMap(doc);
+  const ids = new Set<string>();
+  for (const [type, keys] of tr.changed) {
+    if (type === jobs) {
+      for (const k of keys) if (k !== null) ids.add(k);
+    } else if (type._item?.parent === jobs && typeof type._item.parentSub === 'string') {
+      ids.add(type._item.parentSub);
+    }
+  }
+  return ids;
+}

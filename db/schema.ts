@@ -289,6 +289,12 @@ export const jobs = sqliteTable(
      * writes only when its version is newer, so a retried or reordered projection is harmless.
      */
     scheduleVersion: integer('schedule_version').notNull().default(0),
+    /**
+     * The local day ('YYYY-MM-DD', org timezone) whose board room owns this job, or null for the
+     * backlog. One column, so a job is on exactly one board at every moment: a move to another
+     * day changes it in the same statement as the start. Written by the rooms' outboxes only.
+     */
+    boardDate: text('board_date'),
     createdBy: text('created_by').references(() => users.id),
     updatedBy: text('updated_by').references(() => users.id),
     completedAt: integer('completed_at'),
@@ -300,6 +306,7 @@ export const jobs = sqliteTable(
     index('jobs_org_start_idx').on(t.orgId, t.scheduledStart, t.id),
     index('jobs_org_status_idx').on(t.orgId, t.status, t.scheduledStart),
     index('jobs_org_tech_start_idx').on(t.orgId, t.technicianId, t.scheduledStart),
+    index('jobs_org_board_date_idx').on(t.orgId, t.boardDate),
     index('jobs_org_customer_idx').on(t.orgId, t.customerId, t.createdAt),
     index('jobs_org_created_idx').on(t.orgId, t.createdAt, t.id),
   ],

@@ -24,27 +24,17 @@ import * as Y from 'yjs';
 import { createClient, type Client } from '@libsql/client/web';
 import { dayRange } from '../core/time.ts';
 import { isSchedulable, statusAfterScheduleChange, type JobStatus } from '../core/lifecycle.ts';
+import { BOARD_DOC_VERSION, cardMatches, jobIdsOf, jobsTouchedBy, readMeta, readRawJob, removeJob, writeJobEntry, writeMeta, type BoardCard, type BoardJobRecord } from '../core/board-doc.ts';
+import { evaluateDay, sameWarnings, type RuleJob, type RuleTechnician } from '../core/schedule-rules.ts';
 import type { Env } from '../worker/env.ts';
 import { parseBoardRoomName } from './board-name.ts';
-import { jobsOf, metaOf, readRawSchedule, removeJob, setJobFields, touchedJobIds, upsertJob, type DisplayFields, type Schedule } from './board-shape.ts';
-import { decide, sameSchedule } from './schedule-guard.ts';
+import { decide, sameSchedule, type Schedule } from './schedule-guard.ts';
 import { identityFrom, type Identity } from './identity.ts';
 import { allows } from '../worker/authz.ts';
 import { CLOSE_POLICY, FloodGuard, byteLengthOf, inspectFrame } from './message-guard.ts';
-import { appendUpdate, compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpdateCount, setMeta } from './persistence.ts';
-import {
-  allJobStates,
-  backoffMs,
-  drainOnce,
-  enqueue,
-  forgetJobState,
-  migrateOutbox,
-  nextVersion,
-  outboxSize,
-  readJobState,
-  writeJobState,
-  type JobState,
-} from './outbox.ts';
+import { appendUpdate, compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpdateCount, setMeta, wipeDocStore } from './persistence.ts';
+import { allJobStates, backoffMs, drainOnce, enqueue, forgetJobState, hasPendingRows, migrateOutbox, nextVersion, outboxSize, readJobState, writeJobState, type JobState } from './outbox.ts';
+import { loadDayJobs, loadJob, loadTechnicians, type LoadedJob } from './board-records.ts';
 
 /** Who a change is attributed to in job_events. */
 export interface Actor {
@@ -61,12 +51,24 @@ export interface Placement {
   status?: JobStatus;
 }
 
-export type ApplyResult = { ok: true; schedule: Schedule | null; version: number } | { ok: false; reason: string };
+export type ApplyResult =
+  | { ok: true; schedule: Schedule; version: number; boardDate: string | null; projected: boolean }
+  | { ok: false; code: 'not-found' | 'other-day' | 'refused'; reason: string };
+
+/** What a room hands to the next one when a job moves to another day. */
+export type HandOff = { ok: true; state: JobState } | { ok: false; code: 'not-found' | 'refused'; reason: string };
 
 /** Compact the stored doc after this many appended updates (and on y-partyserver's debounced onSave). */
 const COMPACT_EVERY = 200;
 const DRAIN_BATCH = 100;
 const LIBSQL_TIMEOUT_MS = 10_000;
+/** Technicians (skills, shifts, licences) are re-read from libSQL at most this often for the rules. */
+const TECHNICIANS_TTL_MS = 5 * 60_000;
+/**
+ * Version of what this room keeps in its own SQLite. Rooms written before version 2 (the doc
+ * shape of core/board-doc.ts) exist only in local development state; they are reseeded.
+ */
+const STORE_VERSION = 2;
 
 /** Transaction origins the room itself uses; client transactions carry their Connection. */
 class RoomOrigin {
@@ -77,17 +79,11 @@ class RoomOrigin {
 }
 const LOAD = new RoomOrigin('load', { userId: null });
 
-type Repair = { jobId: string; fields?: Partial<Schedule>; restore?: JobState; remove?: true };
+type Repair = { jobId: string; state?: JobState; remove?: true };
 
 interface ConnState {
   who?: Identity;
 }
-
-const SEED_SQL = `select j.id, j.number, j.type, j.priority, j.description, j.status, j.required_skill, j.required_licence_class,
-    j.scheduled_start, j.duration_min, j.technician_id, j.arrival_window_start, j.arrival_window_end, j.schedule_version,
-    c.name as customer_name, l.address, l.city, l.lat, l.lng
-  from jobs j join customers c on c.id = j.customer_id join locations l on l.id = j.location_id
-  where j.org_id = ?`;
 
 export class BoardRoom extends YServer<Env> {
   static options = { hibernate: true };
@@ -95,13 +91,18 @@ export class BoardRoom extends YServer<Env> {
 
   #orgId = '';
   #date = '';
+  #timezone = '';
   #day = { start: 0, end: 0 };
   #loaded = false;
   #flood = new FloodGuard();
   #sinceCompaction = 0;
-  #draining = false;
+  #draining: Promise<void> | null = null;
   #drainFailures = 0;
   #client: Client | undefined;
+  #technicians: RuleTechnician[] = [];
+  #techniciansAt = 0;
+  /** Technicians whose row changed since warnings were last evaluated; null = all of them. */
+  #dirtyRows: Set<string> | null = null;
 
   get #sql(): SqlStorage {
     return this.ctx.storage.sql;
@@ -119,51 +120,69 @@ export class BoardRoom extends YServer<Env> {
     migrateDocStore(this.#sql);
     migrateOutbox(this.#sql);
     ({ orgId: this.#orgId, date: this.#date } = parseBoardRoomName(this.name));
+    if (Number(getMeta(this.#sql, 'storeVersion') ?? 0) !== STORE_VERSION) this.#wipe();
     if (hasStoredDoc(this.#sql)) {
       loadDoc(this.#sql, this.document, LOAD);
       this.#sinceCompaction = pendingUpdateCount(this.#sql);
     } else {
       await this.#seed();
     }
-    const timezone = String(getMeta(this.#sql, 'timezone'));
-    this.#day = dayRange(this.#date, timezone);
+    this.#timezone = String(getMeta(this.#sql, 'timezone'));
+    this.#day = dayRange(this.#date, this.#timezone);
     this.#drainFailures = Number(getMeta(this.#sql, 'drainFailures') ?? 0);
+    this.#technicians = JSON.parse(String(getMeta(this.#sql, 'technicians') ?? '[]'));
+    this.#dirtyRows = null; // evaluate every row once after a wake
     this.document.on('update', this.#onUpdate);
     this.#loaded = true;
     // A crash between an accepted edit and its repair (or an RPC's state write and its doc
     // write) leaves them apart; bring the doc back to what the room last accepted.
     this.#reconcile();
-    if (outboxSize(this.#sql) > 0) this.#kickDrain();
+    this.#kickDrain();
   }
 
-  /** First load of a day: the doc starts equal to the records of that day. */
+  /** Storage from an older layout (local development only): start again from the records. */
+  #wipe(): void {
+    if (hasStoredDoc(this.#sql)) console.warn(`board room ${this.name}: stored layout is older than ${STORE_VERSION}; reseeding from libSQL`);
+    this.ctx.storage.transactionSync(() => {
+      wipeDocStore(this.#sql);
+      this.#sql.exec(`delete from job_state`);
+      this.#sql.exec(`drop table if exists outbox`);
+      migrateOutbox(this.#sql);
+      setMeta(this.#sql, 'storeVersion', STORE_VERSION);
+    });
+  }
+
+  /** First load of a day: the doc starts equal to the records the day's board owns. */
   async #seed(): Promise<void> {
     const db = this.#libsql();
     const org = await db.execute({ sql: `select timezone from orgs where id = ?`, args: [this.#orgId] });
     const timezone = org.rows[0]?.timezone;
     if (typeof timezone !== 'string') throw new Error(`No org ${this.#orgId}`);
     const day = dayRange(this.#date, timezone);
-    const rows = (await db.execute({ sql: `${SEED_SQL} and j.scheduled_start >= ? and j.scheduled_start < ? order by j.scheduled_start, j.number`, args: [this.#orgId, day.start, day.end] })).rows;
+    const [loaded, technicians] = await Promise.all([loadDayJobs(db, this.#orgId, this.#date, day), loadTechnicians(db, this.#orgId)]);
     this.ctx.storage.transactionSync(() => {
       Y.transact(
         this.document,
         () => {
-          const meta = metaOf(this.document);
-          meta.set('orgId', this.#orgId);
-          meta.set('date', this.#date);
-          meta.set('timezone', timezone);
-          meta.set('seededAt', Date.now());
-          rows.forEach((r, i) => {
-            const state = stateFromRecord(r);
-            upsertJob(this.document, state.jobId, state.schedule, state.display, i);
-            writeJobState(this.#sql, state);
-          });
+          writeMeta(this.document, { orgId: this.#orgId, date: this.#date, timezone });
+          for (const job of loaded) {
+            writeJobEntry(this.document, job.record);
+            writeJobState(this.#sql, stateOf(job));
+          }
         },
         LOAD,
       );
       setMeta(this.#sql, 'timezone', timezone);
+      setMeta(this.#sql, 'storeVersion', STORE_VERSION);
+      this.#storeTechnicians(technicians);
       compactDoc(this.#sql, this.document);
     });
+  }
+
+  #storeTechnicians(technicians: RuleTechnician[]): void {
+    this.#technicians = technicians;
+    this.#techniciansAt = Date.now();
+    setMeta(this.#sql, 'technicians', JSON.stringify(technicians));
   }
 
   #libsql(): Client {
@@ -208,7 +227,7 @@ export class BoardRoom extends YServer<Env> {
   }
 
   override onCustomMessage(): void {
-    // The board defines no custom messages yet (presence arrives with a later change).
+    // Clients send no custom messages to the board; the room sends them (see presence).
   }
 
   override onClose(conn: Connection, code: number, reason: string, wasClean: boolean): void {
@@ -219,6 +238,7 @@ export class BoardRoom extends YServer<Env> {
   // ---- the update path -----------------------------------------------------------------------
 
   #onUpdate = (update: Uint8Array, origin: unknown, doc: Y.Doc, tr: Y.Transaction): void => {
+    if (origin === LOAD) return;
     const actor = actorOf(origin);
     const now = Date.now();
     const repairs: Repair[] = [];
@@ -226,7 +246,7 @@ export class BoardRoom extends YServer<Env> {
     try {
       this.ctx.storage.transactionSync(() => {
         appendUpdate(this.#sql, update);
-        for (const jobId of touchedJobIds(doc, tr)) enqueued += this.#project(jobId, actor, now, repairs);
+        for (const jobId of jobsTouchedBy(doc, tr)) enqueued += this.#project(jobId, actor, now, repairs);
       });
     } catch (e) {
       // The doc in memory now holds an update storage does not: drop this instance so the
@@ -246,31 +266,56 @@ export class BoardRoom extends YServer<Env> {
   /** Checks one touched job; returns how many outbox rows it wrote. Runs inside the storage transaction. */
   #project(jobId: string, actor: Actor, now: number, repairs: Repair[]): number {
     const state = readJobState(this.#sql, jobId);
-    const raw = readRawSchedule(this.document, jobId);
-    // Jobs enter and leave a board through the room (applySchedule), which loads the record
-    // first; a client can neither invent a job nor delete one.
+    const raw = readRawJob(this.document, jobId);
+    // Jobs enter and leave a board through the room (RPC), which loads the record first; a
+    // client can neither invent a job nor delete one.
     if (!state) {
       if (raw) repairs.push({ jobId, remove: true });
       return 0;
     }
     if (!raw) {
-      repairs.push({ jobId, restore: state });
+      repairs.push({ jobId, state });
       return 0;
     }
     const d = decide(state.schedule, raw, this.#day);
-    if (Object.keys(d.repair).length) repairs.push({ jobId, fields: d.repair });
+    const next = { ...state, schedule: d.next };
+    if (Object.keys(d.repair).length || !this.#entryClean(raw, state.card)) repairs.push({ jobId, state: next });
     if (sameSchedule(d.next, state.schedule)) return 0;
     this.#record(state, d.next, actor, now);
     return 1;
   }
 
+  /** The card is the room's to write, and nothing but the shape's keys may sit in an entry. */
+  #entryClean(raw: NonNullable<ReturnType<typeof readRawJob>>, card: BoardCard): boolean {
+    return cardMatches(raw.card, card) && raw.strayKeys.length === 0 && (raw.order === undefined || (typeof raw.order === 'number' && Number.isFinite(raw.order)));
+  }
+
   /** One accepted schedule change: new version, outbox row, last-projected state. */
-  #record(state: JobState, next: Schedule, actor: Actor, now: number): number {
+  #record(state: JobState, next: Schedule, actor: Actor, now: number, opts: { boardDate?: string | null; takeOver?: boolean; note?: string | null } = {}): number {
     const version = nextVersion(state.version, now);
-    const moved = next.technicianId !== state.schedule.technicianId || next.start !== state.schedule.start || next.durationMin !== state.schedule.durationMin;
-    enqueue(this.#sql, { jobId: state.jobId, version, eventId: crypto.randomUUID(), actorUserId: actor.userId, at: now, kind: moved ? 'rescheduled' : 'status_changed', before: state.schedule, after: next });
+    const moved = next.technicianId !== state.schedule.technicianId || next.start !== state.schedule.start || next.durationMin !== state.schedule.durationMin || opts.takeOver || opts.boardDate === null;
+    enqueue(this.#sql, {
+      jobId: state.jobId,
+      version,
+      eventId: crypto.randomUUID(),
+      actorUserId: actor.userId,
+      at: now,
+      kind: moved ? 'rescheduled' : 'status_changed',
+      before: state.schedule,
+      after: next,
+      boardDate: opts.boardDate === undefined ? this.#date : opts.boardDate,
+      takeOver: opts.takeOver ?? false,
+      note: opts.note ?? null,
+      warnings: null,
+    });
     writeJobState(this.#sql, { ...state, schedule: next, version });
+    this.#markDirty(state.schedule.technicianId, next.technicianId);
     return version;
+  }
+
+  #markDirty(...technicianIds: (string | null)[]): void {
+    if (!this.#dirtyRows) return;
+    for (const t of technicianIds) if (t) this.#dirtyRows.add(t);
   }
 
   #applyRepairs(repairs: Repair[], actor: Actor): void {
@@ -279,8 +324,7 @@ export class BoardRoom extends YServer<Env> {
       () => {
         for (const r of repairs) {
           if (r.remove) removeJob(this.document, r.jobId);
-          else if (r.restore) upsertJob(this.document, r.jobId, r.restore.schedule, r.restore.display);
-          else if (r.fields) setJobFields(this.document, r.jobId, r.fields);
+          else if (r.state) writeJobEntry(this.document, recordOf(r.state));
         }
       },
       new RoomOrigin('repair', actor),
@@ -292,14 +336,15 @@ export class BoardRoom extends YServer<Env> {
     const known = new Set<string>();
     for (const state of allJobStates(this.#sql)) {
       known.add(state.jobId);
-      const raw = readRawSchedule(this.document, state.jobId);
-      if (!raw) repairs.push({ jobId: state.jobId, restore: state });
+      const raw = readRawJob(this.document, state.jobId);
+      if (!raw) repairs.push({ jobId: state.jobId, state });
       else {
         const d = decide(state.schedule, raw, this.#day);
-        if (Object.keys(d.repair).length) repairs.push({ jobId: state.jobId, fields: d.repair });
+        if (Object.keys(d.repair).length || !this.#entryClean(raw, state.card)) repairs.push({ jobId: state.jobId, state: { ...state, schedule: d.next } });
       }
     }
-    for (const jobId of jobsOf(this.document).keys()) if (!known.has(jobId)) repairs.push({ jobId, remove: true });
+    for (const jobId of jobIdsOf(this.document)) if (!known.has(jobId)) repairs.push({ jobId, remove: true });
+    if (readMeta(this.document)?.version !== BOARD_DOC_VERSION) writeMeta(this.document, { orgId: this.#orgId, date: this.#date, timezone: this.#timezone });
     if (repairs.length) this.#applyRepairs(repairs, { userId: null });
   }
 
@@ -314,6 +359,69 @@ export class BoardRoom extends YServer<Env> {
     this.#compact();
   }
 
+  // ---- warnings ------------------------------------------------------------------------------
+
+  /**
+   * Runs the scheduling rules (core/schedule-rules.ts) as the authority over the rows that
+   * changed and queues the warnings that differ from those last stored. Done when the outbox
+   * drains rather than per edit: a drag makes several edits, and the browser shows its own
+   * evaluation instantly anyway; the stored warnings are for everyone else (lists, phones, KPIs).
+   */
+  async #refreshWarnings(): Promise<void> {
+    if (this.#dirtyRows && this.#dirtyRows.size === 0) return;
+    if (Date.now() - this.#techniciansAt > TECHNICIANS_TTL_MS) {
+      try {
+        const fresh = await loadTechnicians(this.#libsql(), this.#orgId);
+        this.#storeTechnicians(fresh);
+        this.#dirtyRows = null;
+      } catch {
+        // libSQL away: the cached technicians serve; the drain below backs off anyway.
+      }
+    }
+    const states = allJobStates(this.#sql);
+    const jobs: RuleJob[] = states.map((s) => ({
+      id: s.jobId,
+      number: s.card.number,
+      address: s.card.address,
+      lat: s.card.lat,
+      lng: s.card.lng,
+      requiredSkill: s.card.requiredSkill,
+      requiredLicenceClass: s.card.requiredLicenceClass,
+      technicianId: s.schedule.start == null ? null : s.schedule.technicianId,
+      start: s.schedule.technicianId == null ? null : s.schedule.start,
+      durationMin: s.schedule.durationMin,
+      status: s.schedule.status,
+    }));
+    const scope = this.#dirtyRows ? { technicianIds: this.#dirtyRows } : undefined;
+    let computed;
+    try {
+      computed = evaluateDay({ timezone: this.#timezone, date: this.#date, technicians: this.#technicians, jobs }, scope);
+    } catch (e) {
+      console.error(`board room ${this.name}: rules failed`, e);
+      return;
+    }
+    // Jobs that left the evaluated rows (moved to the queue or another technician) lose their old warnings.
+    const byId = new Map(states.map((s) => [s.jobId, s]));
+    for (const s of states) if (!computed.has(s.jobId) && (!scope || (s.warnings.length && !isPlacedOn(s, this.#technicians)))) computed.set(s.jobId, []);
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      for (const [jobId, warnings] of computed) {
+        const state = byId.get(jobId);
+        if (!state || sameWarnings(state.warnings, warnings)) continue;
+        enqueue(this.#sql, { jobId, version: state.version, eventId: crypto.randomUUID(), actorUserId: null, at: now, kind: 'warnings', before: null, after: state.schedule, boardDate: this.#date, takeOver: false, note: null, warnings });
+        writeJobState(this.#sql, { ...state, warnings });
+      }
+    });
+    this.#dirtyRows = new Set();
+  }
+
+  /** The warnings the room last computed, per job of the day (for tests and the API). */
+  async warnings(): Promise<Record<string, JobState['warnings']>> {
+    await this.#ready();
+    await this.#refreshWarnings();
+    return Object.fromEntries(allJobStates(this.#sql).map((s) => [s.jobId, s.warnings]));
+  }
+
   // ---- projection into libSQL ----------------------------------------------------------------
 
   #kickDrain(): void {
@@ -326,85 +434,158 @@ export class BoardRoom extends YServer<Env> {
     await this.#drain();
   }
 
+  /** One drain at a time; a caller arriving mid-drain waits for it and then drains again. */
   async #drain(): Promise<void> {
-    if (this.#draining) return;
-    this.#draining = true;
-    try {
-      const outcome = await drainOnce(this.#sql, this.#libsql(), this.#orgId, DRAIN_BATCH, LIBSQL_TIMEOUT_MS);
-      if (outcome.kind === 'retry') {
-        this.#drainFailures++;
-        setMeta(this.#sql, 'drainFailures', this.#drainFailures);
-        const wait = backoffMs(this.#drainFailures);
-        console.warn(`board room ${this.name}: libSQL unavailable (${outcome.error}); retry ${this.#drainFailures} in ${wait} ms`);
-        await this.ctx.storage.setAlarm(Date.now() + wait);
-        return;
-      }
-      if (this.#drainFailures) {
-        this.#drainFailures = 0;
-        setMeta(this.#sql, 'drainFailures', 0);
-      }
-      if (outboxSize(this.#sql) > 0) await this.ctx.storage.setAlarm(Date.now());
-    } finally {
-      this.#draining = false;
+    while (this.#draining) await this.#draining;
+    this.#draining = this.#drainOnce().finally(() => (this.#draining = null));
+    await this.#draining;
+  }
+
+  async #drainOnce(): Promise<void> {
+    await this.#refreshWarnings();
+    const outcome = await drainOnce(this.#sql, this.#libsql(), this.#orgId, this.#date, DRAIN_BATCH, LIBSQL_TIMEOUT_MS);
+    if (outcome.kind === 'retry') {
+      this.#drainFailures++;
+      setMeta(this.#sql, 'drainFailures', this.#drainFailures);
+      const wait = backoffMs(this.#drainFailures);
+      console.warn(`board room ${this.name}: libSQL unavailable (${outcome.error}); retry ${this.#drainFailures} in ${wait} ms`);
+      await this.ctx.storage.setAlarm(Date.now() + wait);
+      return;
     }
+    if (this.#drainFailures) {
+      this.#drainFailures = 0;
+      setMeta(this.#sql, 'drainFailures', 0);
+    }
+    if (outboxSize(this.#sql) > 0) await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  /** After an RPC: try to get the change into libSQL before answering, so the API reads it back. */
+  async #projectNow(jobId: string): Promise<boolean> {
+    if (this.#drainFailures === 0) await this.#drain();
+    return !hasPendingRows(this.#sql, jobId);
   }
 
   // ---- RPC: changes from outside the board ---------------------------------------------------
 
   /**
-   * Puts a job on this board, moves it on it, or (placement null) takes it off this day into
-   * the unscheduled queue. The job is loaded from libSQL if the board does not have it yet.
-   * The change is checked like a board edit; a refused change changes nothing. Returns the
-   * schedule the records will hold and its version once the outbox drains.
+   * Puts a job on this board or changes it there: technician, start, duration, status. A job
+   * the board does not hold yet is loaded from libSQL, if the records say no other day owns it.
+   * `placement` null sends the job to the backlog (no day). The change is checked like a board
+   * edit; a refused change changes nothing. Answers once libSQL has it, or (libSQL away) once
+   * it is durable in the outbox (`projected: false`).
    */
-  async applySchedule(jobId: string, placement: Placement | null, actor: Actor): Promise<ApplyResult> {
+  async applySchedule(jobId: string, placement: Placement | null, actor: Actor, note?: string | null): Promise<ApplyResult> {
     await this.#ready();
     let state = readJobState(this.#sql, jobId);
     let adopt = false;
     if (!state) {
-      if (placement === null) return { ok: false, reason: 'That job is not on this board.' };
-      const record = await this.#loadRecord(jobId);
-      if (!record) return { ok: false, reason: 'No such job.' };
+      if (placement === null) return { ok: false, code: 'not-found', reason: 'That job is not on this board.' };
+      const loaded = await loadJob(this.#libsql(), this.#orgId, jobId);
+      if (!loaded) return { ok: false, code: 'not-found', reason: 'No such job.' };
+      if (!this.#mayAdopt(loaded)) return { ok: false, code: 'other-day', reason: `The job is on the board of ${loaded.boardDate}.` };
       // Re-read: a concurrent call may have adopted it while we waited for libSQL.
-      state = readJobState(this.#sql, jobId) ?? record;
+      state = readJobState(this.#sql, jobId) ?? stateOf(loaded);
       adopt = !readJobState(this.#sql, jobId);
     }
-    if (placement === null) {
-      const prev = state.schedule;
-      if (!isSchedulable(prev.status as JobStatus)) return { ok: false, reason: `A job that is ${prev.status.replace('_', ' ')} can no longer be rescheduled.` };
-      const next: Schedule = { ...prev, technicianId: null, start: null, status: statusAfterScheduleChange(prev.status as JobStatus, { technicianId: null, scheduledStart: null }) };
-      const leaving = state;
-      let version = 0;
-      this.ctx.storage.transactionSync(() => {
-        version = this.#record(leaving, next, actor, Date.now());
-        forgetJobState(this.#sql, jobId);
-      });
-      // No state and no doc entry: the update handler projects nothing more for it.
-      Y.transact(this.document, () => removeJob(this.document, jobId), new RoomOrigin('rpc', actor));
-      this.#kickDrain();
-      return { ok: true, schedule: next, version };
-    }
-    const current = adopt ? { ...state.schedule } : (readRawSchedule(this.document, jobId) ?? { ...state.schedule });
-    const wanted = { ...current, ...placement };
-    if (placement.status === undefined) wanted.status = state.schedule.status;
-    const d = decide(state.schedule, wanted, this.#day);
-    if (d.reasons.length) return { ok: false, reason: d.reasons.join('; ') };
-    const base = state;
-    // Adopting: the last projected state is the record as read; the doc entry is written with
-    // the new schedule, so the update handler projects record -> placement as one change.
-    if (adopt) writeJobState(this.#sql, base);
-    Y.transact(
-      this.document,
-      () => (adopt ? upsertJob(this.document, jobId, d.next, base.display, jobsOf(this.document).size) : setJobFields(this.document, jobId, d.next)),
-      new RoomOrigin('rpc', actor),
-    );
-    const after = readJobState(this.#sql, jobId)!;
-    return { ok: true, schedule: after.schedule, version: after.version };
+    const result = placement === null ? this.#release(state, actor, note) : this.#place(state, placement, actor, adopt, false, note);
+    if (!result.ok) return result;
+    return { ...result, projected: await this.#projectNow(jobId) };
   }
 
-  async #loadRecord(jobId: string): Promise<JobState | null> {
-    const r = await this.#libsql().execute({ sql: `${SEED_SQL} and j.id = ?`, args: [this.#orgId, jobId] });
-    return r.rows[0] ? stateFromRecord(r.rows[0]) : null;
+  #mayAdopt(job: LoadedJob): boolean {
+    if (job.boardDate != null) return job.boardDate === this.#date;
+    const start = job.record.scheduledStart;
+    return start == null || (start >= this.#day.start && start < this.#day.end);
+  }
+
+  #release(state: JobState, actor: Actor, note?: string | null): ApplyResult {
+    const prev = state.schedule;
+    if (!isSchedulable(prev.status as JobStatus)) return { ok: false, code: 'refused', reason: `A job that is ${prev.status.replace('_', ' ')} can no longer be rescheduled.` };
+    const next: Schedule = { ...prev, technicianId: null, start: null, status: statusAfterScheduleChange(prev.status as JobStatus, { technicianId: null, scheduledStart: null }) };
+    let version = 0;
+    this.ctx.storage.transactionSync(() => {
+      version = this.#record(state, next, actor, Date.now(), { boardDate: null, note });
+      forgetJobState(this.#sql, state.jobId);
+    });
+    // No state and no doc entry: the update handler projects nothing more for it.
+    Y.transact(this.document, () => removeJob(this.document, state.jobId), new RoomOrigin('rpc', actor));
+    this.#kickDrain();
+    return { ok: true, schedule: next, version, boardDate: null, projected: false };
+  }
+
+  #place(state: JobState, placement: Placement, actor: Actor, adopt: boolean, takeOver: boolean, note?: string | null): ApplyResult {
+    const current = adopt ? { ...state.schedule } : (readRawJob(this.document, state.jobId) ?? { ...state.schedule });
+    const wanted = { technicianId: current.technicianId, start: current.start, durationMin: current.durationMin, status: state.schedule.status, ...placement };
+    const d = decide(state.schedule, wanted, this.#day);
+    if (d.reasons.length) return { ok: false, code: 'refused', reason: d.reasons.join('; ') };
+    const base = state;
+    if (adopt || takeOver || note) {
+      // Written here rather than by the update handler: the hand-over flag and the note ride on
+      // the outbox row, and an adopted job must have its last projected state before the doc
+      // entry appears.
+      this.ctx.storage.transactionSync(() => {
+        if (adopt || takeOver) writeJobState(this.#sql, base);
+        if (!sameSchedule(d.next, base.schedule) || takeOver) this.#record(base, d.next, actor, Date.now(), { takeOver, note });
+      });
+    }
+    const entry = readJobState(this.#sql, state.jobId) ?? base;
+    Y.transact(this.document, () => writeJobEntry(this.document, recordOf({ ...entry, schedule: d.next })), new RoomOrigin('rpc', actor));
+    this.#kickDrain();
+    const after = readJobState(this.#sql, state.jobId)!;
+    return { ok: true, schedule: after.schedule, version: after.version, boardDate: this.#date, projected: false };
+  }
+
+  /**
+   * First half of a move to another day: takes the job off this board and returns what the
+   * room last accepted for it, for `takeOver` on the other day's room. Nothing is written to
+   * libSQL here: the records change once, when the new room projects the hand-over.
+   */
+  async handOff(jobId: string): Promise<HandOff> {
+    await this.#ready();
+    const state = readJobState(this.#sql, jobId);
+    if (!state) return { ok: false, code: 'not-found', reason: 'That job is not on this board.' };
+    if (!isSchedulable(state.schedule.status as JobStatus)) return { ok: false, code: 'refused', reason: `A job that is ${state.schedule.status.replace('_', ' ')} can no longer be rescheduled.` };
+    this.ctx.storage.transactionSync(() => forgetJobState(this.#sql, jobId));
+    Y.transact(this.document, () => removeJob(this.document, jobId), new RoomOrigin('rpc', { userId: null }));
+    this.#markDirty(state.schedule.technicianId);
+    return { ok: true, state };
+  }
+
+  /** Second half of a move: this room becomes the job's owner with `placement` on its day. */
+  async takeOver(state: JobState, placement: Placement, actor: Actor): Promise<ApplyResult> {
+    await this.#ready();
+    const result = this.#place({ ...state, warnings: [] }, placement, actor, true, true);
+    if (!result.ok) return result;
+    return { ...result, projected: await this.#projectNow(state.jobId) };
+  }
+
+  /** Undoes a hand-over whose take-over was refused: the job is back as it was. */
+  async restore(state: JobState): Promise<void> {
+    await this.#ready();
+    if (readJobState(this.#sql, state.jobId)) return;
+    this.ctx.storage.transactionSync(() => writeJobState(this.#sql, state));
+    Y.transact(this.document, () => writeJobEntry(this.document, recordOf(state)), new RoomOrigin('rpc', { userId: null }));
+  }
+
+  /** Re-reads a job's card from libSQL after its details changed (customer, address, priority…). */
+  async refreshJob(jobId: string): Promise<void> {
+    await this.#ready();
+    const state = readJobState(this.#sql, jobId);
+    if (!state) return;
+    const loaded = await loadJob(this.#libsql(), this.#orgId, jobId);
+    if (!loaded) return;
+    const { card } = stateOf(loaded);
+    // Status may move outside the room for billing (invoiced, paid): take it from the record then.
+    const billed = loaded.record.status === 'invoiced' || loaded.record.status === 'paid';
+    const next: JobState = { ...state, card, schedule: billed ? { ...state.schedule, status: loaded.record.status } : state.schedule };
+    this.ctx.storage.transactionSync(() => writeJobState(this.#sql, next));
+    Y.transact(this.document, () => writeJobEntry(this.document, recordOf(next)), new RoomOrigin('rpc', { userId: null }));
+  }
+
+  /** The room's view of one job, for the API and tests. */
+  async jobState(jobId: string): Promise<JobState | null> {
+    await this.#ready();
+    return readJobState(this.#sql, jobId);
   }
 }
 
@@ -414,30 +595,15 @@ function actorOf(origin: unknown): Actor {
   return who ? { userId: who.userId, name: who.name } : { userId: null };
 }
 
-type Row = Record<string, unknown>;
-const num = (v: unknown) => (v == null ? null : Number(v));
-const str = (v: unknown) => (v == null ? null : String(v));
+function isPlacedOn(s: JobState, technicians: readonly RuleTechnician[]): boolean {
+  return s.schedule.technicianId != null && s.schedule.start != null && technicians.some((t) => t.id === s.schedule.technicianId);
+}
 
-function stateFromRecord(r: Row): JobState {
-  const display: DisplayFields = {
-    number: num(r.number),
-    type: str(r.type),
-    priority: str(r.priority),
-    description: str(r.description),
-    customerName: str(r.customer_name),
-    address: str(r.address),
-    city: str(r.city),
-    lat: num(r.lat),
-    lng: num(r.lng),
-    requiredSkill: str(r.required_skill),
-    requiredLicenceClass: str(r.required_licence_class),
-    arrivalWindowStart: num(r.arrival_window_start),
-    arrivalWindowEnd: num(r.arrival_window_end),
-  };
-  return {
-    jobId: String(r.id),
-    schedule: { technicianId: str(r.technician_id), start: num(r.scheduled_start), durationMin: Number(r.duration_min), status: String(r.status) },
-    display,
-    version: Number(r.schedule_version ?? 0),
-  };
+function stateOf(job: LoadedJob): JobState {
+  const { id, status, technicianId, scheduledStart, durationMin, ...card } = job.record;
+  return { jobId: id, schedule: { technicianId, start: scheduledStart, durationMin, status }, card, version: job.version, warnings: job.warnings };
+}
+
+function recordOf(s: JobState): BoardJobRecord {
+  return { ...s.card, id: s.jobId, status: s.schedule.status, technicianId: s.schedule.technicianId, scheduledStart: s.schedule.start, durationMin: s.schedule.durationMin };
 }

@@ -15,15 +15,23 @@
  * edit is checked against and what the version counter continues from.
  */
 import type { Client, InStatement } from '@libsql/client/web';
-import type { DisplayFields, Schedule } from './board-shape.ts';
+import type { BoardCard } from '../core/board-doc.ts';
+import type { ScheduleWarning } from '../core/schedule-rules.ts';
+import type { Schedule } from './schedule-guard.ts';
 
+/** What the room last accepted for a job: the schedule it projected, its card, version and warnings. */
 export interface JobState {
   jobId: string;
   schedule: Schedule;
-  display: DisplayFields;
+  card: BoardCard;
   version: number;
+  warnings: ScheduleWarning[];
 }
 
+/**
+ * One change for libSQL. kind 'rescheduled' / 'status_changed' carry a schedule (and a job
+ * event); 'warnings' carries only the rule warnings of the job (no event: they are derived).
+ */
 export interface OutboxRow {
   seq: number;
   jobId: string;
@@ -31,40 +39,49 @@ export interface OutboxRow {
   eventId: string;
   actorUserId: string | null;
   at: number;
-  kind: string;
+  kind: 'rescheduled' | 'status_changed' | 'warnings';
   before: Schedule | null;
   after: Schedule;
+  /** The day whose board owns the job after this change; null = back to the backlog. */
+  boardDate: string | null;
+  /** Set on the row that hands a job to this room from another day (or the backlog). */
+  takeOver: boolean;
+  note: string | null;
+  warnings: ScheduleWarning[] | null;
 }
 
 export function migrateOutbox(sql: SqlStorage): void {
-  sql.exec(`create table if not exists job_state (job_id text primary key, schedule text not null, display text not null, version integer not null)`);
+  sql.exec(`create table if not exists job_state (job_id text primary key, schedule text not null, card text not null, version integer not null, warnings text not null default '[]')`);
   sql.exec(
-    `create table if not exists outbox (seq integer primary key autoincrement, job_id text not null, version integer not null, event_id text not null, actor_user_id text, at integer not null, kind text not null, before text, after text not null)`,
+    `create table if not exists outbox (seq integer primary key autoincrement, job_id text not null, version integer not null, event_id text not null, actor_user_id text, at integer not null, kind text not null, before text, after text not null,
+       board_date text, take_over integer not null default 0, note text, warnings text)`,
   );
   // Rows libSQL refused as statements (not as an outage): kept for a person to look at, so one
   // bad row cannot block every later change of the day.
   sql.exec(`create table if not exists outbox_dead (seq integer primary key, job_id text not null, version integer not null, row text not null, error text not null, at integer not null)`);
 }
 
+type StateRow = { job_id: string; schedule: string; card: string; version: number; warnings: string };
+const stateOf = (r: StateRow): JobState => ({ jobId: r.job_id, schedule: JSON.parse(r.schedule), card: JSON.parse(r.card), version: r.version, warnings: JSON.parse(r.warnings) });
+
 export function readJobState(sql: SqlStorage, jobId: string): JobState | null {
-  const r = sql.exec<{ schedule: string; display: string; version: number }>(`select schedule, display, version from job_state where job_id = ?`, jobId).toArray()[0];
-  return r ? { jobId, schedule: JSON.parse(r.schedule), display: JSON.parse(r.display), version: r.version } : null;
+  const r = sql.exec<StateRow>(`select * from job_state where job_id = ?`, jobId).toArray()[0];
+  return r ? stateOf(r) : null;
 }
 
 export function allJobStates(sql: SqlStorage): JobState[] {
-  return sql
-    .exec<{ job_id: string; schedule: string; display: string; version: number }>(`select * from job_state`)
-    .toArray()
-    .map((r) => ({ jobId: r.job_id, schedule: JSON.parse(r.schedule), display: JSON.parse(r.display), version: r.version }));
+  return sql.exec<StateRow>(`select * from job_state`).toArray().map(stateOf);
 }
 
 export function writeJobState(sql: SqlStorage, s: JobState): void {
   sql.exec(
-    `insert into job_state (job_id, schedule, display, version) values (?, ?, ?, ?) on conflict (job_id) do update set schedule = excluded.schedule, display = excluded.display, version = excluded.version`,
+    `insert into job_state (job_id, schedule, card, version, warnings) values (?, ?, ?, ?, ?)
+     on conflict (job_id) do update set schedule = excluded.schedule, card = excluded.card, version = excluded.version, warnings = excluded.warnings`,
     s.jobId,
     JSON.stringify(s.schedule),
-    JSON.stringify(s.display),
+    JSON.stringify(s.card),
     s.version,
+    JSON.stringify(s.warnings),
   );
 }
 
@@ -83,7 +100,7 @@ export function nextVersion(last: number, now: number): number {
 
 export function enqueue(sql: SqlStorage, row: Omit<OutboxRow, 'seq'>): void {
   sql.exec(
-    `insert into outbox (job_id, version, event_id, actor_user_id, at, kind, before, after) values (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `insert into outbox (job_id, version, event_id, actor_user_id, at, kind, before, after, board_date, take_over, note, warnings) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     row.jobId,
     row.version,
     row.eventId,
@@ -92,7 +109,16 @@ export function enqueue(sql: SqlStorage, row: Omit<OutboxRow, 'seq'>): void {
     row.kind,
     row.before ? JSON.stringify(row.before) : null,
     JSON.stringify(row.after),
+    row.boardDate,
+    row.takeOver ? 1 : 0,
+    row.note,
+    row.warnings ? JSON.stringify(row.warnings) : null,
   );
+}
+
+/** Whether a job has rows waiting (a caller that needs the record current drains first). */
+export function hasPendingRows(sql: SqlStorage, jobId: string): boolean {
+  return sql.exec(`select 1 from outbox where job_id = ? limit 1`, jobId).toArray().length > 0;
 }
 
 export function peekOutbox(sql: SqlStorage, limit: number): OutboxRow[] {
@@ -106,9 +132,13 @@ export function peekOutbox(sql: SqlStorage, limit: number): OutboxRow[] {
       eventId: String(r.event_id),
       actorUserId: r.actor_user_id == null ? null : String(r.actor_user_id),
       at: Number(r.at),
-      kind: String(r.kind),
+      kind: String(r.kind) as OutboxRow['kind'],
       before: r.before == null ? null : JSON.parse(String(r.before)),
       after: JSON.parse(String(r.after)),
+      boardDate: r.board_date == null ? null : String(r.board_date),
+      takeOver: Number(r.take_over) === 1,
+      note: r.note == null ? null : String(r.note),
+      warnings: r.warnings == null ? null : JSON.parse(String(r.warnings)),
     }));
 }
 
@@ -128,23 +158,42 @@ export function deadLetter(sql: SqlStorage, row: OutboxRow, error: string): void
 const asRecord = (s: Schedule) => ({ technicianId: s.technicianId, scheduledStart: s.start, durationMin: s.durationMin, status: s.status });
 
 /**
- * The libSQL statements for one outbox row: the guarded job update, its event (only if the
- * update took), and the lead assignment kept equal to jobs.technician_id (as worker/schedule.ts
- * does). Every statement is scoped to the room's org; a technician of another org is refused
- * by the update's guard, so a doc edit can never reach across orgs.
+ * The libSQL statements for one outbox row, every one scoped to the room's org.
+ *
+ * A schedule row: the guarded job update, its event (only if the update took), and the lead
+ * assignment kept equal to jobs.technician_id (as worker/schedule.ts does). Guards:
+ * - `schedule_version < version`: replays and reordered rows write nothing;
+ * - the technician belongs to the org, so a doc edit can never reach across orgs;
+ * - ownership: only the room that owns the job (jobs.board_date) may change it, unless the row
+ *   is the hand-over that makes this room the owner. A room left holding a stale copy of a job
+ *   that moved to another day can therefore never write over the new owner's schedule.
+ * A warnings row: only the warnings column, under the same ownership guard.
  */
-export function statementsFor(orgId: string, row: OutboxRow): InStatement[] {
+export function statementsFor(orgId: string, roomDate: string, row: OutboxRow): InStatement[] {
+  if (row.kind === 'warnings') {
+    return [
+      {
+        sql: `update jobs set warnings = ? where id = ? and org_id = ? and (board_date is null or board_date = ?)`,
+        args: [JSON.stringify(row.warnings ?? []), row.jobId, orgId, roomDate],
+      },
+    ];
+  }
   const a = row.after;
+  const event = { ...asRecord(a), boardDate: row.boardDate, via: 'board', scheduleVersion: row.version, ...(row.note ? { note: row.note } : {}) };
   return [
     {
-      sql: `update jobs set technician_id = ?1, scheduled_start = ?2, duration_min = ?3, status = ?4, schedule_version = ?5, updated_at = ?6, updated_by = coalesce(?7, updated_by)
+      sql: `update jobs set technician_id = ?1, scheduled_start = ?2, duration_min = ?3, status = ?4, schedule_version = ?5, updated_at = ?6, updated_by = coalesce(?7, updated_by),
+              board_date = ?10, completed_at = case when ?4 = 'completed' then coalesce(completed_at, ?6) else completed_at end,
+              -- a job that changes hands starts with no warnings; its new room computes them afresh
+              warnings = case when ?10 is null or ?11 = 1 then '[]' else warnings end
             where id = ?8 and org_id = ?9 and schedule_version < ?5
-              and (?1 is null or exists (select 1 from technicians t where t.id = ?1 and t.org_id = ?9))`,
-      args: [a.technicianId, a.start, a.durationMin, a.status, row.version, row.at, row.actorUserId, row.jobId, orgId],
+              and (?1 is null or exists (select 1 from technicians t where t.id = ?1 and t.org_id = ?9))
+              and (?11 = 1 or board_date is null or board_date = ?12)`,
+      args: [a.technicianId, a.start, a.durationMin, a.status, row.version, row.at, row.actorUserId, row.jobId, orgId, row.boardDate, row.takeOver ? 1 : 0, roomDate],
     },
     {
       sql: `insert into job_events (id, org_id, job_id, actor_user_id, at, kind, before, after) select ?, ?, ?, ?, ?, ?, ?, ? where changes() = 1`,
-      args: [row.eventId, orgId, row.jobId, row.actorUserId, row.at, row.kind, row.before ? JSON.stringify(asRecord(row.before)) : null, JSON.stringify({ ...asRecord(a), via: 'board', scheduleVersion: row.version })],
+      args: [row.eventId, orgId, row.jobId, row.actorUserId, row.at, row.kind, row.before ? JSON.stringify(asRecord(row.before)) : null, JSON.stringify(event)],
     },
     {
       sql: `delete from job_assignments where org_id = ?1 and job_id = ?2 and role = 'lead' and technician_id is not (select technician_id from jobs where id = ?2 and org_id = ?1)`,
@@ -171,11 +220,11 @@ export type DrainOutcome = { kind: 'done'; sent: number } | { kind: 'retry'; err
  * refuses a statement, rows go one at a time so only the bad one is set aside. If libSQL does
  * not answer, nothing is deleted and the caller backs off.
  */
-export async function drainOnce(sql: SqlStorage, client: Client, orgId: string, limit: number, timeoutMs: number): Promise<DrainOutcome> {
+export async function drainOnce(sql: SqlStorage, client: Client, orgId: string, roomDate: string, limit: number, timeoutMs: number): Promise<DrainOutcome> {
   const rows = peekOutbox(sql, limit);
   if (!rows.length) return { kind: 'done', sent: 0 };
   try {
-    await withTimeout(client.batch(rows.flatMap((r) => statementsFor(orgId, r)), 'write'), timeoutMs);
+    await withTimeout(client.batch(rows.flatMap((r) => statementsFor(orgId, roomDate, r)), 'write'), timeoutMs);
     ackThrough(sql, rows[rows.length - 1]!.seq);
     return { kind: 'done', sent: rows.length };
   } catch (e) {
@@ -184,7 +233,7 @@ export async function drainOnce(sql: SqlStorage, client: Client, orgId: string, 
   let sent = 0;
   for (const row of rows) {
     try {
-      await withTimeout(client.batch(statementsFor(orgId, row), 'write'), timeoutMs);
+      await withTimeout(client.batch(statementsFor(orgId, roomDate, row), 'write'), timeoutMs);
       ackThrough(sql, row.seq);
       sent++;
     } catch (e) {

@@ -79,3 +79,9 @@ export function getMeta(sql: SqlStorage, key: string): SqlStorageValue | undefin
 export function setMeta(sql: SqlStorage, key: string, value: SqlStorageValue): void {
   sql.exec(`insert into room_meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value`, key, value);
 }
+
+/** Forgets the stored doc (snapshot and updates), for a reseed. */
+export function wipeDocStore(sql: SqlStorage): void {
+  sql.exec(`delete from doc_snapshot`);
+  sql.exec(`delete from doc_updates`);
+}

@@ -8,7 +8,18 @@
  * travel) are warnings from core/schedule-rules.ts, not refusals, and are not applied here yet.
  */
 import { checkTransition, isJobStatus, isSchedulable, statusAfterScheduleChange, type JobStatus } from '../core/lifecycle.ts';
-import type { RawSchedule, Schedule } from './board-shape.ts';
+import type { RawJobEntry } from '../core/board-doc.ts';
+
+/** A job's schedule as the records hold it: what the room projects into libSQL. */
+export interface Schedule {
+  technicianId: string | null;
+  start: number | null;
+  durationMin: number;
+  status: string;
+}
+
+/** The schedule part of a job entry as a client left it, unchecked. */
+export type RawSchedule = Pick<RawJobEntry, 'technicianId' | 'start' | 'durationMin' | 'status'>;
 
 /** Statuses that only billing sets; the board may show them but never move a job into them. */
 const BILLING_ONLY: readonly JobStatus[] = ['invoiced', 'paid'];

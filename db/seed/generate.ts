@@ -3,6 +3,7 @@
  * `today` and same `pivot` give the same rows (ids included). index.ts writes them.
  */
 import type * as s from '../schema.ts';
+import { localDateOf } from '../../core/time.ts';
 import type { BusinessHours } from '../schema.ts';
 import { billCompletedWork } from './billing.ts';
 import { seedContext, type SeedContext } from './context.ts';
@@ -81,6 +82,9 @@ export function generateDemo(opts: GenerateOptions): { ctx: SeedContext; data: D
       requestedEnd: d.requestedEnd,
       scheduledStart: d.start,
       durationMin: d.durationMin,
+      // A scheduled job lives on its day's board; a queued request waits on the board of the
+      // day it was asked for, so each demo day opens with a queue to dispatch.
+      boardDate: d.start !== null ? localDateOf(d.start, ctx.tz) : t.state.status === 'unscheduled' && d.requestedStart !== null ? localDateOf(Math.max(d.requestedStart, ctx.now), ctx.tz) : null,
       technicianId: d.tech?.row.id ?? null,
       arrivalWindowStart: windowStart,
       arrivalWindowEnd: windowStart === null ? null : windowStart + 2 * 3_600_000,

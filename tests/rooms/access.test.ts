@@ -2,6 +2,7 @@
  * Who may open a board: the Worker refuses before any room is touched, and the room is always
  * the session's own org's, whatever the request says.
  */
+import { readRawJob } from '../../core/board-doc.ts';
 import { SELF, listDurableObjectIds, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BoardRoom } from '../../rooms/board-room.ts';
@@ -82,11 +83,11 @@ describe('who may connect', () => {
     open.push(w, m);
     m.set(j!, { durationMin: 11 });
     await sleep(150);
-    // Another field, so the manager's own (diverged) copy of durationMin does not hide it.
-    w.set(j!, { description: 'after the manager tried' });
-    await waitFor(() => m.job(j!)?.description === 'after the manager tried', 'manager to receive the dispatcher edit');
+    // Another key, so the manager's own (diverged) copy of the placement does not hide it.
+    w.set(j!, { order: 7 });
+    await waitFor(() => readRawJob(m.doc, j!)?.order === 7, 'manager to receive the dispatcher edit');
     expect(w.job(j!)?.durationMin).toBe(60);
-    const inRoom = await runInDurableObject(roomStub('a', date), (room: BoardRoom) => (room.document.getMap('jobs').get(j!) as any).get('durationMin'));
+    const inRoom = await runInDurableObject(roomStub('a', date), (room: BoardRoom) => readRawJob(room.document, j!)?.durationMin);
     expect(inRoom).toBe(60);
   });
 

@@ -12,6 +12,7 @@ import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { createClient } from '@libsql/client/web';
 import { addDays, localDateOf, zonedInstant } from '../../core/time.ts';
+import { readRawJob } from '../../core/board-doc.ts';
 import type { Role } from '../../db/schema.ts';
 import type { Env } from '../../worker/env.ts';
 
@@ -106,22 +107,32 @@ export class BoardClient {
     return this.doc.getMap('jobs');
   }
 
-  job(id: string): Record<string, unknown> | undefined {
-    return (this.jobs().get(id) as Y.Map<unknown> | undefined)?.toJSON();
+  /** A job's schedule as this client's doc holds it, undecoded (core/board-doc.ts layout). */
+  job(id: string): { technicianId: unknown; start: unknown; durationMin: unknown; status: unknown } | undefined {
+    const raw = readRawJob(this.doc, id);
+    return raw ? { technicianId: raw.technicianId, start: raw.start, durationMin: raw.durationMin, status: raw.status } : undefined;
   }
 
+  /**
+   * Writes schedule fields the way a client could, unchecked (tests send invalid values on
+   * purpose): technicianId, start and durationMin go into the placement tuple, status as is.
+   */
   set(jobId: string, fields: Record<string, unknown>): void {
     this.doc.transact(() => {
-      const job = this.jobs().get(jobId);
-      if (!job) throw new Error(`no job ${jobId} in this client's doc`);
-      for (const [k, v] of Object.entries(fields)) job.set(k, v);
+      const entry = this.jobs().get(jobId);
+      const raw = readRawJob(this.doc, jobId);
+      if (!entry || !raw) throw new Error(`no job ${jobId} in this client's doc`);
+      const { technicianId = raw.technicianId, start = raw.start, durationMin = raw.durationMin, status, ...rest } = fields;
+      if ('technicianId' in fields || 'start' in fields || 'durationMin' in fields) entry.set('placement', [technicianId, start, durationMin]);
+      if ('status' in fields) entry.set('status', status);
+      for (const [k, v] of Object.entries(rest)) entry.set(k, v);
     });
   }
 
   /** The schedule of every job, for comparing two docs. */
   schedules(): Record<string, { technicianId: unknown; start: unknown; durationMin: unknown; status: unknown }> {
     const out: Record<string, any> = {};
-    for (const [id, job] of this.jobs()) out[id] = { technicianId: job.get('technicianId'), start: job.get('start'), durationMin: job.get('durationMin'), status: job.get('status') };
+    for (const id of this.jobs().keys()) out[id] = this.job(id);
     return out;
   }
 

@@ -3,6 +3,7 @@
  * offender is closed (or ignored, for frames a standard client may legitimately send), the
  * room stays up, the others keep syncing, and the doc is exactly what it was.
  */
+import { readRawJob } from '../../core/board-doc.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
@@ -59,12 +60,13 @@ function rng(seed: number) {
 const closeCode = async (a: { closed: Promise<{ code: number }> }) => (await Promise.race([a.closed, sleep(2000).then(() => null)]))?.code ?? null;
 const randomBytes = (next: () => number, n: number) => Uint8Array.from({ length: n }, () => Math.floor(next() * 256));
 
-/** A real update that sets durationMin on the job, made against the room's current state. */
+/** A real update that sets the job's placement (with `value` as its duration), made against the room's current state. */
 function realUpdate(value: unknown): Uint8Array {
   const d = new Y.Doc();
   Y.applyUpdate(d, Y.encodeStateAsUpdate(bystander.doc));
   const before = Y.encodeStateVector(d);
-  (d.getMap('jobs').get(jobId) as Y.Map<unknown>).set('durationMin', value);
+  const raw = readRawJob(d, jobId)!;
+  (d.getMap('jobs').get(jobId) as Y.Map<unknown>).set('placement', [raw.technicianId, raw.start, value]);
   return Y.encodeStateAsUpdate(d, before);
 }
 
