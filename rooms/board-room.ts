@@ -49,11 +49,13 @@ export interface Placement {
   start?: number | null;
   durationMin?: number;
   status?: JobStatus;
+  /** Apply only if the job's status is still this (the caller decided from it); else 'conflict'. */
+  ifStatus?: string;
 }
 
 export type ApplyResult =
   | { ok: true; schedule: Schedule; version: number; boardDate: string | null; projected: boolean }
-  | { ok: false; code: 'not-found' | 'other-day' | 'refused'; reason: string };
+  | { ok: false; code: 'not-found' | 'other-day' | 'refused' | 'conflict'; reason: string };
 
 /** What a room hands to the next one when a job moves to another day. */
 export type HandOff = { ok: true; state: JobState } | { ok: false; code: 'not-found' | 'refused'; reason: string };
@@ -489,7 +491,16 @@ export class BoardRoom extends YServer<Env> {
     }
     const result = placement === null ? this.#release(state, actor, note) : this.#place(state, placement, actor, adopt, false, note);
     if (!result.ok) return result;
+    // A cancelled job takes no place on a board; the records keep it (and which day it was on).
+    if (result.schedule.status === 'cancelled') this.#drop(jobId, actor);
     return { ...result, projected: await this.#projectNow(jobId) };
+  }
+
+  #drop(jobId: string, actor: Actor): void {
+    const state = readJobState(this.#sql, jobId);
+    this.ctx.storage.transactionSync(() => forgetJobState(this.#sql, jobId));
+    Y.transact(this.document, () => removeJob(this.document, jobId), new RoomOrigin('rpc', actor));
+    if (state) this.#markDirty(state.schedule.technicianId);
   }
 
   #mayAdopt(job: LoadedJob): boolean {
@@ -501,7 +512,8 @@ export class BoardRoom extends YServer<Env> {
   #release(state: JobState, actor: Actor, note?: string | null): ApplyResult {
     const prev = state.schedule;
     if (!isSchedulable(prev.status as JobStatus)) return { ok: false, code: 'refused', reason: `A job that is ${prev.status.replace('_', ' ')} can no longer be rescheduled.` };
-    const next: Schedule = { ...prev, technicianId: null, start: null, status: statusAfterScheduleChange(prev.status as JobStatus, { technicianId: null, scheduledStart: null }) };
+    // The backlog has no day; a technician already named for the job stays named.
+    const next: Schedule = { ...prev, start: null, status: statusAfterScheduleChange(prev.status as JobStatus, { technicianId: prev.technicianId, scheduledStart: null }) };
     let version = 0;
     this.ctx.storage.transactionSync(() => {
       version = this.#record(state, next, actor, Date.now(), { boardDate: null, note });
@@ -513,7 +525,8 @@ export class BoardRoom extends YServer<Env> {
     return { ok: true, schedule: next, version, boardDate: null, projected: false };
   }
 
-  #place(state: JobState, placement: Placement, actor: Actor, adopt: boolean, takeOver: boolean, note?: string | null): ApplyResult {
+  #place(state: JobState, { ifStatus, ...placement }: Placement, actor: Actor, adopt: boolean, takeOver: boolean, note?: string | null): ApplyResult {
+    if (ifStatus !== undefined && ifStatus !== state.schedule.status) return { ok: false, code: 'conflict', reason: `The job is ${state.schedule.status.replace('_', ' ')} now.` };
     const current = adopt ? { ...state.schedule } : (readRawJob(this.document, state.jobId) ?? { ...state.schedule });
     const wanted = { technicianId: current.technicianId, start: current.start, durationMin: current.durationMin, status: state.schedule.status, ...placement };
     const d = decide(state.schedule, wanted, this.#day);
@@ -542,12 +555,16 @@ export class BoardRoom extends YServer<Env> {
    */
   async handOff(jobId: string): Promise<HandOff> {
     await this.#ready();
-    const state = readJobState(this.#sql, jobId);
-    if (!state) return { ok: false, code: 'not-found', reason: 'That job is not on this board.' };
+    let state = readJobState(this.#sql, jobId);
+    if (!state) {
+      // Owned by this day in the records but not on the board (a creation whose call to the
+      // room failed, say): the records are what this room accepted.
+      const loaded = await loadJob(this.#libsql(), this.#orgId, jobId);
+      if (!loaded || !this.#mayAdopt(loaded)) return { ok: false, code: 'not-found', reason: 'That job is not on this board.' };
+      state = stateOf(loaded);
+    }
     if (!isSchedulable(state.schedule.status as JobStatus)) return { ok: false, code: 'refused', reason: `A job that is ${state.schedule.status.replace('_', ' ')} can no longer be rescheduled.` };
-    this.ctx.storage.transactionSync(() => forgetJobState(this.#sql, jobId));
-    Y.transact(this.document, () => removeJob(this.document, jobId), new RoomOrigin('rpc', { userId: null }));
-    this.#markDirty(state.schedule.technicianId);
+    this.#drop(jobId, { userId: null });
     return { ok: true, state };
   }
 

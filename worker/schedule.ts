@@ -3,11 +3,12 @@
  * its status. Each write is one libSQL batch holding the change, its job event and the lead
  * assignment, so history and assignments never disagree with the job.
  *
- * Schedule fields (technician, start, duration) are written only by `createJob`,
- * `applyScheduleChange` and `applyTransition`. DESIGN.md says the board room (a Durable Object
- * per org-day) owns the live schedule and projects it into libSQL; until rooms exist these
- * functions write libSQL directly. When they arrive, these are the places that become a room
- * RPC, and no route has to change.
+ * Schedule fields (technician, start, duration) and the status are owned by the board room of
+ * the job's day (DESIGN.md, "Who owns what"): `applyScheduleChange` and `applyTransition` send
+ * them to that room by RPC (worker/board-moves.ts), and the room projects them into libSQL
+ * through its outbox. Only a job on no board (the backlog) is written here directly, because no
+ * room holds a copy that could disagree. `createJob` writes the new row and then tells its day's
+ * room, which puts it on the board.
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
@@ -17,6 +18,14 @@ import type { AuthContext } from './auth/session.ts';
 import { type WriteContext } from './http/resource.ts';
 import { insertIf, runBatch } from './http/batch.ts';
 import { Problem, fieldProblem, type FieldError } from './problem.ts';
+import { localDateOf } from '../core/time.ts';
+import type { ApplyResult, Placement } from '../rooms/board-room.ts';
+import { owningDay, roomFor, scheduleThroughRooms, type BoardRooms } from './board-moves.ts';
+
+/** A write that may reach the board rooms. */
+export interface ScheduleContext extends WriteContext {
+  rooms: BoardRooms;
+}
 
 export type JobRow = typeof jobs.$inferSelect;
 type JobInsert = typeof jobs.$inferInsert;
@@ -131,10 +140,11 @@ export function applyJobChange(ctx: WriteContext, before: JobRow, set: Partial<J
  * Creates a job. Its number comes from orgs.next_job_number, taken and advanced inside the same
  * batch (a transaction), so two creates never share a number. Status follows the schedule.
  */
-export async function createJob(ctx: WriteContext, values: Omit<JobInsert, 'id' | 'orgId' | 'number' | 'status' | 'warnings' | 'createdAt' | 'updatedAt' | 'createdBy' | 'updatedBy' | 'completedAt'>): Promise<JobRow> {
+export async function createJob(ctx: ScheduleContext, values: Omit<JobInsert, 'id' | 'orgId' | 'number' | 'status' | 'warnings' | 'boardDate' | 'createdAt' | 'updatedAt' | 'createdBy' | 'updatedBy' | 'completedAt'>): Promise<JobRow> {
   const { db, auth } = ctx;
   const id = crypto.randomUUID();
   const status = statusAfterScheduleChange('unscheduled', { technicianId: values.technicianId ?? null, scheduledStart: values.scheduledStart ?? null });
+  const boardDate = values.scheduledStart != null ? localDateOf(values.scheduledStart, auth.timezone) : null;
   const after = { ...values, status };
   const statements: BatchItem<'sqlite'>[] = [
     db
@@ -149,6 +159,7 @@ export async function createJob(ctx: WriteContext, values: Omit<JobInsert, 'id' 
         orgId: auth.orgId,
         number: sql`(select ${orgs.nextJobNumber} - 1 from ${orgs} where ${orgs.id} = ${auth.orgId})`,
         status,
+        boardDate,
         warnings: [],
         createdBy: auth.userId,
         updatedBy: auth.userId,
@@ -161,40 +172,86 @@ export async function createJob(ctx: WriteContext, values: Omit<JobInsert, 'id' 
     ...(values.technicianId ? syncLead(ctx, id) : []),
   ];
   const [, rows] = (await runBatch(db, statements)) as [unknown, JobRow[]];
-  return rows[0]!;
+  const job = rows[0]!;
+  if (boardDate) {
+    // The row already says which day owns it; the room of that day puts it on the board now
+    // (a room that has not loaded yet will find it in the records when it does).
+    const placed = await roomFor(ctx.rooms, auth.orgId, boardDate).applySchedule(id, {}, actorOf(ctx));
+    if (!placed.ok) console.error(`job ${id}: its board refused it: ${placed.reason}`);
+  }
+  return job;
+}
+
+const actorOf = (ctx: WriteContext) => ({ userId: ctx.auth.userId, name: ctx.auth.name });
+
+/** A room's answer as the API's: refusals become problems, acceptances the job as libSQL now holds it. */
+async function fromRoom(ctx: WriteContext, before: JobRow, result: ApplyResult, field: string): Promise<JobRow> {
+  if (!result.ok) {
+    if (result.code === 'not-found') throw new Problem(404, 'Not found', result.reason);
+    if (result.code === 'conflict') throw jobChangedMeanwhile();
+    throw fieldProblem(409, field, 'body', result.reason);
+  }
+  const [row] = await ctx.db.select().from(jobs).where(and(eq(jobs.orgId, ctx.auth.orgId), eq(jobs.id, before.id)));
+  if (!row) throw new Problem(404, 'Not found', 'The job is gone.');
+  if (result.projected) return row;
+  // libSQL did not take the change yet (it will: the room's outbox retries); answer with what
+  // the room accepted rather than the older row.
+  const s = result.schedule;
+  return { ...row, technicianId: s.technicianId, scheduledStart: s.start, durationMin: s.durationMin, status: s.status, boardDate: result.boardDate };
 }
 
 /**
- * Changes a job's schedule, with any detail fields that came in the same request, as one write.
- * Refused (409 naming the field) once the job is past planning; the status follows the
- * schedule as core/lifecycle says. Today: libSQL. Later: the board room for the job's day.
+ * Changes a job's schedule, with any detail fields that came in the same request. Refused (409
+ * naming the field) once the job is past planning; the status follows the schedule as
+ * core/lifecycle says. Details are written first (they are libSQL's alone); the schedule goes
+ * to the room of the job's day, which may be another day than today's owner (a move).
  */
-export async function applyScheduleChange(ctx: WriteContext, before: JobRow, schedule: ScheduleChange, details: Partial<JobInsert> = {}): Promise<JobRow> {
+export async function applyScheduleChange(ctx: ScheduleContext, before: JobRow, schedule: ScheduleChange, details: Partial<JobInsert> = {}): Promise<JobRow> {
   const changed = SCHEDULE_FIELDS.filter((f) => f in schedule && schedule[f] !== before[f]);
-  if (!changed.length) return Object.keys(details).length ? applyJobChange(ctx, before, details) : before;
+  if (!changed.length) return Object.keys(details).length ? refreshed(ctx, await applyJobChange(ctx, before, details)) : before;
   const status = before.status as JobStatus;
   if (!isSchedulable(status)) {
     const message = `A job that is ${label(status)} can no longer be rescheduled.`;
     throw new Problem(409, 'Conflict', message, changed.map((field): FieldError => ({ field, in: 'body', message })));
   }
-  const set: Partial<JobInsert> = { ...details };
+  const current = Object.keys(details).length ? await applyJobChange(ctx, before, details) : before;
+  const placement: Placement = {};
+  if (changed.includes('technicianId')) placement.technicianId = schedule.technicianId ?? null;
+  if (changed.includes('scheduledStart')) placement.start = schedule.scheduledStart ?? null;
+  if (changed.includes('durationMin')) placement.durationMin = schedule.durationMin!;
+  const result = await scheduleThroughRooms(ctx.rooms, ctx.auth.orgId, ctx.auth.timezone, current, placement, actorOf(ctx));
+  if (result) return fromRoom(ctx, current, result, changed[0]!);
+  // A backlog job staying in the backlog (a technician named, no day yet): no board holds it.
+  const set: Partial<JobInsert> = {};
   for (const f of changed) (set as Row)[f] = schedule[f];
-  const next = statusAfterScheduleChange(status, {
-    technicianId: 'technicianId' in set ? (set.technicianId ?? null) : before.technicianId,
-    scheduledStart: 'scheduledStart' in set ? (set.scheduledStart ?? null) : before.scheduledStart,
-  });
+  const next = statusAfterScheduleChange(status, { technicianId: 'technicianId' in set ? (set.technicianId ?? null) : current.technicianId, scheduledStart: null });
   if (next !== status) set.status = next;
-  return commit(ctx, changeStatements(ctx, before, set, 'rescheduled'));
+  return commit(ctx, changeStatements(ctx, current, set, 'rescheduled'));
+}
+
+/** After a details change, the job's board shows the new card (customer, address, priority…). */
+async function refreshed(ctx: ScheduleContext, row: JobRow): Promise<JobRow> {
+  const day = owningDay(row, ctx.auth.timezone);
+  if (day) await roomFor(ctx.rooms, ctx.auth.orgId, day).refreshJob(row.id);
+  return row;
 }
 
 /**
- * Moves a job along its lifecycle (the caller has checked who may). Completion stamps
- * completedAt; going back to `unscheduled` also clears the start, so the job really is in the
+ * Moves a job along its lifecycle (the caller has checked who may). On a board, the room
+ * decides and projects it (completion stamps completedAt there); in the backlog, libSQL
+ * directly. Going back to `unscheduled` also clears the start, so the job really is in the
  * queue again instead of sitting on the board with a status that says otherwise.
  */
-export async function applyTransition(ctx: WriteContext, before: JobRow, to: JobStatus, note?: string | null): Promise<JobRow> {
+export async function applyTransition(ctx: ScheduleContext, before: JobRow, to: JobStatus, note?: string | null): Promise<JobRow> {
   const check = checkTransition(before.status as JobStatus, to, before);
   if (!check.ok) throw fieldProblem(409, 'to', 'body', check.reason);
+  const day = owningDay(before, ctx.auth.timezone);
+  if (day) {
+    // Back to unscheduled keeps the job on its day's board, in the queue, not in the backlog.
+    const placement: Placement = { status: to, ifStatus: before.status, ...(to === 'unscheduled' ? { start: null } : {}) };
+    const result = await roomFor(ctx.rooms, ctx.auth.orgId, day).applySchedule(before.id, placement, actorOf(ctx), note);
+    return fromRoom(ctx, before, result, 'to');
+  }
   const set: Partial<JobInsert> = { status: to };
   if (to === 'completed') set.completedAt = ctx.now;
   if (to === 'unscheduled' && before.scheduledStart != null) set.scheduledStart = null;

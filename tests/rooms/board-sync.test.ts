@@ -164,13 +164,14 @@ describe('board room', () => {
 
     // Off the board: back to the queue in the records, gone from the doc.
     const off = await stub.applySchedule(j1!, null, actor);
-    expect(off).toMatchObject({ ok: true, schedule: { start: null, technicianId: null, status: 'unscheduled' } });
+    // To the backlog: no day; the technician named for it stays named.
+    expect(off).toMatchObject({ ok: true, boardDate: null, schedule: { start: null, technicianId: fx.a.technicianId, status: 'unscheduled' } });
     await waitFor(() => c.job(j1!) === undefined, 'job to leave the board');
     await waitFor(async () => {
       await runDurableObjectAlarm(stub);
       return (await record(j1!)).start === null;
     }, 'records to unschedule the job');
-    expect(await record(j1!)).toMatchObject({ technicianId: null, status: 'unscheduled' });
+    expect(await record(j1!)).toMatchObject({ start: null, status: 'unscheduled' });
   });
 
   it('repairs doc values the records could not hold, and derives the status from the schedule', async () => {

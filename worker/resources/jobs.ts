@@ -14,7 +14,7 @@ import { idParam, pick, problemResponses, resource, type WriteContext } from '..
 import { runBatch } from '../http/batch.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound, Problem, type FieldError } from '../problem.ts';
-import { applyJobChange, applyScheduleChange, applyTransition, BILLED_STATUSES, createJob, ownJobsOnly, SCHEDULE_FIELDS, type JobRow } from '../schedule.ts';
+import { applyJobChange, applyScheduleChange, applyTransition, BILLED_STATUSES, createJob, ownJobsOnly, SCHEDULE_FIELDS, type JobRow, type ScheduleContext } from '../schedule.ts';
 import { LineItem, lineItemColumns } from './line-items.ts';
 import { assertRefs } from './refs.ts';
 import { Customer } from './customers.ts';
@@ -41,7 +41,8 @@ export const Job = z
     technicianId: z.string().nullable().openapi({ description: 'Lead technician' }),
     arrivalWindowStart: nullableInstant(),
     arrivalWindowEnd: nullableInstant(),
-    warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+    boardDate: z.string().nullable().openapi({ description: 'The local day (YYYY-MM-DD) whose dispatch board holds this job; null while it waits in the backlog' }),
+    warnings: z.array(z.object({ code: z.string(), message: z.string() })).openapi({ description: 'Scheduling-rule warnings, stored by the board room' }),
     createdBy: z.string().nullable(),
     updatedBy: z.string().nullable(),
     completedAt: nullableInstant(),
@@ -188,7 +189,12 @@ export const jobsRoutes = resource({
 });
 
 const toJob = (row: JobRow) => Job.parse(pick(row, JOB_FIELDS));
-const writeContext = (c: { get(key: 'db' | 'auth'): unknown }): WriteContext => ({ db: c.get('db') as WriteContext['db'], auth: c.get('auth') as WriteContext['auth'], now: Date.now() });
+const writeContext = (c: { get(key: 'db' | 'auth'): unknown; env: { BOARD_ROOM: ScheduleContext['rooms'] } }): ScheduleContext => ({
+  db: c.get('db') as WriteContext['db'],
+  auth: c.get('auth') as WriteContext['auth'],
+  now: Date.now(),
+  rooms: c.env.BOARD_ROOM,
+});
 
 /** The job as the caller may see it (org, and a technician's own jobs only). */
 async function loadJob(ctx: WriteContext, id: string): Promise<JobRow> {
