@@ -23,3 +23,22 @@ export function parseBoardRoomName(name: string): BoardName {
   if (at <= 0 || !isLocalDate(date)) throw new Error(`Not a board room name: ${name}`);
   return { orgId, date };
 }
+
+/** A technician's feed of one day: `${orgId}:${technicianId}:${YYYY-MM-DD}` (rooms/technician-room.ts). */
+export function technicianRoomName(orgId: string, technicianId: string, date: string): string {
+  if (!technicianId || technicianId.includes(':')) throw new Error('A technician id may not be empty or contain ":"');
+  return `${boardRoomName(orgId, date).slice(0, -date.length)}${technicianId}:${date}`;
+}
+
+export interface TechnicianRoomName extends BoardName {
+  technicianId: string;
+}
+
+export function parseTechnicianRoomName(name: string): TechnicianRoomName {
+  const parts = name.split(':');
+  const date = parts.pop()!;
+  const technicianId = parts.pop()!;
+  const orgId = parts.join(':');
+  if (!orgId || !technicianId || !isLocalDate(date)) throw new Error(`Not a technician room name: ${name}`);
+  return { orgId, technicianId, date };
+}

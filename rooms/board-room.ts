@@ -35,6 +35,8 @@ import { CLOSE_POLICY, FloodGuard, byteLengthOf, inspectFrame } from './message-
 import { appendUpdate, compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpdateCount, setMeta, wipeDocStore } from './persistence.ts';
 import { allJobStates, backoffMs, drainOnce, enqueue, forgetJobState, hasPendingRows, migrateOutbox, nextVersion, outboxSize, readJobState, writeJobState, type JobState } from './outbox.ts';
 import { loadDayJobs, loadJob, loadTechnicians, type LoadedJob } from './board-records.ts';
+import { mayAnnounce, POSITION_EVERY_MS, type BoardNotice, type TechnicianPosition } from './presence.ts';
+import { technicianRoomName } from './board-name.ts';
 
 /** Who a change is attributed to in job_events. */
 export interface Actor {
@@ -85,6 +87,8 @@ type Repair = { jobId: string; state?: JobState; remove?: true };
 
 interface ConnState {
   who?: Identity;
+  /** Awareness client ids this connection announced (see rooms/presence.ts). */
+  announced?: number[];
 }
 
 export class BoardRoom extends YServer<Env> {
@@ -121,6 +125,8 @@ export class BoardRoom extends YServer<Env> {
   override async onLoad(): Promise<void> {
     migrateDocStore(this.#sql);
     migrateOutbox(this.#sql);
+    this.#sql.exec(`create table if not exists positions (technician_id text primary key, lat real not null, lng real not null, at integer not null)`);
+    this.#sql.exec(`create table if not exists feeds (technician_id text primary key)`);
     ({ orgId: this.#orgId, date: this.#date } = parseBoardRoomName(this.name));
     if (Number(getMeta(this.#sql, 'storeVersion') ?? 0) !== STORE_VERSION) this.#wipe();
     if (hasStoredDoc(this.#sql)) {
@@ -206,6 +212,8 @@ export class BoardRoom extends YServer<Env> {
     // keys next to ours through setState(prev => ...)).
     conn.setState((prev: unknown) => ({ ...(prev as object), who }));
     super.onConnect(conn, ctx);
+    const positions = this.#positions();
+    if (positions.length) this.sendCustomMessage(conn, JSON.stringify({ type: 'positions', positions } satisfies BoardNotice));
   }
 
   override isReadOnly(conn: Connection): boolean {
@@ -225,6 +233,16 @@ export class BoardRoom extends YServer<Env> {
       return;
     }
     if (verdict.kind === 'ignored' || verdict.kind === 'custom') return;
+    if (verdict.kind === 'awareness') {
+      const state = conn.state as ConnState | null;
+      const own = new Set(state?.announced ?? []);
+      const others = new Set<number>();
+      for (const c of this.getConnections()) if (c.id !== conn.id) for (const id of (c.state as ConnState | null)?.announced ?? []) others.add(id);
+      // Dropped, not closed: a stale state after a reconnect is an honest mistake.
+      if (!state?.who || !mayAnnounce(verdict.entries, state.who, own, others)) return;
+      const fresh = verdict.entries.filter((e) => e.state !== null && !own.has(e.clientId)).map((e) => e.clientId);
+      if (fresh.length) conn.setState((prev: unknown) => ({ ...(prev as object), announced: [...own, ...fresh] }));
+    }
     super.onMessage(conn, message);
   }
 
@@ -315,7 +333,9 @@ export class BoardRoom extends YServer<Env> {
     return version;
   }
 
+  /** A technician's row changed: their warnings need evaluating and their feed updating. */
   #markDirty(...technicianIds: (string | null)[]): void {
+    this.#touchFeeds(...technicianIds);
     if (!this.#dirtyRows) return;
     for (const t of technicianIds) if (t) this.#dirtyRows.add(t);
   }
@@ -582,6 +602,7 @@ export class BoardRoom extends YServer<Env> {
     if (readJobState(this.#sql, state.jobId)) return;
     this.ctx.storage.transactionSync(() => writeJobState(this.#sql, state));
     Y.transact(this.document, () => writeJobEntry(this.document, recordOf(state)), new RoomOrigin('rpc', { userId: null }));
+    this.#markDirty(state.schedule.technicianId);
   }
 
   /** Re-reads a job's card from libSQL after its details changed (customer, address, priority…). */
@@ -597,6 +618,84 @@ export class BoardRoom extends YServer<Env> {
     const next: JobState = { ...state, card, schedule: billed ? { ...state.schedule, status: loaded.record.status } : state.schedule };
     this.ctx.storage.transactionSync(() => writeJobState(this.#sql, next));
     Y.transact(this.document, () => writeJobEntry(this.document, recordOf(next)), new RoomOrigin('rpc', { userId: null }));
+    this.#touchFeeds(next.schedule.technicianId);
+  }
+
+  // ---- presence: technicians' positions -----------------------------------------------------
+
+  #positions(): TechnicianPosition[] {
+    return this.#sql
+      .exec<{ technician_id: string; lat: number; lng: number; at: number }>(`select * from positions`)
+      .toArray()
+      .map((r) => ({ technicianId: r.technician_id, lat: r.lat, lng: r.lng, at: r.at }));
+  }
+
+  /** A technician's phone reported where it is (through its feed room): tell the board, at most every POSITION_EVERY_MS. */
+  async reportPosition(p: TechnicianPosition): Promise<boolean> {
+    await this.#ready();
+    const last = this.#sql.exec<{ at: number }>(`select at from positions where technician_id = ?`, p.technicianId).toArray()[0];
+    if (last && p.at - last.at < POSITION_EVERY_MS) return false;
+    this.#sql.exec(`insert into positions (technician_id, lat, lng, at) values (?, ?, ?, ?) on conflict (technician_id) do update set lat = excluded.lat, lng = excluded.lng, at = excluded.at`, p.technicianId, p.lat, p.lng, p.at);
+    this.broadcastCustomMessage(JSON.stringify({ type: 'positions', positions: [p] } satisfies BoardNotice));
+    return true;
+  }
+
+  // ---- technicians' feeds --------------------------------------------------------------------
+
+  /** A technician's jobs on this day, as records, for their feed room (rooms/technician-room.ts). */
+  async jobsForTechnician(technicianId: string): Promise<BoardJobRecord[]> {
+    await this.#ready();
+    return allJobStates(this.#sql)
+      .filter((s) => s.schedule.technicianId === technicianId)
+      .map(recordOf);
+  }
+
+  /** A feed room with phones connected asks for pushes; one with none stops asking. */
+  async subscribeFeed(technicianId: string, on: boolean): Promise<void> {
+    await this.#ready();
+    if (on) this.#sql.exec(`insert or ignore into feeds (technician_id) values (?)`, technicianId);
+    else this.#sql.exec(`delete from feeds where technician_id = ?`, technicianId);
+  }
+
+  #feedsDirty = new Set<string>();
+  #feedsFlushing = false;
+
+  /** Pushes the jobs of every technician whose list changed to their feed room, after the current transaction. */
+  #touchFeeds(...technicianIds: (string | null)[]): void {
+    for (const t of technicianIds) if (t) this.#feedsDirty.add(t);
+    if (this.#feedsDirty.size && !this.#feedsFlushing) {
+      this.#feedsFlushing = true;
+      queueMicrotask(() => void this.#flushFeeds());
+    }
+  }
+
+  async #flushFeeds(): Promise<void> {
+    try {
+      while (this.#feedsDirty.size) {
+        const subscribed = new Set(this.#sql.exec<{ technician_id: string }>(`select technician_id from feeds`).toArray().map((r) => r.technician_id));
+        const batch = [...this.#feedsDirty].filter((t) => subscribed.has(t));
+        this.#feedsDirty.clear();
+        await Promise.all(
+          batch.map(async (t) => {
+            const records = allJobStates(this.#sql).filter((s) => s.schedule.technicianId === t).map(recordOf);
+            try {
+              await this.env.TECHNICIAN_ROOM.getByName(technicianRoomName(this.#orgId, t, this.#date)).replaceJobs(records);
+            } catch (e) {
+              // The feed reloads from this room on its next wake; a phone connected now catches up on the next change.
+              console.warn(`board room ${this.name}: feed of technician ${t} not updated`, e);
+            }
+          }),
+        );
+      }
+    } finally {
+      this.#feedsFlushing = false;
+    }
+  }
+
+  /** The org's timezone, as this room's day is read in it. */
+  async timezone(): Promise<string> {
+    await this.#ready();
+    return this.#timezone;
   }
 
   /** The room's view of one job, for the API and tests. */

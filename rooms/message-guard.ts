@@ -20,7 +20,14 @@ export const CLOSE_POLICY = 1008;
 export const CLOSE_TOO_BIG = 1009;
 
 export type FrameKind = 'sync-step1' | 'sync-step2' | 'sync-update' | 'awareness' | 'custom' | 'ignored';
-export type Inspection = { ok: true; kind: FrameKind } | { ok: false; code: number; reason: string };
+/** One entry of an awareness frame: a client id, its clock and its state (null = that client left). */
+export interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  state: Record<string, unknown> | null;
+}
+
+export type Inspection = { ok: true; kind: Exclude<FrameKind, 'awareness'> } | { ok: true; kind: 'awareness'; entries: AwarenessEntry[] } | { ok: false; code: number; reason: string };
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
@@ -52,8 +59,7 @@ export function inspectFrame(message: string | ArrayBuffer | ArrayBufferView): I
       return { ok: false, code: CLOSE_MALFORMED, reason: 'unknown sync step' };
     }
     if (type === MESSAGE_AWARENESS) {
-      checkAwareness(decoding.readVarUint8Array(d));
-      return { ok: true, kind: 'awareness' };
+      return { ok: true, kind: 'awareness', entries: awarenessEntries(decoding.readVarUint8Array(d)) };
     }
     // Other y-websocket message types (auth = 2, query awareness = 3) and anything newer: a
     // standard client may send them, so they are not a reason to close; the room ignores them.
@@ -63,16 +69,19 @@ export function inspectFrame(message: string | ArrayBuffer | ArrayBufferView): I
   }
 }
 
-function checkAwareness(update: Uint8Array): void {
+function awarenessEntries(update: Uint8Array): AwarenessEntry[] {
   const d = decoding.createDecoder(update);
   const n = decoding.readVarUint(d);
   if (n > MAX_AWARENESS_ENTRIES) throw new Error('too many awareness entries');
+  const entries: AwarenessEntry[] = [];
   for (let i = 0; i < n; i++) {
-    decoding.readVarUint(d);
-    decoding.readVarUint(d);
+    const clientId = decoding.readVarUint(d);
+    const clock = decoding.readVarUint(d);
     const state: unknown = JSON.parse(decoding.readVarString(d));
     if (state !== null && (typeof state !== 'object' || Array.isArray(state))) throw new Error('awareness state must be an object or null');
+    entries.push({ clientId, clock, state: state as AwarenessEntry['state'] });
   }
+  return entries;
 }
 
 /**

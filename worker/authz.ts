@@ -46,10 +46,12 @@ export const POLICY = {
   'purchaseorders.write': ['admin'],
   'users.read': ['admin'],
   'users.write': ['admin'],
-  // Room kinds: the live board (rooms/board-room.ts). Technicians will get their own filtered
-  // feed; until then the whole board is not theirs to see.
+  // Room kinds: the live board (rooms/board-room.ts) shows every job of the day, so technicians
+  // get their own feed instead (rooms/technician-room.ts).
   'board.view': ['admin', 'dispatcher', 'manager'],
   'board.edit': ['admin', 'dispatcher'],
+  /** A technician's own day on their phone: only their jobs (rooms/technician-room.ts). */
+  'feed.view': ['technician'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof POLICY;

@@ -14,23 +14,22 @@
  * body, compression and response-header middleware, and its 101 response must pass through
  * untouched.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { and, eq } from 'drizzle-orm';
+import { technicians } from '../db/schema.ts';
+import type { AuthContext } from './auth/session.ts';
+import type { Db } from './db.ts';
 import type { AppEnv, Env } from './env.ts';
 import { openDb } from './db.ts';
 import { loadSession } from './auth/session.ts';
 import { Problem, problemResponse } from './problem.ts';
 import { addDays, isLocalDate, localDateOf } from '../core/time.ts';
-import { boardRoomName } from '../rooms/board-name.ts';
+import { boardRoomName, technicianRoomName } from '../rooms/board-name.ts';
 import { identityHeaders } from '../rooms/identity.ts';
 import { allows } from './authz.ts';
 
 export const ROOMS_PREFIX = '/api/rooms/';
 
-/**
- * Who may open the board. Technicians are refused for now: DESIGN.md says a technician's phone
- * receives only that technician's jobs, and the filtered feed does not exist yet; letting them
- * into the whole board would show them every job of the day.
- */
 /** Rooms exist for days this close to today (either way): enough for planning and history, and no room per arbitrary date. */
 const MAX_DAYS_FROM_TODAY = 400;
 
@@ -49,7 +48,8 @@ function crossOrigin(request: Request, env: Env): string | null {
 export function roomsRoute() {
   const app = new Hono<AppEnv>();
 
-  app.get('/api/rooms/board/:date', async (c) => {
+  /** The checks every room upgrade shares; answers the person, or a refusal to send back. */
+  async function admit(c: Context<AppEnv>, permission: 'board.view' | 'feed.view', what: string): Promise<{ auth: AuthContext; date: string; db: Db } | Response> {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
       return problemResponse(c, new Problem(426, 'Upgrade required', 'This is a WebSocket endpoint: connect with Upgrade: websocket.', undefined, { upgrade: 'websocket' }));
     }
@@ -59,21 +59,46 @@ export function roomsRoute() {
     const { db } = openDb(c.env);
     const auth = await loadSession(c, db);
     if (!auth) return problemResponse(c, new Problem(401, 'Sign in required', 'Your session has ended or you are not signed in.'));
-    if (!allows(auth.role, 'board.view')) return problemResponse(c, new Problem(403, 'Not allowed', `Your role (${auth.role}) has no dispatch board.`));
+    if (!allows(auth.role, permission)) return problemResponse(c, new Problem(403, 'Not allowed', `Your role (${auth.role}) has no ${what}.`));
 
-    const date = c.req.param('date');
+    const date = c.req.param('date') ?? '';
     const today = localDateOf(Date.now(), auth.timezone);
     if (!isLocalDate(date) || date < addDays(today, -MAX_DAYS_FROM_TODAY) || date > addDays(today, MAX_DAYS_FROM_TODAY)) {
-      return problemResponse(c, new Problem(400, 'Invalid request', `Boards exist for dates (YYYY-MM-DD) within ${MAX_DAYS_FROM_TODAY} days of today.`, [{ field: 'date', in: 'path', message: 'Not a date near today.' }]));
+      return problemResponse(c, new Problem(400, 'Invalid request', `Rooms exist for dates (YYYY-MM-DD) within ${MAX_DAYS_FROM_TODAY} days of today.`, [{ field: 'date', in: 'path', message: 'Not a date near today.' }]));
     }
+    return { auth, date, db };
+  }
 
-    const name = boardRoomName(auth.orgId, date);
-    // A request of our own: nothing the client sent (cookies, forged identity headers,
-    // partyserver's x-partykit-* headers, a chosen connection id in ?_pk=) reaches the room.
-    const forward = new Request(`https://board-room.internal/${encodeURIComponent(name)}`, {
+  /**
+   * A request of our own: nothing the client sent (cookies, forged identity headers,
+   * partyserver's x-partykit-* headers, a chosen connection id in ?_pk=) reaches the room.
+   */
+  const forwardTo = (name: string, auth: AuthContext) =>
+    new Request(`https://room.internal/${encodeURIComponent(name)}`, {
       headers: { upgrade: 'websocket', ...identityHeaders({ userId: auth.userId, role: auth.role, name: auth.name }) },
     });
-    return c.env.BOARD_ROOM.getByName(name).fetch(forward);
+
+  app.get('/api/rooms/board/:date', async (c) => {
+    const admitted = await admit(c, 'board.view', 'dispatch board (technicians: /api/rooms/technician/YYYY-MM-DD)');
+    if (admitted instanceof Response) return admitted;
+    const { auth, date } = admitted;
+    const name = boardRoomName(auth.orgId, date);
+    return c.env.BOARD_ROOM.getByName(name).fetch(forwardTo(name, auth));
+  });
+
+  // A technician's phone: that technician's jobs of the day and nobody else's.
+  app.get('/api/rooms/technician/:date', async (c) => {
+    const admitted = await admit(c, 'feed.view', 'technician feed');
+    if (admitted instanceof Response) return admitted;
+    const { auth, date, db } = admitted;
+    const [tech] = await db
+      .select({ id: technicians.id })
+      .from(technicians)
+      .where(and(eq(technicians.orgId, auth.orgId), eq(technicians.userId, auth.userId), eq(technicians.active, true)))
+      .limit(1);
+    if (!tech) return problemResponse(c, new Problem(403, 'Not allowed', 'Your account is not linked to an active technician.'));
+    const name = technicianRoomName(auth.orgId, tech.id, date);
+    return c.env.TECHNICIAN_ROOM.getByName(name).fetch(forwardTo(name, auth));
   });
 
   // The likely failure here is libSQL not answering the session lookup: say so, retryably.
@@ -81,6 +106,6 @@ export function roomsRoute() {
     console.error('room upgrade failed', err);
     return problemResponse(c, new Problem(503, 'Board unavailable', 'The board cannot be opened right now; try again shortly.', undefined, { 'retry-after': '5' }));
   });
-  app.all('*', (c) => problemResponse(c, new Problem(404, 'Not found', 'No such room route. Boards are at /api/rooms/board/YYYY-MM-DD.')));
+  app.all('*', (c) => problemResponse(c, new Problem(404, 'Not found', 'No such room route. Boards are at /api/rooms/board/YYYY-MM-DD, technicians’ days at /api/rooms/technician/YYYY-MM-DD.')));
   return app;
 }

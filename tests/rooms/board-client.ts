@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import { createClient } from '@libsql/client/web';
 import { addDays, localDateOf, zonedInstant } from '../../core/time.ts';
 import { readRawJob } from '../../core/board-doc.ts';
@@ -30,6 +31,8 @@ export interface OpenOptions {
   headers?: Record<string, string>;
   /** Present the session as a Bearer token instead of the cookie. */
   bearer?: boolean;
+  /** Which room kind: the day's board (default) or the technician's own feed. */
+  room?: 'board' | 'technician';
 }
 
 export async function openRaw(actor: Actor, date: string, opts: OpenOptions = {}): Promise<Response> {
@@ -40,17 +43,23 @@ export async function openRaw(actor: Actor, date: string, opts: OpenOptions = {}
     if (opts.bearer) h.authorization = `Bearer ${fx[org].tokens[role]}`;
     else h.cookie = `__Host-sb_session=${fx[org].tokens[role]}`;
   }
-  return SELF.fetch(`${ORIGIN}/api/rooms/board/${date}`, { headers: h });
+  return SELF.fetch(`${ORIGIN}/api/rooms/${opts.room ?? 'board'}/${date}`, { headers: h });
 }
 
 export class BoardClient {
   readonly doc = new Y.Doc();
+  /** Presence as this client sees it (y-protocols awareness, without its timer). */
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  /** Custom (text) messages the room sent, parsed. */
+  readonly notices: any[] = [];
   synced = false;
   closed: { code: number; reason: string } | null = null;
   frames = 0;
   #queue: Promise<void> = Promise.resolve();
 
   constructor(readonly ws: WebSocket) {
+    clearInterval((this.awareness as unknown as { _checkInterval: ReturnType<typeof setInterval> })._checkInterval);
+    this.awareness.setLocalState(null);
     ws.accept();
     ws.addEventListener('message', (ev) => {
       const data = ev.data as string | ArrayBuffer | Blob;
@@ -83,15 +92,47 @@ export class BoardClient {
 
   async #receive(data: string | ArrayBuffer | Blob): Promise<void> {
     this.frames++;
-    if (typeof data === 'string') return;
+    if (typeof data === 'string') {
+      if (data.startsWith('__YPS:')) this.notices.push(JSON.parse(data.slice(6)));
+      return;
+    }
     const bytes = data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : new Uint8Array(data);
     const d = decoding.createDecoder(bytes);
-    if (decoding.readVarUint(d) !== 0) return; // awareness: not needed by these tests
+    const type = decoding.readVarUint(d);
+    if (type === 1) {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(d), this);
+      return;
+    }
+    if (type !== 0) return;
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, 0);
     const kind = syncProtocol.readSyncMessage(d, e, this.doc, this);
     if (kind === syncProtocol.messageYjsSyncStep2) this.synced = true;
     if (encoding.length(e) > 1) this.send(encoding.toUint8Array(e));
+  }
+
+  /** Announces this client's presence (a BoardAwareness-like state, or null to leave). */
+  announce(state: Record<string, unknown> | null): void {
+    this.awareness.setLocalState(state);
+    this.sendAwareness([this.doc.clientID]);
+  }
+
+  /** Sends the awareness entries of these client ids as this client knows them (tests forge some on purpose). */
+  sendAwareness(clientIds: number[], awareness = this.awareness): void {
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clientIds));
+    this.send(encoding.toUint8Array(e));
+  }
+
+  /** A custom message, as y-partyserver's provider sends them. */
+  sendCustom(message: unknown): void {
+    this.send(`__YPS:${JSON.stringify(message)}`);
+  }
+
+  /** The user ids present, as this client sees them. */
+  presentUsers(): string[] {
+    return [...this.awareness.getStates().values()].map((s) => (s as { user?: { id?: string } }).user?.id ?? '?').sort();
   }
 
   send(bytes: Uint8Array | string): void {

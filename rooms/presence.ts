@@ -1,0 +1,63 @@
+/**
+ * Presence on a board: who is here and which card each person is dragging travel as Yjs
+ * awareness (core/board-doc.ts `BoardAwareness`), relayed by y-partyserver; technicians'
+ * positions arrive from their phones (rooms/technician-room.ts) and go out to the board as a
+ * custom message. None of it touches the doc: a Y.Map keeps every value ever written.
+ *
+ * The room checks awareness before relaying it, because it is shown to everyone as fact:
+ * - a state names its sender as the Worker authenticated them (user.id), so nobody can appear
+ *   as someone else or drag-lock a card in another person's name;
+ * - a client id belongs to the connection that first announced it, so nobody can remove or
+ *   overwrite another person's presence;
+ * - states are small (a name, a colour, a card id).
+ */
+import type { AwarenessEntry } from './message-guard.ts';
+import type { Identity } from './identity.ts';
+
+const MAX_STATE_BYTES = 2048;
+
+export interface TechnicianPosition {
+  technicianId: string;
+  lat: number;
+  lng: number;
+  /** When the phone took the fix (UTC ms). */
+  at: number;
+}
+
+/** Custom messages the board room sends (y-partyserver prefixes them with `__YPS:`). */
+export type BoardNotice = { type: 'positions'; positions: TechnicianPosition[] };
+
+/**
+ * Whether a connection may send these awareness entries. `own` are the client ids this
+ * connection announced before; `others` those announced by any other connection.
+ */
+export function mayAnnounce(entries: readonly AwarenessEntry[], who: Identity, own: ReadonlySet<number>, others: ReadonlySet<number>): boolean {
+  for (const e of entries) {
+    if (others.has(e.clientId)) return false;
+    if (e.state === null) {
+      if (!own.has(e.clientId)) return false;
+      continue;
+    }
+    const user = e.state.user as { id?: unknown } | undefined;
+    if (!user || user.id !== who.userId) return false;
+    if (JSON.stringify(e.state).length > MAX_STATE_BYTES) return false;
+  }
+  return true;
+}
+
+/** A position a phone reported, checked: a real place on Earth, taken recently. */
+export function parsePosition(technicianId: string, raw: unknown, now = Date.now()): TechnicianPosition | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const { lat, lng, at } = raw as Record<string, unknown>;
+  if (typeof lat !== 'number' || typeof lng !== 'number' || !Number.isFinite(lat) || !Number.isFinite(lng)) return null;
+  if (Math.abs(lat) > 90 || Math.abs(lng) > 180) return null;
+  const taken = typeof at === 'number' && Number.isFinite(at) ? Math.min(at, now) : now;
+  if (now - taken > 10 * 60_000) return null;
+  return { technicianId, lat, lng, at: taken };
+}
+
+/**
+ * Positions are throttled per technician: a phone may report often, the board needs one every
+ * POSITION_EVERY_MS (and the latest wins).
+ */
+export const POSITION_EVERY_MS = 10_000;
