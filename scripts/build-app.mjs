@@ -20,7 +20,8 @@ const buildDir = join(root, 'build');
 const headersFile = join(buildDir, '_headers');
 
 /** Everything whose change should trigger a rebuild. */
-const INPUTS = ['app', 'vite.config.ts', 'package.json', 'scripts/build-app.mjs'];
+// core/ and maps/ are imported by the app (board doc, rules, map style), so they count too.
+const INPUTS = ['app', 'core', 'maps', 'vite.config.ts', 'package.json', 'scripts/build-app.mjs'];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;

@@ -17,7 +17,8 @@ function onExit(kill) {
   process.on('exit', kill);
 }
 
-export async function startStack({ log = console.log } = {}) {
+/** `wranglerConfig`: another wrangler config to run (bench/realtime runs a bundle made before it starts). */
+export async function startStack({ log = console.log, wranglerConfig } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const stops = [];
   let stopped = false;
@@ -45,11 +46,26 @@ export async function startStack({ log = console.log } = {}) {
 
     // wrangler.toml serves build/ as static assets; the API does not need the app built.
     mkdirSync(join(root, 'build'), { recursive: true });
-    const w = await startWrangler({ dir, name: 'wrangler', args: ['--var', `LIBSQL_URL:${sqld.url}`], readyPath: '/api/health' });
-    stops.push(w.stop);
+    const wranglerOpts = { dir, name: 'wrangler', config: wranglerConfig, args: ['--var', `LIBSQL_URL:${sqld.url}`], readyPath: '/api/health' };
+    let w = await startWrangler(wranglerOpts);
+    stops.push(() => w.stop());
     stack.url = w.url;
     stack.wranglerPid = w.pid;
+    stack.wranglerStateDir = join(dir, 'wrangler-state');
     log(`wrangler dev ${w.url} (pid ${w.pid}) answered /api/health after ${w.startMs} ms`);
+    /**
+     * Stops `wrangler dev` and starts it again on the same persisted state (on a new port), so
+     * Durable Objects start cold from their own storage. `between` runs while nothing is running.
+     */
+    stack.restartWrangler = async (between = async () => {}) => {
+      await w.stop();
+      await between();
+      w = await startWrangler(wranglerOpts);
+      stack.url = w.url;
+      stack.wranglerPid = w.pid;
+      log(`wrangler dev restarted: ${w.url} (pid ${w.pid}) answered /api/health after ${w.startMs} ms`);
+      return w;
+    };
     return stack;
   } catch (err) {
     await stack.stop();
