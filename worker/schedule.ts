@@ -140,11 +140,16 @@ export function applyJobChange(ctx: WriteContext, before: JobRow, set: Partial<J
  * Creates a job. Its number comes from orgs.next_job_number, taken and advanced inside the same
  * batch (a transaction), so two creates never share a number. Status follows the schedule.
  */
-export async function createJob(ctx: ScheduleContext, values: Omit<JobInsert, 'id' | 'orgId' | 'number' | 'status' | 'warnings' | 'boardDate' | 'createdAt' | 'updatedAt' | 'createdBy' | 'updatedBy' | 'completedAt'>): Promise<JobRow> {
+export async function createJob(
+  ctx: ScheduleContext,
+  values: Omit<JobInsert, 'id' | 'orgId' | 'number' | 'status' | 'warnings' | 'boardDate' | 'createdAt' | 'updatedAt' | 'createdBy' | 'updatedBy' | 'completedAt'>,
+  /** A day's queue for a job with no start yet; the start's day wins when there is one. */
+  queueDay: string | null = null,
+): Promise<JobRow> {
   const { db, auth } = ctx;
   const id = crypto.randomUUID();
   const status = statusAfterScheduleChange('unscheduled', { technicianId: values.technicianId ?? null, scheduledStart: values.scheduledStart ?? null });
-  const boardDate = values.scheduledStart != null ? localDateOf(values.scheduledStart, auth.timezone) : null;
+  const boardDate = values.scheduledStart != null ? localDateOf(values.scheduledStart, auth.timezone) : queueDay;
   const after = { ...values, status };
   const statements: BatchItem<'sqlite'>[] = [
     db

@@ -8,6 +8,7 @@ import { SELF, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { BoardRoom } from '../../rooms/board-room.ts';
+import { readJob } from '../../core/board-doc.ts';
 import { statementsFor } from '../../rooms/outbox.ts';
 import { BoardClient, ORIGIN, at, fx, makeJobs, record, roomStub, sql, testDate, waitFor, type Actor } from './board-client.ts';
 
@@ -128,6 +129,21 @@ describe('changes from outside go through the room', () => {
 
     expect((await api('a.dispatcher', 'POST', `/jobs/${created.body.id}/transitions`, { to: 'cancelled' })).status).toBe(200);
     await waitFor(() => c.job(created.body.id) === undefined, 'a cancelled job to leave the board');
+  });
+
+  it('creates a job in a day’s queue without a time, and refuses a day its start contradicts', async () => {
+    const date = testDate(48);
+    const c = await connect('a.dispatcher', date);
+    const base = { customerId: fx.a.customerId, locationId: fx.a.locationId, type: 'Service call', description: 'Waiting for a slot' };
+    const queued = await api('a.dispatcher', 'POST', '/jobs', { ...base, boardDate: date });
+    expect(queued.status, JSON.stringify(queued.body)).toBe(201);
+    expect(queued.body).toMatchObject({ boardDate: date, scheduledStart: null, status: 'unscheduled' });
+    await waitFor(() => c.job(queued.body.id) !== undefined, 'the job to join the day’s queue');
+    expect(readJob(c.doc, queued.body.id)).toMatchObject({ technicianId: null, start: null });
+
+    const wrong = await api('a.dispatcher', 'POST', '/jobs', { ...base, boardDate: date, scheduledStart: at(testDate(49), '09:00') });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.errors[0]).toMatchObject({ field: 'boardDate' });
   });
 
   it('stores the rules’ warnings with the projection, and clears them when the clash goes', async () => {

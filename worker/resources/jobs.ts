@@ -16,6 +16,7 @@ import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound, Problem, type FieldError } from '../problem.ts';
 import { applyJobChange, applyScheduleChange, applyTransition, BILLED_STATUSES, createJob, ownJobsOnly, SCHEDULE_FIELDS, type JobRow, type ScheduleContext } from '../schedule.ts';
 import { LineItem, lineItemColumns } from './line-items.ts';
+import { localDateOf } from '../../core/time.ts';
 import { assertRefs } from './refs.ts';
 import { Customer } from './customers.ts';
 import { Location } from './locations.ts';
@@ -80,6 +81,7 @@ const JobCreate = z
     priority: detailShape.priority.optional().openapi({ description: 'Defaults to normal.' }),
     ...scheduleShape,
     durationMin: scheduleShape.durationMin.optional().openapi({ description: 'Minutes; defaults to 60.' }),
+    boardDate: localDate().optional().openapi({ description: "Put the job in this day's queue (YYYY-MM-DD, org timezone) without a time. Implied by scheduledStart; must agree with it when both are given." }),
   })
   .strict()
   .openapi('JobCreate');
@@ -334,6 +336,9 @@ jobsRoutes.openapi(
     const ctx = writeContext(c);
     const input = c.req.valid('json');
     refuseInvalid(windowErrors(input));
+    if (input.boardDate && input.scheduledStart != null && localDateOf(input.scheduledStart, ctx.auth.timezone) !== input.boardDate) {
+      throw fieldProblem(422, 'boardDate', 'body', `The start is on ${localDateOf(input.scheduledStart, ctx.auth.timezone)}, not ${input.boardDate}.`);
+    }
     await assertRefs(ctx.db, ctx.auth.orgId, [
       { field: 'customerId', table: customers, id: input.customerId, what: 'customer' },
       {
@@ -368,7 +373,7 @@ jobsRoutes.openapi(
       technicianId: input.technicianId ?? null,
       scheduledStart: input.scheduledStart ?? null,
       durationMin: input.durationMin ?? 60,
-    });
+    }, input.boardDate ?? null);
     return c.json(toJob(job), 201);
   },
 );
