@@ -33,7 +33,7 @@ import { identityFrom, type Identity } from './identity.ts';
 import { allows } from '../worker/authz.ts';
 import { CLOSE_POLICY, FloodGuard, byteLengthOf, inspectFrame } from './message-guard.ts';
 import { appendUpdate, compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpdateCount, setMeta, wipeDocStore } from './persistence.ts';
-import { allJobStates, backoffMs, drainOnce, enqueue, forgetJobState, hasPendingRows, migrateOutbox, nextVersion, outboxSize, readJobState, writeJobState, type JobState } from './outbox.ts';
+import { allJobStates, jobStatesOn, backoffMs, drainOnce, enqueue, forgetJobState, hasPendingRows, migrateOutbox, nextVersion, outboxSize, readJobState, writeJobState, type JobState } from './outbox.ts';
 import { loadDayJobs, loadJob, loadTechnicians, type LoadedJob } from './board-records.ts';
 import { mayAnnounce, POSITION_EVERY_MS, type BoardNotice, type TechnicianPosition } from './presence.ts';
 import { technicianRoomName } from './board-name.ts';
@@ -65,6 +65,8 @@ export type HandOff = { ok: true; state: JobState } | { ok: false; code: 'not-fo
 /** Compact the stored doc after this many appended updates (and on y-partyserver's debounced onSave). */
 const COMPACT_EVERY = 200;
 const DRAIN_BATCH = 100;
+/** How long accepted board edits may gather before one drain sends them to libSQL together. */
+const DRAIN_DELAY_MS = 100;
 const LIBSQL_TIMEOUT_MS = 10_000;
 /** Technicians (skills, shifts, licences) are re-read from libSQL at most this often for the rules. */
 const TECHNICIANS_TTL_MS = 5 * 60_000;
@@ -400,7 +402,9 @@ export class BoardRoom extends YServer<Env> {
         // libSQL away: the cached technicians serve; the drain below backs off anyway.
       }
     }
-    const states = allJobStates(this.#sql);
+    // Only the rows being evaluated matter (the rules compare a job with its technician's other
+    // jobs), plus jobs holding warnings from a row they have left.
+    const states = this.#dirtyRows ? jobStatesOn(this.#sql, [...this.#dirtyRows]) : allJobStates(this.#sql);
     const jobs: RuleJob[] = states.map((s) => ({
       id: s.jobId,
       number: s.card.number,
@@ -446,13 +450,26 @@ export class BoardRoom extends YServer<Env> {
 
   // ---- projection into libSQL ----------------------------------------------------------------
 
+  /**
+   * Schedules a drain DRAIN_DELAY_MS from now unless one is already due. Edits on the board are
+   * visible to everyone the moment they are stored; libSQL can take them a beat later in one
+   * batch, rather than one alarm, one rules pass and one libSQL round trip per edit. Callers
+   * that need the record at once (the API's RPCs) drain directly.
+   */
   #kickDrain(): void {
     // While backing off, the alarm is already set for the next attempt; edits do not hurry it.
-    if (this.#drainFailures > 0) return;
-    this.ctx.storage.setAlarm(Date.now()).catch((e) => console.error('board room: could not set the drain alarm', e));
+    if (this.#drainFailures > 0 || this.#drainDue) return;
+    this.#drainDue = true;
+    this.ctx.storage.setAlarm(Date.now() + DRAIN_DELAY_MS).catch((e) => {
+      this.#drainDue = false;
+      console.error('board room: could not set the drain alarm', e);
+    });
   }
 
+  #drainDue = false;
+
   override async onAlarm(): Promise<void> {
+    this.#drainDue = false;
     await this.#drain();
   }
 
@@ -478,7 +495,7 @@ export class BoardRoom extends YServer<Env> {
       this.#drainFailures = 0;
       setMeta(this.#sql, 'drainFailures', 0);
     }
-    if (outboxSize(this.#sql) > 0) await this.ctx.storage.setAlarm(Date.now());
+    if (outboxSize(this.#sql) > 0) this.#kickDrain();
   }
 
   /** After an RPC: try to get the change into libSQL before answering, so the API reads it back. */
