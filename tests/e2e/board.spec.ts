@@ -56,6 +56,9 @@ test.beforeAll(async ({ browser, baseURL }) => {
   await context.close();
 });
 
+/** These tests drive the schedule; the map has its own spec (board-map.spec.ts) and would only take CPU and width here. */
+const scheduleOnly = (context: BrowserContext) => context.addInitScript(() => localStorage.setItem('switchboard.board.view', 'schedule'));
+
 test.afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close();
 });
@@ -63,6 +66,7 @@ test.afterEach(async () => {
 async function openBoard(browser: Browser, baseURL: string, state: State, path = `/board/${day}`): Promise<Page> {
   const context = await browser.newContext({ baseURL, storageState: state, viewport: { width: 1920, height: 1000 } });
   contexts.push(context);
+  await scheduleOnly(context);
   const page = await context.newPage();
   await page.goto(path);
   await expect(page.getByTestId('board')).toHaveAttribute('data-loaded', 'true');
@@ -313,6 +317,7 @@ test('dragging a card’s right edge changes its length; dragging it onto the qu
 test('when the technicians cannot be loaded the board says so and the rest keeps working', async ({ browser, baseURL }) => {
   const context = await browser.newContext({ baseURL, storageState: stateA, viewport: { width: 1920, height: 1000 } });
   contexts.push(context);
+  await scheduleOnly(context);
   const page = await context.newPage();
   let fail = true;
   await page.route('**/api/technicians?**', (route) =>
@@ -389,6 +394,7 @@ test('on a touch screen a swipe scrolls the board and a press-and-hold drags a c
   // A tablet-sized window, so the schedule scrolls.
   const context = await browser.newContext({ baseURL, storageState: stateB, viewport: { width: 1280, height: 640 }, hasTouch: true });
   contexts.push(context);
+  await scheduleOnly(context);
   const page = await context.newPage();
   await page.goto(`/board/${day}`);
   await expect(page.getByTestId('board')).toHaveAttribute('data-loaded', 'true');
@@ -473,6 +479,7 @@ function syntheticDay(date: string, tz: string): { technicians: unknown[]; doc: 
 test('a day of 2,000 jobs across 100 technicians is interactive within a second', async ({ browser, baseURL }) => {
   const context = await browser.newContext({ baseURL, storageState: stateA, viewport: { width: 1920, height: 1000 } });
   contexts.push(context);
+  await scheduleOnly(context);
   const page = await context.newPage();
   const { technicians, doc } = syntheticDay(day, timezone);
   let syncedAt = 0;

@@ -60,6 +60,13 @@ export function colourFor(id: string): string {
   return palette[h % palette.length]!;
 }
 
+export interface TechnicianPosition {
+  technicianId: string;
+  lat: number;
+  lng: number;
+  at: number;
+}
+
 export class BoardSession {
   readonly date: string;
   readonly canEdit: boolean;
@@ -78,6 +85,8 @@ export class BoardSession {
   /** Connection attempts in a row that never opened. */
   failedAttempts = $state(0);
   peers = $state.raw<Peer[]>([]);
+  /** Where technicians' phones last said they were (the map shows them). */
+  positions = $state.raw<TechnicianPosition[]>([]);
   canUndo = $state(false);
   canRedo = $state(false);
   /** The latest message for the screen-reader live region; `announceId` changes even for the same words. */
@@ -328,10 +337,13 @@ export class BoardSession {
       });
     });
     provider.on('custom-message', (message: string) => {
-      // The room may send {"type":"positions",...} for the map later; the schedule ignores it.
+      // Technicians' positions, sent by the room (rooms/presence.ts): the latest per technician.
       try {
-        const parsed = JSON.parse(message) as { type?: unknown };
-        if (parsed?.type === 'positions') return;
+        const parsed = JSON.parse(message) as { type?: unknown; positions?: unknown };
+        if (parsed?.type !== 'positions' || !Array.isArray(parsed.positions)) return;
+        const next = new Map(this.positions.map((p) => [p.technicianId, p]));
+        for (const p of parsed.positions as TechnicianPosition[]) next.set(p.technicianId, p);
+        this.positions = [...next.values()];
       } catch {
         // not JSON: not for us
       }
