@@ -31,7 +31,7 @@ import { parseBoardRoomName } from './board-name.ts';
 import { decide, sameSchedule, type Schedule } from './schedule-guard.ts';
 import { identityFrom, type Identity } from './identity.ts';
 import { allows } from '../worker/authz.ts';
-import { CLOSE_POLICY, FloodGuard, byteLengthOf, inspectFrame } from './message-guard.ts';
+import { FloodGuard, screenFrame } from './message-guard.ts';
 import { appendUpdate, compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpdateCount, setMeta, wipeDocStore } from './persistence.ts';
 import { allJobStates, jobStatesOn, backoffMs, drainOnce, enqueue, forgetJobState, hasPendingRows, migrateOutbox, nextVersion, outboxSize, readJobState, writeJobState, type JobState } from './outbox.ts';
 import { loadDayJobs, loadJob, loadTechnicians, type LoadedJob } from './board-records.ts';
@@ -225,15 +225,8 @@ export class BoardRoom extends YServer<Env> {
   }
 
   override onMessage(conn: Connection, message: WSMessage): void {
-    if (!this.#flood.take(conn.id, byteLengthOf(message))) {
-      conn.close(CLOSE_POLICY, 'too many messages');
-      return;
-    }
-    const verdict = inspectFrame(message);
-    if (!verdict.ok) {
-      conn.close(verdict.code, verdict.reason);
-      return;
-    }
+    const verdict = screenFrame(conn, message, this.#flood);
+    if (!verdict) return;
     if (verdict.kind === 'ignored' || verdict.kind === 'custom') return;
     if (verdict.kind === 'awareness') {
       const state = conn.state as ConnState | null;

@@ -112,3 +112,26 @@ export class FloodGuard {
     this.#buckets.delete(connectionId);
   }
 }
+
+/** What a room needs of a connection to turn it away. */
+interface Closable {
+  id: string;
+  close(code?: number, reason?: string): void;
+}
+
+/**
+ * A room's first look at a frame: over its connection's allowance, or not decoding cleanly,
+ * the connection is closed and null comes back; otherwise what the frame is.
+ */
+export function screenFrame(conn: Closable, message: string | ArrayBuffer | ArrayBufferView, flood: FloodGuard): Extract<Inspection, { ok: true }> | null {
+  if (!flood.take(conn.id, byteLengthOf(message))) {
+    conn.close(CLOSE_POLICY, 'too many messages');
+    return null;
+  }
+  const verdict = inspectFrame(message);
+  if (!verdict.ok) {
+    conn.close(verdict.code, verdict.reason);
+    return null;
+  }
+  return verdict;
+}

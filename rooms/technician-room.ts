@@ -23,7 +23,7 @@ import { jobIdsOf, removeJob, writeJobEntry, writeMeta, type BoardJobRecord } fr
 import type { Env } from '../worker/env.ts';
 import { boardRoomName, parseTechnicianRoomName } from './board-name.ts';
 import { identityFrom } from './identity.ts';
-import { CLOSE_POLICY, FloodGuard, byteLengthOf, inspectFrame } from './message-guard.ts';
+import { FloodGuard, screenFrame } from './message-guard.ts';
 import { parsePosition, POSITION_EVERY_MS } from './presence.ts';
 
 export class TechnicianRoom extends YServer<Env> {
@@ -94,15 +94,8 @@ export class TechnicianRoom extends YServer<Env> {
   }
 
   override onMessage(conn: Connection, message: WSMessage): void {
-    if (!this.#flood.take(conn.id, byteLengthOf(message))) {
-      conn.close(CLOSE_POLICY, 'too many messages');
-      return;
-    }
-    const verdict = inspectFrame(message);
-    if (!verdict.ok) {
-      conn.close(verdict.code, verdict.reason);
-      return;
-    }
+    const verdict = screenFrame(conn, message, this.#flood);
+    if (!verdict) return;
     if (verdict.kind === 'ignored') return;
     super.onMessage(conn, message);
   }

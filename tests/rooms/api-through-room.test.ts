@@ -5,22 +5,14 @@
  * warnings with its projection.
  */
 import { SELF, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { BoardRoom } from '../../rooms/board-room.ts';
 import { readJob } from '../../core/board-doc.ts';
 import { statementsFor } from '../../rooms/outbox.ts';
-import { BoardClient, ORIGIN, at, fx, makeJobs, record, roomStub, sql, testDate, waitFor, type Actor } from './board-client.ts';
+import { BoardClient, ORIGIN, at, fx, makeJobs, record, roomStub, sql, testDate, waitFor, type Actor, trackedClients } from './board-client.ts';
 
-const open: BoardClient[] = [];
-const connect = async (...args: Parameters<typeof BoardClient.open>) => {
-  const c = await BoardClient.open(...args);
-  open.push(c);
-  return c;
-};
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
+const connect = trackedClients();
 
 async function api(actor: Exclude<Actor, 'anon'>, method: string, path: string, body?: unknown) {
   const [org, role] = actor.split('.') as ['a' | 'b', keyof (typeof fx)['a']['tokens']];

@@ -5,7 +5,7 @@
  * session cookie into the test pool's SELF, so we speak the protocol directly.
  */
 import { SELF, env } from 'cloudflare:test';
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
@@ -255,4 +255,17 @@ export async function recordsOf(client: BoardClient): Promise<Record<string, { t
 
 export function roomStub(org: 'a' | 'b', date: string) {
   return roomEnv.BOARD_ROOM.getByName(`${fx[org].orgId}:${date}`);
+}
+
+/** `connect` opens a client that is closed after the test, whatever happens in it. */
+export function trackedClients() {
+  const open: BoardClient[] = [];
+  afterEach(() => {
+    for (const c of open.splice(0)) c.close();
+  });
+  return async (...args: Parameters<typeof BoardClient.open>) => {
+    const c = await BoardClient.open(...args);
+    open.push(c);
+    return c;
+  };
 }

@@ -5,20 +5,12 @@
  */
 import { readJob, readRawJob } from '../../core/board-doc.ts';
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { BoardRoom } from '../../rooms/board-room.ts';
-import { BoardClient, at, fx, makeJobs, record, recordsOf, roomStub, sleep, sql, testDate, waitFor } from './board-client.ts';
+import { BoardClient, at, fx, makeJobs, record, recordsOf, roomStub, sleep, sql, testDate, waitFor, trackedClients } from './board-client.ts';
 
-const open: BoardClient[] = [];
-const connect = async (...args: Parameters<typeof BoardClient.open>) => {
-  const c = await BoardClient.open(...args);
-  open.push(c);
-  return c;
-};
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
+const connect = trackedClients();
 
 /** Waits until libSQL holds exactly the doc's schedule for every job of the doc. */
 async function recordsMatch(client: BoardClient, org: 'a' | 'b', date: string) {

@@ -2,20 +2,12 @@
  * Presence on the board (awareness checked by the room, technicians' positions) and the
  * technician's own feed (rooms/technician-room.ts): only their jobs, live, read-only.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { BoardClient, at, fx, makeJobs, openRaw, sleep, testDate, waitFor } from './board-client.ts';
+import { BoardClient, at, fx, makeJobs, openRaw, sleep, testDate, waitFor, trackedClients } from './board-client.ts';
 
-const open: BoardClient[] = [];
-const connect = async (...args: Parameters<typeof BoardClient.open>) => {
-  const c = await BoardClient.open(...args);
-  open.push(c);
-  return c;
-};
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
+const connect = trackedClients();
 
 const me = (who: 'dispatcher' | 'manager' | 'admin', extra: Record<string, unknown> = {}) => ({ user: { id: fx.a.userIds[who], name: `${who} a`, colour: '#0a7', role: who }, ...extra });
 
