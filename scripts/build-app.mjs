@@ -60,14 +60,29 @@ export function inlineScriptHashes(html) {
   return hashes;
 }
 
+/**
+ * A production map style (VITE_MAP_STYLE_URL at build time) loads its tiles, glyphs and sprites
+ * from its own host: that origin, and only it, joins connect-src and img-src.
+ */
+function mapStyleOrigin() {
+  const url = process.env.VITE_MAP_STYLE_URL;
+  if (!url) return '';
+  try {
+    return ` ${new URL(url).origin}`;
+  } catch {
+    throw new Error(`VITE_MAP_STYLE_URL is not a URL: ${url}`);
+  }
+}
+
 export function contentSecurityPolicy(scriptHashes) {
+  const map = mapStyleOrigin();
   return [
     "default-src 'self'",
     `script-src 'self'${scriptHashes.length ? ' ' + scriptHashes.join(' ') : ''}`,
     // Svelte injects component styles and Kit's template uses a style attribute.
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "connect-src 'self'",
+    `img-src 'self' data: blob:${map}`,
+    `connect-src 'self'${map}`,
     "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'self'",
