@@ -221,6 +221,45 @@ export function isStatementError(e: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_');
 }
 
+/**
+ * What a batch of rows says to libSQL, said once. A drag is several edits a second apart from
+ * one person; under a burst a job can have dozens of rows waiting. Consecutive schedule rows
+ * of one job by one person become one change (the first row's before, the last row's after and
+ * version: one job event for the move as libSQL saw it); a row with a note stays its own event.
+ * Warnings are state, not history: only a job's last warnings row counts. Deterministic, so a
+ * retried batch merges the same way.
+ */
+export function coalesce(rows: readonly OutboxRow[]): OutboxRow[] {
+  const out: OutboxRow[] = [];
+  const lastOfJob = new Map<string, number>();
+  const lastWarnings = new Map<string, number>();
+  for (const row of rows) {
+    if (row.kind === 'warnings') {
+      const at = lastWarnings.get(row.jobId);
+      if (at !== undefined) out[at] = row;
+      else {
+        lastWarnings.set(row.jobId, out.length);
+        out.push(row);
+      }
+      continue;
+    }
+    const at = lastOfJob.get(row.jobId);
+    const prev = at === undefined ? undefined : out[at];
+    if (prev && prev.kind !== 'warnings' && prev.actorUserId === row.actorUserId && !prev.note && !row.note) {
+      out[at!] = {
+        ...row,
+        before: prev.before,
+        kind: prev.kind === 'rescheduled' || row.kind === 'rescheduled' ? 'rescheduled' : 'status_changed',
+        takeOver: prev.takeOver || row.takeOver,
+      };
+      continue;
+    }
+    lastOfJob.set(row.jobId, out.length);
+    out.push(row);
+  }
+  return out;
+}
+
 export type DrainOutcome = { kind: 'done'; sent: number } | { kind: 'retry'; error: string };
 
 /**
@@ -232,7 +271,7 @@ export async function drainOnce(sql: SqlStorage, client: Client, orgId: string, 
   const rows = peekOutbox(sql, limit);
   if (!rows.length) return { kind: 'done', sent: 0 };
   try {
-    await withTimeout(client.batch(rows.flatMap((r) => statementsFor(orgId, roomDate, r)), 'write'), timeoutMs);
+    await withTimeout(client.batch(coalesce(rows).flatMap((r) => statementsFor(orgId, roomDate, r)), 'write'), timeoutMs);
     ackThrough(sql, rows[rows.length - 1]!.seq);
     return { kind: 'done', sent: rows.length };
   } catch (e) {

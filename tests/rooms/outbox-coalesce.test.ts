@@ -1,0 +1,44 @@
+/** How a batch of outbox rows is said to libSQL (rooms/outbox.ts `coalesce`). */
+import { describe, expect, it } from 'vitest';
+import { coalesce, type OutboxRow } from '../../rooms/outbox.ts';
+
+let seq = 0;
+const s = (start: number | null, status = 'scheduled') => ({ technicianId: start == null ? null : 't1', start, durationMin: 60, status });
+function row(jobId: string, actor: string | null, before: number | null, after: number | null, extra: Partial<OutboxRow> = {}): OutboxRow {
+  seq++;
+  return { seq, jobId, version: seq, eventId: `e${seq}`, actorUserId: actor, at: seq, kind: 'rescheduled', before: s(before), after: s(after), boardDate: '2026-12-01', takeOver: false, note: null, warnings: null, ...extra };
+}
+
+describe('coalesce', () => {
+  it('makes one change of a run of one person’s moves of one job, keeping other jobs and people apart', () => {
+    const rows = [row('j1', 'u1', 1, 2), row('j2', 'u1', 5, 6), row('j1', 'u1', 2, 3), row('j1', 'u2', 3, 4), row('j1', 'u2', 4, 5)];
+    const out = coalesce(rows);
+    expect(out.map((r) => [r.jobId, r.actorUserId, r.before?.start, r.after.start, r.version])).toEqual([
+      ['j1', 'u1', 1, 3, rows[2]!.version],
+      ['j2', 'u1', 5, 6, rows[1]!.version],
+      ['j1', 'u2', 3, 5, rows[4]!.version],
+    ]);
+    // Deterministic: the same rows merge the same way on a retry.
+    expect(coalesce(rows)).toEqual(out);
+  });
+
+  it('keeps a row with a note as its own event, and only the last warnings of a job', () => {
+    const w1 = row('j1', null, null, null, { kind: 'warnings', warnings: [{ code: 'double-booked', message: 'a' }] });
+    const noted = row('j1', 'u1', 2, 3, { kind: 'status_changed', note: 'Called ahead' });
+    const w2 = row('j1', null, null, null, { kind: 'warnings', warnings: [] });
+    const out = coalesce([row('j1', 'u1', 1, 2), w1, noted, row('j1', 'u1', 3, 4), w2]);
+    expect(out.map((r) => [r.kind, r.note, r.before?.start ?? null, r.after.start])).toEqual([
+      ['rescheduled', null, 1, 2],
+      ['warnings', null, null, null],
+      ['status_changed', 'Called ahead', 2, 3],
+      ['rescheduled', null, 3, 4],
+    ]);
+    expect(out[1]!.warnings).toEqual([]);
+  });
+
+  it('carries a hand-over through the merge', () => {
+    const out = coalesce([row('j1', 'u1', null, 2, { takeOver: true }), row('j1', 'u1', 2, 3)]);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ takeOver: true, before: { start: null }, after: { start: 3 } });
+  });
+});
