@@ -33,7 +33,8 @@ import { identityFrom, type Identity } from './identity.ts';
 import { allows } from '../worker/authz.ts';
 import { FloodGuard, screenFrame } from './message-guard.ts';
 import { appendUpdate, compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpdateCount, setMeta, wipeDocStore } from './persistence.ts';
-import { allJobStates, jobStatesOn, backoffMs, drainOnce, enqueue, forgetJobState, hasPendingRows, migrateOutbox, nextVersion, outboxSize, readJobState, writeJobState, type JobState } from './outbox.ts';
+import { backoffMs, drainOnce, enqueue, hasPendingRows, migrateOutbox, nextVersion, outboxSize, type JobState } from './outbox.ts';
+import { JobStates } from './job-states.ts';
 import { loadDayJobs, loadJob, loadTechnicians, type LoadedJob } from './board-records.ts';
 import { mayAnnounce, POSITION_EVERY_MS, type BoardNotice, type TechnicianPosition } from './presence.ts';
 import { technicianRoomName } from './board-name.ts';
@@ -107,6 +108,8 @@ export class BoardRoom extends YServer<Env> {
   #draining: Promise<void> | null = null;
   #drainFailures = 0;
   #client: Client | undefined;
+  /** What the room last accepted per job, in memory in front of SQLite (set in onLoad). */
+  #states!: JobStates;
   #technicians: RuleTechnician[] = [];
   #techniciansAt = 0;
   /** Technicians whose row changed since warnings were last evaluated; null = all of them. */
@@ -114,6 +117,16 @@ export class BoardRoom extends YServer<Env> {
 
   get #sql(): SqlStorage {
     return this.ctx.storage.sql;
+  }
+
+  /** One storage transaction; if it fails, what the job-state cache saw of it is dropped too. */
+  #txn<T>(fn: () => T): T {
+    try {
+      return this.ctx.storage.transactionSync(fn);
+    } catch (e) {
+      this.#states?.reset();
+      throw e;
+    }
   }
 
   /** Upgrades reach the room only from worker/rooms-route.ts, which sets the identity headers. */
@@ -127,6 +140,7 @@ export class BoardRoom extends YServer<Env> {
   override async onLoad(): Promise<void> {
     migrateDocStore(this.#sql);
     migrateOutbox(this.#sql);
+    this.#states = new JobStates(this.#sql);
     this.#sql.exec(`create table if not exists positions (technician_id text primary key, lat real not null, lng real not null, at integer not null)`);
     this.#sql.exec(`create table if not exists feeds (technician_id text primary key)`);
     ({ orgId: this.#orgId, date: this.#date } = parseBoardRoomName(this.name));
@@ -153,13 +167,14 @@ export class BoardRoom extends YServer<Env> {
   /** Storage from an older layout (local development only): start again from the records. */
   #wipe(): void {
     if (hasStoredDoc(this.#sql)) console.warn(`board room ${this.name}: stored layout is older than ${STORE_VERSION}; reseeding from libSQL`);
-    this.ctx.storage.transactionSync(() => {
+    this.#txn(() => {
       wipeDocStore(this.#sql);
       this.#sql.exec(`delete from job_state`);
       this.#sql.exec(`drop table if exists outbox`);
       migrateOutbox(this.#sql);
       setMeta(this.#sql, 'storeVersion', STORE_VERSION);
     });
+    this.#states.reset();
   }
 
   /** First load of a day: the doc starts equal to the records the day's board owns. */
@@ -170,14 +185,14 @@ export class BoardRoom extends YServer<Env> {
     if (typeof timezone !== 'string') throw new Error(`No org ${this.#orgId}`);
     const day = dayRange(this.#date, timezone);
     const [loaded, technicians] = await Promise.all([loadDayJobs(db, this.#orgId, this.#date, day), loadTechnicians(db, this.#orgId)]);
-    this.ctx.storage.transactionSync(() => {
+    this.#txn(() => {
       Y.transact(
         this.document,
         () => {
           writeMeta(this.document, { orgId: this.#orgId, date: this.#date, timezone });
           for (const job of loaded) {
             writeJobEntry(this.document, job.record);
-            writeJobState(this.#sql, stateOf(job));
+            this.#states.put(stateOf(job));
           }
         },
         LOAD,
@@ -259,7 +274,7 @@ export class BoardRoom extends YServer<Env> {
     const repairs: Repair[] = [];
     let enqueued = 0;
     try {
-      this.ctx.storage.transactionSync(() => {
+      this.#txn(() => {
         appendUpdate(this.#sql, update);
         for (const jobId of jobsTouchedBy(doc, tr)) enqueued += this.#project(jobId, actor, now, repairs);
       });
@@ -267,6 +282,7 @@ export class BoardRoom extends YServer<Env> {
       // The doc in memory now holds an update storage does not: drop this instance so the
       // next request reloads from storage rather than serve state that a restart would lose.
       console.error('board room: could not persist an update; resetting', e);
+      this.#states.reset();
       this.ctx.abort('persistence failed');
       return;
     }
@@ -280,7 +296,7 @@ export class BoardRoom extends YServer<Env> {
 
   /** Checks one touched job; returns how many outbox rows it wrote. Runs inside the storage transaction. */
   #project(jobId: string, actor: Actor, now: number, repairs: Repair[]): number {
-    const state = readJobState(this.#sql, jobId);
+    const state = this.#states.get(jobId);
     const raw = readRawJob(this.document, jobId);
     // Jobs enter and leave a board through the room (RPC), which loads the record first; a
     // client can neither invent a job nor delete one.
@@ -323,7 +339,7 @@ export class BoardRoom extends YServer<Env> {
       note: opts.note ?? null,
       warnings: null,
     });
-    writeJobState(this.#sql, { ...state, schedule: next, version });
+    this.#states.setSchedule(state.jobId, next, version);
     this.#markDirty(state.schedule.technicianId, next.technicianId);
     return version;
   }
@@ -351,7 +367,7 @@ export class BoardRoom extends YServer<Env> {
   #reconcile(): void {
     const repairs: Repair[] = [];
     const known = new Set<string>();
-    for (const state of allJobStates(this.#sql)) {
+    for (const state of this.#states.all()) {
       known.add(state.jobId);
       const raw = readRawJob(this.document, state.jobId);
       if (!raw) repairs.push({ jobId: state.jobId, state });
@@ -367,7 +383,7 @@ export class BoardRoom extends YServer<Env> {
 
   #compact(): void {
     if (this.#sinceCompaction === 0) return;
-    this.ctx.storage.transactionSync(() => compactDoc(this.#sql, this.document));
+    this.#txn(() => compactDoc(this.#sql, this.document));
     this.#sinceCompaction = 0;
   }
 
@@ -397,7 +413,7 @@ export class BoardRoom extends YServer<Env> {
     }
     // Only the rows being evaluated matter (the rules compare a job with its technician's other
     // jobs), plus jobs holding warnings from a row they have left.
-    const states = this.#dirtyRows ? jobStatesOn(this.#sql, [...this.#dirtyRows]) : allJobStates(this.#sql);
+    const states = this.#dirtyRows ? this.#states.on(this.#dirtyRows) : this.#states.all();
     const jobs: RuleJob[] = states.map((s) => ({
       id: s.jobId,
       number: s.card.number,
@@ -423,12 +439,12 @@ export class BoardRoom extends YServer<Env> {
     const byId = new Map(states.map((s) => [s.jobId, s]));
     for (const s of states) if (!computed.has(s.jobId) && (!scope || (s.warnings.length && !isPlacedOn(s, this.#technicians)))) computed.set(s.jobId, []);
     const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
+    this.#txn(() => {
       for (const [jobId, warnings] of computed) {
         const state = byId.get(jobId);
         if (!state || sameWarnings(state.warnings, warnings)) continue;
         enqueue(this.#sql, { jobId, version: state.version, eventId: crypto.randomUUID(), actorUserId: null, at: now, kind: 'warnings', before: null, after: state.schedule, boardDate: this.#date, takeOver: false, note: null, warnings });
-        writeJobState(this.#sql, { ...state, warnings });
+        this.#states.put({ ...state, warnings });
       }
     });
     this.#dirtyRows = new Set();
@@ -438,7 +454,7 @@ export class BoardRoom extends YServer<Env> {
   async warnings(): Promise<Record<string, JobState['warnings']>> {
     await this.#ready();
     await this.#refreshWarnings();
-    return Object.fromEntries(allJobStates(this.#sql).map((s) => [s.jobId, s.warnings]));
+    return Object.fromEntries(this.#states.all().map((s) => [s.jobId, s.warnings]));
   }
 
   // ---- projection into libSQL ----------------------------------------------------------------
@@ -508,7 +524,7 @@ export class BoardRoom extends YServer<Env> {
    */
   async applySchedule(jobId: string, placement: Placement | null, actor: Actor, note?: string | null): Promise<ApplyResult> {
     await this.#ready();
-    let state = readJobState(this.#sql, jobId);
+    let state = this.#states.get(jobId);
     let adopt = false;
     if (!state) {
       if (placement === null) return { ok: false, code: 'not-found', reason: 'That job is not on this board.' };
@@ -516,8 +532,8 @@ export class BoardRoom extends YServer<Env> {
       if (!loaded) return { ok: false, code: 'not-found', reason: 'No such job.' };
       if (!this.#mayAdopt(loaded)) return { ok: false, code: 'other-day', reason: `The job is on the board of ${loaded.boardDate}.` };
       // Re-read: a concurrent call may have adopted it while we waited for libSQL.
-      state = readJobState(this.#sql, jobId) ?? stateOf(loaded);
-      adopt = !readJobState(this.#sql, jobId);
+      state = this.#states.get(jobId) ?? stateOf(loaded);
+      adopt = !this.#states.get(jobId);
     }
     const result = placement === null ? this.#release(state, actor, note) : this.#place(state, placement, actor, adopt, false, note);
     if (!result.ok) return result;
@@ -527,8 +543,8 @@ export class BoardRoom extends YServer<Env> {
   }
 
   #drop(jobId: string, actor: Actor): void {
-    const state = readJobState(this.#sql, jobId);
-    this.ctx.storage.transactionSync(() => forgetJobState(this.#sql, jobId));
+    const state = this.#states.get(jobId);
+    this.#txn(() => this.#states.forget(jobId));
     Y.transact(this.document, () => removeJob(this.document, jobId), new RoomOrigin('rpc', actor));
     if (state) this.#markDirty(state.schedule.technicianId);
   }
@@ -545,9 +561,9 @@ export class BoardRoom extends YServer<Env> {
     // The backlog has no day; a technician already named for the job stays named.
     const next: Schedule = { ...prev, start: null, status: statusAfterScheduleChange(prev.status as JobStatus, { technicianId: prev.technicianId, scheduledStart: null }) };
     let version = 0;
-    this.ctx.storage.transactionSync(() => {
+    this.#txn(() => {
       version = this.#record(state, next, actor, Date.now(), { boardDate: null, note });
-      forgetJobState(this.#sql, state.jobId);
+      this.#states.forget(state.jobId);
     });
     // No state and no doc entry: the update handler projects nothing more for it.
     Y.transact(this.document, () => removeJob(this.document, state.jobId), new RoomOrigin('rpc', actor));
@@ -566,15 +582,15 @@ export class BoardRoom extends YServer<Env> {
       // Written here rather than by the update handler: the hand-over flag and the note ride on
       // the outbox row, and an adopted job must have its last projected state before the doc
       // entry appears.
-      this.ctx.storage.transactionSync(() => {
-        if (adopt || takeOver) writeJobState(this.#sql, base);
+      this.#txn(() => {
+        if (adopt || takeOver) this.#states.put(base);
         if (!sameSchedule(d.next, base.schedule) || takeOver) this.#record(base, d.next, actor, Date.now(), { takeOver, note });
       });
     }
-    const entry = readJobState(this.#sql, state.jobId) ?? base;
+    const entry = this.#states.get(state.jobId) ?? base;
     Y.transact(this.document, () => writeJobEntry(this.document, recordOf({ ...entry, schedule: d.next })), new RoomOrigin('rpc', actor));
     this.#kickDrain();
-    const after = readJobState(this.#sql, state.jobId)!;
+    const after = this.#states.get(state.jobId)!;
     return { ok: true, schedule: after.schedule, version: after.version, boardDate: this.#date, projected: false };
   }
 
@@ -585,7 +601,7 @@ export class BoardRoom extends YServer<Env> {
    */
   async handOff(jobId: string): Promise<HandOff> {
     await this.#ready();
-    let state = readJobState(this.#sql, jobId);
+    let state = this.#states.get(jobId);
     if (!state) {
       // Owned by this day in the records but not on the board (a creation whose call to the
       // room failed, say): the records are what this room accepted.
@@ -609,8 +625,8 @@ export class BoardRoom extends YServer<Env> {
   /** Undoes a hand-over whose take-over was refused: the job is back as it was. */
   async restore(state: JobState): Promise<void> {
     await this.#ready();
-    if (readJobState(this.#sql, state.jobId)) return;
-    this.ctx.storage.transactionSync(() => writeJobState(this.#sql, state));
+    if (this.#states.get(state.jobId)) return;
+    this.#txn(() => this.#states.put(state));
     Y.transact(this.document, () => writeJobEntry(this.document, recordOf(state)), new RoomOrigin('rpc', { userId: null }));
     this.#markDirty(state.schedule.technicianId);
   }
@@ -618,7 +634,7 @@ export class BoardRoom extends YServer<Env> {
   /** Re-reads a job's card from libSQL after its details changed (customer, address, priority…). */
   async refreshJob(jobId: string): Promise<void> {
     await this.#ready();
-    const state = readJobState(this.#sql, jobId);
+    const state = this.#states.get(jobId);
     if (!state) return;
     const loaded = await loadJob(this.#libsql(), this.#orgId, jobId);
     if (!loaded) return;
@@ -626,7 +642,7 @@ export class BoardRoom extends YServer<Env> {
     // Status may move outside the room for billing (invoiced, paid): take it from the record then.
     const billed = loaded.record.status === 'invoiced' || loaded.record.status === 'paid';
     const next: JobState = { ...state, card, schedule: billed ? { ...state.schedule, status: loaded.record.status } : state.schedule };
-    this.ctx.storage.transactionSync(() => writeJobState(this.#sql, next));
+    this.#txn(() => this.#states.put(next));
     Y.transact(this.document, () => writeJobEntry(this.document, recordOf(next)), new RoomOrigin('rpc', { userId: null }));
     this.#touchFeeds(next.schedule.technicianId);
   }
@@ -655,7 +671,7 @@ export class BoardRoom extends YServer<Env> {
   /** A technician's jobs on this day, as records, for their feed room (rooms/technician-room.ts). */
   async jobsForTechnician(technicianId: string): Promise<BoardJobRecord[]> {
     await this.#ready();
-    return allJobStates(this.#sql)
+    return this.#states.all()
       .filter((s) => s.schedule.technicianId === technicianId)
       .map(recordOf);
   }
@@ -687,7 +703,7 @@ export class BoardRoom extends YServer<Env> {
         this.#feedsDirty.clear();
         await Promise.all(
           batch.map(async (t) => {
-            const records = allJobStates(this.#sql).filter((s) => s.schedule.technicianId === t).map(recordOf);
+            const records = this.#states.all().filter((s) => s.schedule.technicianId === t).map(recordOf);
             try {
               await this.env.TECHNICIAN_ROOM.getByName(technicianRoomName(this.#orgId, t, this.#date)).replaceJobs(records);
             } catch (e) {
@@ -711,7 +727,7 @@ export class BoardRoom extends YServer<Env> {
   /** The room's view of one job, for the API and tests. */
   async jobState(jobId: string): Promise<JobState | null> {
     await this.#ready();
-    return readJobState(this.#sql, jobId);
+    return this.#states.get(jobId);
   }
 }
 

@@ -73,12 +73,8 @@ export function allJobStates(sql: SqlStorage): JobState[] {
   return sql.exec<StateRow>(`select * from job_state`).toArray().map(stateOf);
 }
 
-/** The states of jobs on these technicians, and of any job still holding warnings. */
-export function jobStatesOn(sql: SqlStorage, technicianIds: string[]): JobState[] {
-  return sql
-    .exec<StateRow>(`select * from job_state where warnings != '[]' or json_extract(schedule, '$.technicianId') in (select value from json_each(?))`, JSON.stringify(technicianIds))
-    .toArray()
-    .map(stateOf);
+export function writeJobSchedule(sql: SqlStorage, jobId: string, schedule: Schedule, version: number): void {
+  sql.exec(`update job_state set schedule = ?, version = ? where job_id = ?`, JSON.stringify(schedule), version, jobId);
 }
 
 export function writeJobState(sql: SqlStorage, s: JobState): void {
