@@ -35,6 +35,7 @@ import { FloodGuard, screenFrame } from './message-guard.ts';
 import { appendUpdate, compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpdateCount, setMeta, wipeDocStore } from './persistence.ts';
 import { backoffMs, drainOnce, enqueue, hasPendingRows, migrateOutbox, nextVersion, outboxSize, type JobState } from './outbox.ts';
 import { JobStates } from './job-states.ts';
+import { batchedFanOut } from './fan-out.ts';
 import { loadDayJobs, loadJob, loadTechnicians, type LoadedJob } from './board-records.ts';
 import { mayAnnounce, POSITION_EVERY_MS, type BoardNotice, type TechnicianPosition } from './presence.ts';
 import { technicianRoomName } from './board-name.ts';
@@ -135,6 +136,32 @@ export class BoardRoom extends YServer<Env> {
       return new Response('Connect through /api/rooms', { status: 403 });
     }
     return super.fetch(request);
+  }
+
+  /**
+   * y-partyserver's onStart registers, on the doc's 'update' event, the handler that sends each
+   * update to every connection (after our onLoad, whose own handler is #onUpdate). There is no
+   * option to batch it, so while onStart runs that one registration is wrapped with
+   * batchedFanOut (rooms/fan-out.ts). If a y-partyserver upgrade registers differently, the
+   * wrap simply does not happen (and the room tests still pass, unbatched).
+   */
+  override async onStart(props?: Record<string, unknown>): Promise<void> {
+    const doc = this.document;
+    const on = doc.on;
+    let wrapped = false;
+    doc.on = ((name: string, f: (...args: any[]) => void) => {
+      if (name === 'update' && f !== this.#onUpdate && !wrapped) {
+        wrapped = true;
+        const send = batchedFanOut((update) => f(update));
+        return on.call(doc, name, (update: Uint8Array) => send(update));
+      }
+      return on.call(doc, name as "update", f);
+    }) as typeof doc.on;
+    try {
+      await super.onStart(props);
+    } finally {
+      doc.on = on;
+    }
   }
 
   override async onLoad(): Promise<void> {
