@@ -32,7 +32,7 @@ import { addDays } from '../../core/time.ts';
 import { startStack } from '../http/stack.mjs';
 import { groupCpuMs, processCpuMs } from '../http/cpu.mjs';
 import { addBoardDays, BUSY, MAP, TECHNICIANS } from './days.mjs';
-import { snapshotWorker } from './snapshot.mjs';
+import { snapshotWorker } from '../lib/worker-snapshot.mjs';
 import * as P from './page.mjs';
 import { BUDGET, renderSection, renderTables, writeSection } from './report.mjs';
 
@@ -527,7 +527,7 @@ try {
   const load = { before: loadavg().map((x) => +x.toFixed(2)) };
   log(`bench:board${QUICK ? ' --quick' : ''}: load average ${load.before.join(' ')} on ${cpus().length} CPUs`);
   await buildApp({ ifStale: args.rebuild !== 'true' });
-  snapshot = snapshotWorker();
+  snapshot = snapshotWorker({ name: 'board', copyAssets: true });
   log(`Worker bundled and build/ copied to ${snapshot.dir}`);
   stack = await startStack({ log, wranglerConfig: snapshot.config });
   // The browser uses localhost (as the e2e tests do): the session cookie is __Host- and Secure.

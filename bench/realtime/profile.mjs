@@ -18,7 +18,7 @@ import { signInDispatcher } from '../http/auth.mjs';
 import { startWrangler } from '../http/stack.mjs';
 import { addBenchDays } from './board-days.mjs';
 import { closeClients, openClients } from './clients.mjs';
-import { snapshotWorker } from './snapshot.mjs';
+import { snapshotWorker } from '../lib/worker-snapshot.mjs';
 import { placementPicker, runEdits, shareJobs } from './workload.mjs';
 
 const [rate = 100, n = 25, seconds = 8] = process.argv.slice(2).map(Number);
@@ -65,7 +65,7 @@ function summarise(profile) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-profile-'));
-const snapshot = snapshotWorker();
+const snapshot = snapshotWorker({ name: 'realtime-profile' });
 let sqld = null;
 let wrangler = null;
 let clients = [];

@@ -21,7 +21,7 @@ import { closeClients, openClient, openClients } from './clients.mjs';
 import { cpuByProcess, cpuDelta } from './cpu-split.mjs';
 import { startReference } from './reference-server.mjs';
 import { renderSection, writeSection } from './report.mjs';
-import { snapshotWorker } from './snapshot.mjs';
+import { snapshotWorker } from '../lib/worker-snapshot.mjs';
 import { storedRoomDocs } from './stored-doc.mjs';
 import { percentile, placementPicker, runEdits, shareJobs } from './workload.mjs';
 
@@ -158,7 +158,7 @@ const results = { points: [], capacity: {}, coldLoad: [], notes: [] };
 try {
   console.log(`bench:realtime${QUICK ? ' --quick' : ''}: clients ${cfg.clients.join(', ')}; rates ${cfg.rates.join(', ')} edits/s; ${cfg.seconds} s per point`);
   const commit = commitText();
-  snapshot = snapshotWorker();
+  snapshot = snapshotWorker({ name: 'realtime' });
   console.log(`bundled the Worker as it is now (${commit}): wrangler dev runs that bundle, whatever is saved meanwhile`);
   stack = await startStack({ wranglerConfig: snapshot.config });
   const today = stack.seed.today;
