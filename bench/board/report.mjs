@@ -1,9 +1,7 @@
 // The board bench's tables (printed, and the bench/RESULTS.md section). A rerun replaces only
 // its own section, from its heading to the next level-2 heading.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 export const HEADING = '## Board (bench/board)';
-const INTRO = '# Benchmarks\n\nMeasured on the local stack, not in CI; `npm test` does not run them. Each section says how to\nrerun it; a rerun replaces only its own section.\n';
 
 export const BUDGET = { interactiveMs: 1000, panFps: 30, scheduleJsGzipKB: 200 };
 
@@ -298,20 +296,4 @@ export function renderSection(r) {
     '',
   ];
   return lines.join('\n');
-}
-
-export function writeSection(file, section) {
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : INTRO;
-  const start = current.indexOf(HEADING);
-  let next;
-  if (start === -1) {
-    next = `${current.replace(/\n*$/, '\n\n')}${section}`;
-  } else {
-    // The section runs to the next level-2 heading (its own subsections are level 3) or the end.
-    const after = current.slice(start + HEADING.length);
-    const m = /\n## /.exec(after);
-    const end = m ? start + HEADING.length + m.index + 1 : current.length;
-    next = `${current.slice(0, start)}${section}${m ? '\n' : ''}${current.slice(end)}`;
-  }
-  writeFileSync(file, next);
 }

@@ -34,7 +34,8 @@ import { groupCpuMs, processCpuMs } from '../http/cpu.mjs';
 import { addBoardDays, BUSY, MAP, TECHNICIANS } from './days.mjs';
 import { snapshotWorker } from '../lib/worker-snapshot.mjs';
 import * as P from './page.mjs';
-import { BUDGET, renderSection, renderTables, writeSection } from './report.mjs';
+import { BUDGET, renderSection, renderTables, HEADING } from './report.mjs';
+import { writeSection } from '../lib/results-file.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = Object.fromEntries(
@@ -665,7 +666,7 @@ try {
   writeFileSync(out, JSON.stringify(result, null, 1));
   log(`raw results in ${out.replace(root, '')}`);
   if (!QUICK && !ONLY && WRITE) {
-    writeSection(join(root, 'bench/RESULTS.md'), renderSection(result));
+    writeSection(join(root, 'bench/RESULTS.md'), HEADING, renderSection(result));
     log('bench/RESULTS.md: section "Board (bench/board)" written');
   }
   await finish(0);

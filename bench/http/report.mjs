@@ -1,13 +1,7 @@
 // Writes the HTTP results into bench/RESULTS.md under their own heading, leaving every other
 // section of the file as it was.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-const HEADING = '## HTTP API (bench/http)';
-const INTRO = `# Benchmarks
-
-Measured on the local stack, not in CI; \`npm test\` does not run them. Each section says how to
-rerun it; a rerun replaces only its own section.
-`;
+export const HEADING = '## HTTP API (bench/http)';
 
 const ms = (v) => (Number.isFinite(v) ? v.toFixed(1) : '-');
 
@@ -69,20 +63,4 @@ export function renderSection(run) {
   if (ceilings.length) lines.push('', `- CPU ceiling on this machine, and the p50 that implies for ${run.connections} back-to-back connections (Little's law): ${ceilings.join('; ')}.`);
   if (run.notes?.length) lines.push(...run.notes.map((n) => `- ${n}`));
   return `${lines.join('\n')}\n`;
-}
-
-export function writeSection(file, section) {
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : INTRO;
-  const start = current.indexOf(HEADING);
-  let next;
-  if (start === -1) {
-    next = `${current.replace(/\n*$/, '\n\n')}${section}`;
-  } else {
-    // The section runs to the next level-2 heading or the end of the file.
-    const after = current.slice(start + HEADING.length);
-    const m = /\n## /.exec(after);
-    const end = m ? start + HEADING.length + m.index + 1 : current.length;
-    next = `${current.slice(0, start)}${section}${m ? '\n' : ''}${current.slice(end)}`;
-  }
-  writeFileSync(file, next);
 }

@@ -11,7 +11,8 @@ import { COMMON_SURNAME } from '../../db/seed/people.ts';
 import { signInDispatcher } from './auth.mjs';
 import { groupCpuMs, processCpuMs, selfCpuMs } from './cpu.mjs';
 import { load, paced, probe } from './measure.mjs';
-import { renderSection, writeSection } from './report.mjs';
+import { renderSection, HEADING } from './report.mjs';
+import { writeSection } from '../lib/results-file.mjs';
 import { startStack } from './stack.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -150,7 +151,7 @@ try {
     results,
     notes: [...notes, ...(process.env.BENCH_NOTES ? process.env.BENCH_NOTES.split('|') : [])],
   });
-  writeSection(`${root}bench/RESULTS.md`, section);
+  writeSection(`${root}bench/RESULTS.md`, HEADING, section);
   console.log(`\nwrote bench/RESULTS.md\n\n${section}`);
   await finish(0);
 } catch (err) {

@@ -1,13 +1,7 @@
 // The realtime results as a Markdown section of bench/RESULTS.md (replacing only its own
 // section, like bench/http/report.mjs does for the HTTP one).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 export const HEADING = '## Realtime: board room vs y-websocket (bench/realtime)';
-const INTRO = `# Benchmarks
-
-Measured on the local stack, not in CI; \`npm test\` does not run them. Each section says how to
-rerun it; a rerun replaces only its own section.
-`;
 
 const ms = (v) => (v === Infinity ? 'lost' : Number.isFinite(v) ? v.toFixed(1) : '-');
 const kb = (b) => (Number.isFinite(b) ? `${(b / 1024).toFixed(1)} KB` : '-');
@@ -114,20 +108,4 @@ export function renderSection(run) {
   }
   if (run.notes?.length) lines.push('', ...run.notes.map((n) => `- ${n}`));
   return `${lines.join('\n')}\n`;
-}
-
-export function writeSection(file, section) {
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : INTRO;
-  const start = current.indexOf(HEADING);
-  let next;
-  if (start === -1) {
-    next = `${current.replace(/\n*$/, '\n\n')}${section}`;
-  } else {
-    // The section runs to the next level-2 heading (its own subsections are level 3) or the end.
-    const after = current.slice(start + HEADING.length);
-    const m = /\n## /.exec(after);
-    const end = m ? start + HEADING.length + m.index + 1 : current.length;
-    next = `${current.slice(0, start)}${section}${m ? '\n' : ''}${current.slice(end)}`;
-  }
-  writeFileSync(file, next);
 }

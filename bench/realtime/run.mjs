@@ -20,7 +20,8 @@ import { addBenchDays, boardDocFromRecords } from './board-days.mjs';
 import { closeClients, openClient, openClients } from './clients.mjs';
 import { cpuByProcess, cpuDelta } from './cpu-split.mjs';
 import { startReference } from './reference-server.mjs';
-import { renderSection, writeSection } from './report.mjs';
+import { renderSection, HEADING } from './report.mjs';
+import { writeSection } from '../lib/results-file.mjs';
 import { snapshotWorker } from '../lib/worker-snapshot.mjs';
 import { storedRoomDocs } from './stored-doc.mjs';
 import { percentile, placementPicker, runEdits, shareJobs } from './workload.mjs';
@@ -445,7 +446,7 @@ try {
   const section = renderSection(run);
   console.log(`\n${section}`);
   if (WRITE) {
-    writeSection(`${root}bench/RESULTS.md`, section);
+    writeSection(`${root}bench/RESULTS.md`, HEADING, section);
     mkdirSync(`${root}bench/realtime/results`, { recursive: true });
     writeFileSync(`${root}bench/realtime/results/latest.json`, `${JSON.stringify(run, (_k, v) => (v === Infinity ? 'lost' : v), 1)}\n`);
     console.log('wrote bench/RESULTS.md and bench/realtime/results/latest.json');
