@@ -36,6 +36,7 @@ import { snapshotWorker } from '../lib/worker-snapshot.mjs';
 import * as P from './page.mjs';
 import { BUDGET, renderSection, renderTables, HEADING } from './report.mjs';
 import { writeSection } from '../lib/results-file.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/lib/chromium.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = Object.fromEntries(
@@ -66,17 +67,6 @@ const cfg = {
   /** At most this many keyboard zoom steps from the fitted view to street level (no clusters). */
   maxZoomSteps: 8,
 };
-// Chromium flags from playwright.config.ts (CHROMIUM_ARGS): nothing leaves the machine.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
 const EMAIL = 'dispatch@demo.switchboard.test';
 // Days from the org's today: far from the demo's two weeks, within the rooms' 400-day reach.
 const DAY = {
@@ -544,7 +534,7 @@ try {
   const expectBusy = { rows, jobs: TECHNICIANS * BUSY.perTech, queued: BUSY.queued, click: true };
   const expectEmpty = { rows, jobs: 0, queued: 0, click: false };
 
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   log(`Chromium ${browser.version()} (headless)`);
   const state = await signIn(stack.browserUrl);
   const probe = await browser.newPage();
