@@ -21,29 +21,15 @@ import { loadScheduleRules } from './rules.mjs';
 import { addDays, dayRange, zonedInstant } from '../../core/time.ts';
 import { rngFor } from '../../db/seed/prng.ts';
 import { METRO_CENTRE, randomPlace } from '../../db/seed/places.ts';
+import { inserts } from '../lib/sql-inserts.mjs';
 
 export const TECHNICIANS = 100;
 export const BUSY = { perTech: 19, queued: 100, everyMin: 30, durationMin: 25, firstAt: '07:30', radiusKm: 1.2 };
 export const MAP = { perTech: 99, queued: 100, everyMin: 6, durationMin: 5, firstAt: '07:00' };
-const ROWS_PER_INSERT = 100;
 const MINUTE = 60_000;
 const TYPES = ['Service call', 'Panel upgrade', 'EV charger install', 'Troubleshooting', 'Lighting retrofit'];
 const PRIORITIES = ['normal', 'normal', 'normal', 'high', 'low', 'emergency'];
 
-/** `insert into t (cols) values (?, ...), (...)` statements of at most ROWS_PER_INSERT rows. */
-function inserts(table, rows) {
-  if (!rows.length) return [];
-  const cols = Object.keys(rows[0]);
-  const out = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-    out.push({
-      sql: `insert into ${table} (${cols.join(', ')}) values ${chunk.map(() => `(${cols.map(() => '?').join(', ')})`).join(', ')}`,
-      args: chunk.flatMap((r) => cols.map((c) => r[c])),
-    });
-  }
-  return out;
-}
 
 const hsl = (h) => {
   // A distinct, saturated colour per technician.

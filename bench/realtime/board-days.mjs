@@ -6,28 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { createClient } from '@libsql/client';
 import { createBoardDoc } from '../../core/board-doc.ts';
 import { addDays, dayRange } from '../../core/time.ts';
+import { inserts } from '../lib/sql-inserts.mjs';
 
 const TECHNICIANS = 50;
 const JOBS_PER_DAY = 500;
-const ROWS_PER_INSERT = 100;
 const HOUR = 3_600_000;
 const TYPES = ['Service call', 'Panel upgrade', 'EV charger install', 'Troubleshooting', 'Lighting retrofit'];
 const PRIORITIES = ['normal', 'normal', 'normal', 'high', 'low', 'emergency'];
 
-/** `insert into t (cols) values (?, ...), (...)` statements of at most ROWS_PER_INSERT rows. */
-function inserts(table, rows) {
-  if (!rows.length) return [];
-  const cols = Object.keys(rows[0]);
-  const out = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-    out.push({
-      sql: `insert into ${table} (${cols.join(', ')}) values ${chunk.map(() => `(${cols.map(() => '?').join(', ')})`).join(', ')}`,
-      args: chunk.flatMap((r) => cols.map((c) => r[c])),
-    });
-  }
-  return out;
-}
 
 /**
  * Adds the bench technicians and one 500-job day per offset (days from the org's today).

@@ -2,6 +2,7 @@
 // open loop (edits at evenly spaced instants whatever the server does), and the propagation of
 // each edit to the observers, timed in this one process with performance.now().
 import { placeJob } from '../../core/board-doc.ts';
+import { mulberry32 } from '../../db/seed/prng.ts';
 
 const MINUTE = 60_000;
 /** Starts on 15-minute slots from 07:00 to 16:45 local; common durations. */
@@ -10,16 +11,7 @@ const SLOTS = 40;
 const DURATIONS = [30, 45, 60, 90, 120];
 
 /** Small seeded PRNG, so both servers get the same sequence of placements. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 /** A plausible move: one of the org's technicians, a slot on the board's day, a usual duration. */
 export function placementPicker({ techIds, day, seed = 1 }) {

@@ -19,7 +19,8 @@ export interface Rng {
   uuid(): string;
 }
 
-function mulberry32(seed: number): () => number {
+/** Mulberry32: small, fast, good enough for demo data and benchmark workloads. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
