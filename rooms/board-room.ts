@@ -272,13 +272,15 @@ export class BoardRoom extends YServer<Env> {
     if (verdict.kind === 'ignored' || verdict.kind === 'custom') return;
     if (verdict.kind === 'awareness') {
       const state = conn.state as ConnState | null;
-      const own = new Set(state?.announced ?? []);
-      const others = new Set<number>();
-      for (const c of this.getConnections()) if (c.id !== conn.id) for (const id of (c.state as ConnState | null)?.announced ?? []) others.add(id);
+      const owners = this.#awarenessOwners();
       // Dropped, not closed: a stale state after a reconnect is an honest mistake.
-      if (!state?.who || !mayAnnounce(verdict.entries, state.who, own, others)) return;
-      const fresh = verdict.entries.filter((e) => e.state !== null && !own.has(e.clientId)).map((e) => e.clientId);
-      if (fresh.length) conn.setState((prev: unknown) => ({ ...(prev as object), announced: [...own, ...fresh] }));
+      if (!state?.who || !mayAnnounce(verdict.entries, state.who, conn.id, (id) => owners.get(id))) return;
+      const fresh = verdict.entries.filter((e) => e.state !== null && !owners.has(e.clientId)).map((e) => e.clientId);
+      if (fresh.length) {
+        for (const id of fresh) owners.set(id, conn.id);
+        // Also in the socket's attachment, from which the map is rebuilt after hibernation.
+        conn.setState((prev: unknown) => ({ ...(prev as object), announced: [...((prev as ConnState | null)?.announced ?? []), ...fresh] }));
+      }
     }
     super.onMessage(conn, message);
   }
@@ -289,7 +291,19 @@ export class BoardRoom extends YServer<Env> {
 
   override onClose(conn: Connection, code: number, reason: string, wasClean: boolean): void {
     this.#flood.forget(conn.id);
+    if (this.#owners) for (const [id, owner] of this.#owners) if (owner === conn.id) this.#owners.delete(id);
     super.onClose(conn, code, reason, wasClean);
+  }
+
+  /** Awareness client id -> the connection that announced it; in memory, rebuilt from the sockets' attachments after a wake. */
+  #owners: Map<number, string> | null = null;
+
+  #awarenessOwners(): Map<number, string> {
+    if (!this.#owners) {
+      this.#owners = new Map();
+      for (const c of this.getConnections()) for (const id of (c.state as ConnState | null)?.announced ?? []) this.#owners.set(id, c.id);
+    }
+    return this.#owners;
   }
 
   // ---- the update path -----------------------------------------------------------------------

@@ -28,14 +28,15 @@ export interface TechnicianPosition {
 export type BoardNotice = { type: 'positions'; positions: TechnicianPosition[] };
 
 /**
- * Whether a connection may send these awareness entries. `own` are the client ids this
- * connection announced before; `others` those announced by any other connection.
+ * Whether connection `connId` may send these awareness entries. `ownerOf` names the connection
+ * that first announced a client id (undefined: nobody yet).
  */
-export function mayAnnounce(entries: readonly AwarenessEntry[], who: Identity, own: ReadonlySet<number>, others: ReadonlySet<number>): boolean {
+export function mayAnnounce(entries: readonly AwarenessEntry[], who: Identity, connId: string, ownerOf: (clientId: number) => string | undefined): boolean {
   for (const e of entries) {
-    if (others.has(e.clientId)) return false;
+    const owner = ownerOf(e.clientId);
+    if (owner !== undefined && owner !== connId) return false;
     if (e.state === null) {
-      if (!own.has(e.clientId)) return false;
+      if (owner !== connId) return false;
       continue;
     }
     const user = e.state.user as { id?: unknown } | undefined;
