@@ -7,12 +7,17 @@
  * Life of an edit:
  *  1. A frame is checked (rooms/message-guard.ts): size, rate, and a full decode. Read-only
  *     connections' updates are dropped by y-partyserver (isReadOnly) before they touch the doc.
- *  2. Yjs applies it; our `update` handler then, in ONE storage transaction, appends the update
- *     (rooms/persistence.ts), checks every touched job against the last projected schedule
- *     (rooms/schedule-guard.ts) and writes an outbox row per accepted schedule change
- *     (rooms/outbox.ts). Refused values are repaired in the doc right after.
- *  3. y-partyserver broadcasts; the output gate holds those frames until the storage commit,
- *     so nobody sees an edit that is not durable.
+ *  2. Yjs applies it; our `update` handler then checks every touched job against the last
+ *     projected schedule (rooms/schedule-guard.ts) and accepts it in memory, queuing the writes:
+ *     the update itself (rooms/persistence.ts), an outbox row per accepted schedule change
+ *     (rooms/outbox.ts), the job's new state. Refused values are repaired in the doc right after.
+ *  3. Group commit: before anything shows an edit outside the room (the fan-out of updates, a
+ *     sync reply, an RPC answer, a feed push), every queued write is stored in ONE storage
+ *     transaction (#commit). The fan-out sends a lone edit at once and merges a burst over a
+ *     few milliseconds (rooms/fan-out.ts), so a burst of edits costs one transaction. The
+ *     output gate holds the frames until that commit, so nobody sees an edit that is not
+ *     durable; an edit lost in a crash before its commit was never shown to anyone but its
+ *     sender, whose provider sends it again when it reconnects (the Yjs sync handshake).
  *  4. An alarm drains the outbox into libSQL, retrying with backoff while libSQL is away.
  *
  * After a wake the doc is empty: partyserver runs onStart -> onLoad (snapshot + updates)
@@ -32,10 +37,11 @@ import { decide, sameSchedule, type Schedule } from './schedule-guard.ts';
 import { identityFrom, type Identity } from './identity.ts';
 import { allows } from '../worker/authz.ts';
 import { FloodGuard, screenFrame } from './message-guard.ts';
-import { appendUpdate, compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpdateCount, setMeta, wipeDocStore } from './persistence.ts';
-import { backoffMs, drainOnce, enqueue, hasPendingRows, migrateOutbox, nextVersion, outboxSize, type JobState } from './outbox.ts';
+import { compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpdateCount, setMeta, wipeDocStore } from './persistence.ts';
+import { backoffMs, drainOnce, dropWarningRows, hasPendingRows, migrateOutbox, nextVersion, outboxSize, type JobState } from './outbox.ts';
 import { JobStates } from './job-states.ts';
-import { batchedFanOut } from './fan-out.ts';
+import { PendingWrites, type NewOutboxRow } from './pending-writes.ts';
+import { batchedFanOut, windowFor, WINDOW_MS as FAN_OUT_WINDOW_MS } from './fan-out.ts';
 import { loadDayJobs, loadJob, loadTechnicians, type LoadedJob } from './board-records.ts';
 import { mayAnnounce, POSITION_EVERY_MS, type BoardNotice, type TechnicianPosition } from './presence.ts';
 import { technicianRoomName } from './board-name.ts';
@@ -66,7 +72,13 @@ export type HandOff = { ok: true; state: JobState } | { ok: false; code: 'not-fo
 
 /** Compact the stored doc after this many appended updates (and on y-partyserver's debounced onSave). */
 const COMPACT_EVERY = 200;
-const DRAIN_BATCH = 100;
+/**
+ * Outbox rows one drain sends (coalesced first, rooms/outbox.ts). A busy board makes several
+ * hundred rows a second (bench/realtime: 800 edits/s gave about three rows an edit with the
+ * warnings); with 100 a drain, and a drain every DRAIN_DELAY_MS, the outbox grew by thousands
+ * of rows a second and libSQL fell minutes behind.
+ */
+const DRAIN_BATCH = 500;
 /** How long accepted board edits may gather before one drain sends them to libSQL together. */
 const DRAIN_DELAY_MS = 100;
 const LIBSQL_TIMEOUT_MS = 10_000;
@@ -109,26 +121,78 @@ export class BoardRoom extends YServer<Env> {
   #draining: Promise<void> | null = null;
   #drainFailures = 0;
   #client: Client | undefined;
+  /** Whether y-partyserver's sender went through batchedFanOut and the group commit (onStart). */
+  #fanOutWrapped = false;
   /** What the room last accepted per job, in memory in front of SQLite (set in onLoad). */
   #states!: JobStates;
   #technicians: RuleTechnician[] = [];
   #techniciansAt = 0;
   /** Technicians whose row changed since warnings were last evaluated; null = all of them. */
   #dirtyRows: Set<string> | null = null;
+  /** What the room accepted in memory and has yet to store: written at the end of the next #txn (the group commit). */
+  #pending = new PendingWrites();
+  /** Clients' updates accepted, and storage transactions that stored them (tests, diagnostics). */
+  readonly edits = { accepted: 0, commits: 0 };
 
   get #sql(): SqlStorage {
     return this.ctx.storage.sql;
   }
 
-  /** One storage transaction; if it fails, what the job-state cache saw of it is dropped too. */
+  /**
+   * One storage transaction: `fn`, then everything pending (clients' edits accepted since the
+   * last commit, and whatever `fn` added, in the order accepted) and the job states changed in
+   * memory. If it fails, the job-state cache is dropped; if it carried clients' edits, which the
+   * doc in memory already holds, the instance too.
+   */
   #txn<T>(fn: () => T): T {
+    const clientUpdates = this.#pending.updates;
     try {
-      return this.ctx.storage.transactionSync(fn);
+      const result = this.ctx.storage.transactionSync(() => {
+        const r = fn();
+        this.#pending.write(this.#sql);
+        this.#states.flush();
+        return r;
+      });
+      if (clientUpdates) this.edits.commits++;
+      this.#pending.clear();
+      return result;
     } catch (e) {
-      this.#states?.reset();
+      this.#states.reset();
+      if (clientUpdates) this.#lose(e);
+      else this.#pending.clear();
       throw e;
     }
   }
+
+  /**
+   * The group commit: stores every board edit accepted in memory since the last one, in one
+   * transaction. Runs before anything that shows those edits leaves the room. False if storage
+   * failed (the instance is then gone, see #lose).
+   */
+  #commit(): boolean {
+    if (this.#pending.empty && !this.#states.dirty) return true;
+    try {
+      this.#txn(() => undefined);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The doc in memory holds edits storage does not: drop this instance so the next request
+   * reloads from storage rather than serve state that a restart would lose. Nothing of those
+   * edits was shown to anyone: everything that shows one commits first.
+   */
+  #lose(e: unknown): void {
+    this.#pending.clear();
+    if (this.#lost) return;
+    this.#lost = true;
+    console.error('board room: could not persist accepted edits; resetting', e);
+    this.ctx.abort('persistence failed');
+  }
+
+  #lost = false;
 
   /** Upgrades reach the room only from worker/rooms-route.ts, which sets the identity headers. */
   override async fetch(request: Request): Promise<Response> {
@@ -142,8 +206,9 @@ export class BoardRoom extends YServer<Env> {
    * y-partyserver's onStart registers, on the doc's 'update' event, the handler that sends each
    * update to every connection (after our onLoad, whose own handler is #onUpdate). There is no
    * option to batch it, so while onStart runs that one registration is wrapped with
-   * batchedFanOut (rooms/fan-out.ts). If a y-partyserver upgrade registers differently, the
-   * wrap simply does not happen (and the room tests still pass, unbatched).
+   * batchedFanOut (rooms/fan-out.ts) and the group commit (#commit). If a y-partyserver
+   * upgrade registers differently, the wrap does not happen, and clients' edits are then
+   * committed one by one (#onUpdate checks), unbatched but just as durable.
    */
   override async onStart(props?: Record<string, unknown>): Promise<void> {
     const doc = this.document;
@@ -151,8 +216,14 @@ export class BoardRoom extends YServer<Env> {
     let wrapped = false;
     doc.on = ((name: string, f: (...args: any[]) => void) => {
       if (name === 'update' && f !== this.#onUpdate && !wrapped) {
-        wrapped = true;
-        const send = batchedFanOut((update) => f(update));
+        wrapped = this.#fanOutWrapped = true;
+        // The group commit runs right before each send: nothing leaves before it is stored.
+        const send = batchedFanOut(
+          (update) => {
+            if (this.#commit()) f(update);
+          },
+          () => windowFor(this.#socketCount()),
+        );
         return on.call(doc, name, (update: Uint8Array) => send(update));
       }
       return on.call(doc, name as "update", f);
@@ -183,6 +254,7 @@ export class BoardRoom extends YServer<Env> {
     this.#drainFailures = Number(getMeta(this.#sql, 'drainFailures') ?? 0);
     this.#technicians = JSON.parse(String(getMeta(this.#sql, 'technicians') ?? '[]'));
     this.#dirtyRows = null; // evaluate every row once after a wake
+    this.#feeds = new Set(this.#sql.exec<{ technician_id: string }>(`select technician_id from feeds`).toArray().map((r) => r.technician_id));
     this.document.on('update', this.#onUpdate);
     this.#loaded = true;
     // A crash between an accepted edit and its repair (or an RPC's state write and its doc
@@ -243,14 +315,24 @@ export class BoardRoom extends YServer<Env> {
     return this.#client;
   }
 
-  /** RPC callers do not pass through partyserver's fetch, which is what runs onStart. */
+  /** RPC callers do not pass through partyserver's fetch, which is what runs onStart. An RPC may show edits: commit them first. */
   async #ready(): Promise<void> {
     if (!this.#loaded) await this.setName(this.name);
+    this.#commit();
   }
 
   // ---- connections -------------------------------------------------------------------------
 
+  /** How many sockets the room has (the fan-out's window follows it); counted again after a connect or close. */
+  #sockets: number | null = null;
+
+  #socketCount(): number {
+    return (this.#sockets ??= this.ctx.getWebSockets().length);
+  }
+
   override onConnect(conn: Connection, ctx: ConnectionContext): void {
+    this.#sockets = null;
+    this.#commit();
     const who = identityFrom(ctx.request.headers);
     // Kept in the socket attachment, so it survives hibernation (y-partyserver keeps its own
     // keys next to ours through setState(prev => ...)).
@@ -266,10 +348,33 @@ export class BoardRoom extends YServer<Env> {
     return !who || !allows(who.role, 'board.edit');
   }
 
+  /** Sockets partyserver has checked and wrapped in this instance (see webSocketMessage). */
+  #known = new WeakSet<object>();
+
+  /**
+   * partyserver checks every incoming frame's socket by deserializing its attachment, a
+   * structured-clone read per frame (about 6% of the room's time per edit in bench/realtime's
+   * profile at 100 clients). workerd hands the room the same WebSocket object for every frame
+   * of a socket while the instance is awake, and partyserver's wrapper is that object itself,
+   * so a socket it has passed to onMessage once goes straight there afterwards. A new instance
+   * (after a wake) starts with an empty set and lets partyserver check again.
+   */
+  override async webSocketMessage(ws: WebSocket, message: WSMessage): Promise<void> {
+    if (!this.#known.has(ws)) return super.webSocketMessage(ws, message);
+    try {
+      this.onMessage(ws as unknown as Connection, message);
+    } catch (e) {
+      console.error(`board room ${this.name}: webSocketMessage`, e);
+    }
+  }
+
   override onMessage(conn: Connection, message: WSMessage): void {
+    this.#known.add(conn);
     const verdict = screenFrame(conn, message, this.#flood);
     if (!verdict) return;
     if (verdict.kind === 'ignored' || verdict.kind === 'custom') return;
+    // The answer to a sync step 1 carries the doc as it is: store what it holds first.
+    if (verdict.kind === 'sync-step1') this.#commit();
     if (verdict.kind === 'awareness') {
       const state = conn.state as ConnState | null;
       const owners = this.#awarenessOwners();
@@ -290,6 +395,7 @@ export class BoardRoom extends YServer<Env> {
   }
 
   override onClose(conn: Connection, code: number, reason: string, wasClean: boolean): void {
+    this.#sockets = null;
     this.#flood.forget(conn.id);
     if (this.#owners) for (const [id, owner] of this.#owners) if (owner === conn.id) this.#owners.delete(id);
     super.onClose(conn, code, reason, wasClean);
@@ -314,17 +420,22 @@ export class BoardRoom extends YServer<Env> {
     const now = Date.now();
     const repairs: Repair[] = [];
     let enqueued = 0;
+    const accept = () => {
+      for (const jobId of jobsTouchedBy(doc, tr)) enqueued += this.#project(jobId, actor, now, repairs);
+      this.#pending.addUpdate(update);
+    };
     try {
-      this.#txn(() => {
-        appendUpdate(this.#sql, update);
-        for (const jobId of jobsTouchedBy(doc, tr)) enqueued += this.#project(jobId, actor, now, repairs);
-      });
+      if (origin instanceof RoomOrigin) this.#txn(accept);
+      else {
+        // A client's edit: accepted in memory now, stored by the group commit before the
+        // fan-out sends it (see the top of this file). Without the fan-out wrap, at once.
+        this.edits.accepted++;
+        accept();
+        if (!this.#fanOutWrapped) this.#commit();
+      }
     } catch (e) {
-      // The doc in memory now holds an update storage does not: drop this instance so the
-      // next request reloads from storage rather than serve state that a restart would lose.
-      console.error('board room: could not persist an update; resetting', e);
       this.#states.reset();
-      this.ctx.abort('persistence failed');
+      this.#lose(e);
       return;
     }
     if (repairs.length) {
@@ -366,7 +477,7 @@ export class BoardRoom extends YServer<Env> {
   #record(state: JobState, next: Schedule, actor: Actor, now: number, opts: { boardDate?: string | null; takeOver?: boolean; note?: string | null } = {}): number {
     const version = nextVersion(state.version, now);
     const moved = next.technicianId !== state.schedule.technicianId || next.start !== state.schedule.start || next.durationMin !== state.schedule.durationMin || opts.takeOver || opts.boardDate === null;
-    enqueue(this.#sql, {
+    const row = {
       jobId: state.jobId,
       version,
       eventId: crypto.randomUUID(),
@@ -379,7 +490,8 @@ export class BoardRoom extends YServer<Env> {
       takeOver: opts.takeOver ?? false,
       note: opts.note ?? null,
       warnings: null,
-    });
+    } satisfies NewOutboxRow;
+    this.#pending.addRow(row);
     this.#states.setSchedule(state.jobId, next, version);
     this.#markDirty(state.schedule.technicianId, next.technicianId);
     return version;
@@ -424,6 +536,8 @@ export class BoardRoom extends YServer<Env> {
 
   #compact(): void {
     if (this.#sinceCompaction === 0) return;
+    // Pending updates first: the snapshot holds them, and the compaction then drops their rows.
+    if (!this.#commit()) return;
     this.#txn(() => compactDoc(this.#sql, this.document));
     this.#sinceCompaction = 0;
   }
@@ -481,11 +595,18 @@ export class BoardRoom extends YServer<Env> {
     for (const s of states) if (!computed.has(s.jobId) && (!scope || (s.warnings.length && !isPlacedOn(s, this.#technicians)))) computed.set(s.jobId, []);
     const now = Date.now();
     this.#txn(() => {
+      const changed: string[] = [];
       for (const [jobId, warnings] of computed) {
         const state = byId.get(jobId);
-        if (!state || sameWarnings(state.warnings, warnings)) continue;
-        enqueue(this.#sql, { jobId, version: state.version, eventId: crypto.randomUUID(), actorUserId: null, at: now, kind: 'warnings', before: null, after: state.schedule, boardDate: this.#date, takeOver: false, note: null, warnings });
-        this.#states.put({ ...state, warnings });
+        if (state && !sameWarnings(state.warnings, warnings)) changed.push(jobId);
+      }
+      // Warnings are state, not history: a job's newer warnings replace any not yet sent.
+      dropWarningRows(this.#sql, changed);
+      for (const jobId of changed) {
+        const state = byId.get(jobId)!;
+        const warnings = computed.get(jobId)!;
+        this.#pending.addRow({ jobId, version: state.version, eventId: crypto.randomUUID(), actorUserId: null, at: now, kind: 'warnings', before: null, after: state.schedule, boardDate: this.#date, takeOver: false, note: null, warnings });
+        this.#states.setWarnings(jobId, warnings);
       }
     });
     this.#dirtyRows = new Set();
@@ -506,11 +627,11 @@ export class BoardRoom extends YServer<Env> {
    * batch, rather than one alarm, one rules pass and one libSQL round trip per edit. Callers
    * that need the record at once (the API's RPCs) drain directly.
    */
-  #kickDrain(): void {
+  #kickDrain(delayMs = DRAIN_DELAY_MS): void {
     // While backing off, the alarm is already set for the next attempt; edits do not hurry it.
     if (this.#drainFailures > 0 || this.#drainDue) return;
     this.#drainDue = true;
-    this.ctx.storage.setAlarm(Date.now() + DRAIN_DELAY_MS).catch((e) => {
+    this.ctx.storage.setAlarm(Date.now() + delayMs).catch((e) => {
       this.#drainDue = false;
       console.error('board room: could not set the drain alarm', e);
     });
@@ -531,6 +652,7 @@ export class BoardRoom extends YServer<Env> {
   }
 
   async #drainOnce(): Promise<void> {
+    this.#commit();
     await this.#refreshWarnings();
     const outcome = await drainOnce(this.#sql, this.#libsql(), this.#orgId, this.#date, DRAIN_BATCH, LIBSQL_TIMEOUT_MS);
     if (outcome.kind === 'retry') {
@@ -545,7 +667,9 @@ export class BoardRoom extends YServer<Env> {
       this.#drainFailures = 0;
       setMeta(this.#sql, 'drainFailures', 0);
     }
-    if (outboxSize(this.#sql) > 0) this.#kickDrain();
+    // A backlog (a burst, or libSQL just back) drains again at once rather than after the delay.
+    const left = outboxSize(this.#sql);
+    if (left > 0) this.#kickDrain(left >= DRAIN_BATCH ? 0 : DRAIN_DELAY_MS);
   }
 
   /** After an RPC: try to get the change into libSQL before answering, so the API reads it back. */
@@ -722,25 +846,34 @@ export class BoardRoom extends YServer<Env> {
     await this.#ready();
     if (on) this.#sql.exec(`insert or ignore into feeds (technician_id) values (?)`, technicianId);
     else this.#sql.exec(`delete from feeds where technician_id = ?`, technicianId);
+    if (on) this.#feeds.add(technicianId);
+    else this.#feeds.delete(technicianId);
   }
 
+  /** Technicians whose feed room has phones connected: the feeds table, in memory (set in onLoad). */
+  #feeds = new Set<string>();
   #feedsDirty = new Set<string>();
   #feedsFlushing = false;
 
-  /** Pushes the jobs of every technician whose list changed to their feed room, after the current transaction. */
+  /**
+   * Pushes the jobs of every subscribed technician whose list changed to their feed room, one
+   * fan-out window later: a phone needs no faster than that, and a burst of edits then costs
+   * one push per technician and does not force a group commit per edit.
+   */
   #touchFeeds(...technicianIds: (string | null)[]): void {
-    for (const t of technicianIds) if (t) this.#feedsDirty.add(t);
+    for (const t of technicianIds) if (t && this.#feeds.has(t)) this.#feedsDirty.add(t);
     if (this.#feedsDirty.size && !this.#feedsFlushing) {
       this.#feedsFlushing = true;
-      queueMicrotask(() => void this.#flushFeeds());
+      setTimeout(() => void this.#flushFeeds(), FAN_OUT_WINDOW_MS);
     }
   }
 
   async #flushFeeds(): Promise<void> {
     try {
       while (this.#feedsDirty.size) {
-        const subscribed = new Set(this.#sql.exec<{ technician_id: string }>(`select technician_id from feeds`).toArray().map((r) => r.technician_id));
-        const batch = [...this.#feedsDirty].filter((t) => subscribed.has(t));
+        // A push shows the jobs' states: store the edits behind them first.
+        if (!this.#commit()) return;
+        const batch = [...this.#feedsDirty].filter((t) => this.#feeds.has(t));
         this.#feedsDirty.clear();
         await Promise.all(
           batch.map(async (t) => {

@@ -2,14 +2,20 @@
  * The room's job states (what it last accepted per job; rooms/outbox.ts job_state) held in
  * memory in front of its SQLite. Every board edit reads one and writes one: parsing the row's
  * JSON (card included) and writing it back whole took a fifth of the room's time per edit in
- * bench/realtime's profile. SQLite stays the record: every write goes through to it, inside
- * the caller's storage transaction; a transaction that fails must `reset()` the cache.
+ * bench/realtime's profile. SQLite stays the record: `put` and `forget` write through at once;
+ * `setSchedule` and `setWarnings` (the per-edit writes) are written by the next `flush()`, in
+ * one statement, which the room runs at the end of every storage transaction (its group commit
+ * included), so a job moved five times in one commit is written once. A transaction that fails
+ * must `reset()` the cache.
  */
-import { allJobStates, forgetJobState, writeJobSchedule, writeJobState, type JobState } from './outbox.ts';
+import type { ScheduleWarning } from '../core/schedule-rules.ts';
+import { allJobStates, forgetJobState, writeJobSchedules, writeJobState, type JobState } from './outbox.ts';
 import type { Schedule } from './schedule-guard.ts';
 
 export class JobStates {
   #byId: Map<string, JobState> | null = null;
+  /** Jobs changed in memory since the last flush(). */
+  #unwritten = new Set<string>();
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -34,23 +40,48 @@ export class JobStates {
   put(state: JobState): void {
     writeJobState(this.sql, state);
     this.#map().set(state.jobId, state);
+    this.#unwritten.delete(state.jobId);
   }
 
-  /** A new accepted schedule: only the schedule and version columns are written. */
+  /** A new accepted schedule, in memory now; written (schedule, version, warnings) by flush(). */
   setSchedule(jobId: string, schedule: Schedule, version: number): void {
+    this.#change(jobId, (state) => ({ ...state, schedule, version }));
+  }
+
+  /** New warnings from the rules, in memory now; written by flush(). */
+  setWarnings(jobId: string, warnings: ScheduleWarning[]): void {
+    this.#change(jobId, (state) => ({ ...state, warnings }));
+  }
+
+  #change(jobId: string, next: (state: JobState) => JobState): void {
     const state = this.get(jobId);
     if (!state) throw new Error(`no state for job ${jobId}`);
-    writeJobSchedule(this.sql, jobId, schedule, version);
-    this.#map().set(jobId, { ...state, schedule, version });
+    this.#map().set(jobId, next(state));
+    this.#unwritten.add(jobId);
   }
 
   forget(jobId: string): void {
     forgetJobState(this.sql, jobId);
     this.#map().delete(jobId);
+    this.#unwritten.delete(jobId);
   }
 
-  /** Drop what is in memory; the next read reloads from SQLite. */
+  /** Whether a change has yet to be written by flush(). */
+  get dirty(): boolean {
+    return this.#unwritten.size > 0;
+  }
+
+  /** Writes every change since the last flush, in one statement; the caller runs it inside its storage transaction. */
+  flush(): void {
+    if (!this.#unwritten.size) return;
+    const changed = [...this.#unwritten].map((id) => this.#byId?.get(id)).filter((s): s is JobState => s !== undefined);
+    writeJobSchedules(this.sql, changed);
+    this.#unwritten.clear();
+  }
+
+  /** Drop what is in memory (written or not); the next read reloads from SQLite. */
   reset(): void {
     this.#byId = null;
+    this.#unwritten.clear();
   }
 }

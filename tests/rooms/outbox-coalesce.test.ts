@@ -1,6 +1,6 @@
-/** How a batch of outbox rows is said to libSQL (rooms/outbox.ts `coalesce`). */
+/** How a batch of outbox rows is said to libSQL (rooms/outbox.ts `coalesce`, `statementsForBatch`). */
 import { describe, expect, it } from 'vitest';
-import { coalesce, type OutboxRow } from '../../rooms/outbox.ts';
+import { coalesce, statementsFor, statementsForBatch, type OutboxRow } from '../../rooms/outbox.ts';
 
 let seq = 0;
 const s = (start: number | null, status = 'scheduled') => ({ technicianId: start == null ? null : 't1', start, durationMin: 60, status });
@@ -42,3 +42,35 @@ describe('coalesce', () => {
     expect(out[0]).toMatchObject({ takeOver: true, before: { start: null }, after: { start: 3 } });
   });
 });
+
+describe('statementsForBatch', () => {
+  const sqlOf = (rows: OutboxRow[]) => statementsForBatch('org', '2026-12-01', rows).map((st) => (typeof st === 'string' ? st : st.sql).trim().split(/\s+/).slice(0, 3).join(' '));
+  const warned = (jobId: string) => row(jobId, null, null, null, { kind: 'warnings', warnings: [{ code: 'double-booked', message: jobId }] });
+
+  it('says a run of warnings rows in one statement, in its place between schedule rows', () => {
+    const moved = row('j1', 'u1', 1, 2, { before: { technicianId: 't0', start: 1, durationMin: 60, status: 'scheduled' } });
+    expect(sqlOf([warned('j1'), warned('j2'), moved, warned('j3')])).toEqual([
+      'with w (id,',
+      'update jobs set',
+      'insert into job_events',
+      'delete from job_assignments',
+      'insert into job_assignments',
+      'update jobs set',
+    ]);
+    const [run] = statementsForBatch('org', '2026-12-01', [warned('j1'), warned('j2')]) as { sql: string; args: unknown[] }[];
+    expect(run!.sql).toContain('json_each');
+    expect(JSON.parse(String(run!.args[0]))).toEqual([
+      ['j1', JSON.stringify([{ code: 'double-booked', message: 'j1' }])],
+      ['j2', JSON.stringify([{ code: 'double-booked', message: 'j2' }])],
+    ]);
+    // A lone warnings row is the plain statement.
+    expect(statementsForBatch('org', '2026-12-01', [warned('j4')])).toEqual(statementsFor('org', '2026-12-01', warned('j4')));
+  });
+
+  it('leaves the lead assignment alone when the technician stays, and sets it when it changes or the job arrives', () => {
+    expect(sqlOf([row('j1', 'u1', 1, 2)])).toEqual(['update jobs set', 'insert into job_events']);
+    expect(sqlOf([row('j1', 'u1', 1, 2, { takeOver: true })])).toHaveLength(4);
+    expect(sqlOf([row('j1', 'u1', 1, 2, { before: null })])).toHaveLength(4);
+  });
+});
+
