@@ -94,6 +94,13 @@ export async function startWrangler({ dir, name, args = [], config, readyPath = 
         PATH: [dirname(process.execPath), join(root, 'node_modules/.bin'), process.env.PATH].join(delimiter),
         WRANGLER_SEND_METRICS: 'false',
         CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+        // wrangler dev's local trace collector (the local explorer's "observability") gets every
+        // invocation's tail events in the Worker's own workerd process and stores them in
+        // SQLite: under the realtime bench's 100 sockets that was about a quarter of that
+        // process's CPU (perf, bench/realtime/steady.mjs). It is a development tool that
+        // production does not run beside the Worker, so the benches measure without it;
+        // X_LOCAL_OBSERVABILITY=true puts it back.
+        X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? 'false',
         XDG_CONFIG_HOME: join(dir, 'config'),
       },
     },
