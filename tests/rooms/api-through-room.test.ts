@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { BoardRoom } from '../../rooms/board-room.ts';
 import { readJob } from '../../core/board-doc.ts';
-import { statementsFor } from '../../rooms/outbox.ts';
+import { setMovesStatements, statementsFor } from '../../rooms/outbox.ts';
 import { BoardClient, ORIGIN, at, fx, makeJobs, record, roomStub, sql, testDate, waitFor, type Actor, trackedClients } from './board-client.ts';
 
 const connect = trackedClients();
@@ -67,11 +67,13 @@ describe('changes from outside go through the room', () => {
     expect(await record(j!)).toMatchObject({ start: at(d2, '10:00'), durationMin: 75 });
 
     // The old day's room can no longer write this job, whatever version it sends.
-    const stale = statementsFor(fx.a.orgId, d1, {
-      seq: 1, jobId: j!, version: Number.MAX_SAFE_INTEGER, eventId: crypto.randomUUID(), actorUserId: null, at: Date.now(), kind: 'rescheduled',
+    // Neither said alone nor in a set of moves (rooms/outbox.ts setMovesStatements).
+    const staleRow = {
+      seq: 1, jobId: j!, version: Number.MAX_SAFE_INTEGER, eventId: crypto.randomUUID(), actorUserId: null, at: Date.now(), kind: 'rescheduled' as const,
       before: null, after: { technicianId: fx.a.ownTechnicianId, start: at(d1, '09:00'), durationMin: 60, status: 'scheduled' }, boardDate: d1, takeOver: false, note: null, warnings: null,
-    });
-    await sql.batch(stale, 'write');
+    };
+    await sql.batch(statementsFor(fx.a.orgId, d1, staleRow), 'write');
+    await sql.batch(setMovesStatements(fx.a.orgId, d1, [staleRow, { ...staleRow, eventId: crypto.randomUUID() }]), 'write');
     expect(await boardDateOf(j!)).toBe(d2);
     expect(await record(j!)).toMatchObject({ start: at(d2, '10:00') });
 
