@@ -804,9 +804,11 @@ export class BoardRoom extends YServer<Env> {
     const loaded = await loadJob(this.#libsql(), this.#orgId, jobId);
     if (!loaded) return;
     const { card } = stateOf(loaded);
-    // Status may move outside the room for billing (invoiced, paid): take it from the record then.
-    const billed = loaded.record.status === 'invoiced' || loaded.record.status === 'paid';
-    const next: JobState = { ...state, card, schedule: billed ? { ...state.schedule, status: loaded.record.status } : state.schedule };
+    // Billing moves a status outside the room (completed -> invoiced -> paid, and back to
+    // completed when an invoice is voided): take the record's status when either side is billed.
+    const billed = (s: string) => s === 'invoiced' || s === 'paid';
+    const fromBilling = billed(loaded.record.status) || billed(state.schedule.status);
+    const next: JobState = { ...state, card, schedule: fromBilling ? { ...state.schedule, status: loaded.record.status } : state.schedule };
     this.#txn(() => this.#states.put(next));
     Y.transact(this.document, () => writeJobEntry(this.document, recordOf(next)), new RoomOrigin('rpc', { userId: null }));
     this.#touchFeeds(next.schedule.technicianId);

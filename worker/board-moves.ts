@@ -26,6 +26,23 @@ export function roomFor(rooms: BoardRooms, orgId: string, date: string) {
 }
 
 /**
+ * Billing moved a job's status in libSQL (invoiced, paid, or completed again when its invoice
+ * was voided): the board that owns the job re-reads it, so everyone on it sees the new status.
+ * The records are right either way, so a room that cannot be reached is logged, not an error:
+ * it picks the status up the next time it reads the job. `job` is the billing batch's
+ * `returning` row, absent when the status did not move.
+ */
+export async function showBillingOnBoard(rooms: BoardRooms, orgId: string, timezone: string, job: { id: string; boardDate: string | null; scheduledStart: number | null } | undefined): Promise<void> {
+  const day = job && owningDay(job, timezone);
+  if (!job || !day) return;
+  try {
+    await roomFor(rooms, orgId, day).refreshJob(job.id);
+  } catch (e) {
+    console.warn(`board of ${day}: job ${job.id} not refreshed after billing`, e);
+  }
+}
+
+/**
  * Sends a schedule change to the room(s) it concerns. `placement.start` decides the target
  * day: an instant puts the job on that day's board, null sends it to the backlog, absent keeps
  * it where it is. Returns null when no board is involved (a backlog job staying in the backlog).

@@ -30,6 +30,34 @@ const eventsOf = async (jobId: string) =>
 const onBoard = (org: 'a' | 'b', date: string, jobId: string) => runInDurableObject(roomStub(org, date), (room: BoardRoom) => room.jobState(jobId));
 
 describe('changes from outside go through the room', () => {
+  it('shows billing on the board: invoiced, completed again after a void, then paid', async () => {
+    const date = testDate(50);
+    const [j] = await makeJobs('a', date, 1);
+    const c = await connect('a.manager', date);
+    for (const to of ['dispatched', 'en_route', 'on_site', 'completed']) expect((await api('a.dispatcher', 'POST', `/jobs/${j}/transitions`, { to })).status).toBe(200);
+    await waitFor(() => c.job(j!)?.status === 'completed', 'the board to show the job completed');
+    const now = Date.now();
+    await sql.execute({
+      sql: `insert into line_items (id, org_id, job_id, description, quantity_milli, unit_price_cents, taxable, total_cents, created_at, updated_at) values (?, ?, ?, 'Breaker', 1000, 4500, 1, 4500, ?, ?)`,
+      args: [crypto.randomUUID(), fx.a.orgId, j!, now, now],
+    });
+
+    const first = await api('a.dispatcher', 'POST', '/invoices', { jobId: j });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    await waitFor(() => c.job(j!)?.status === 'invoiced', 'the board to show the job invoiced');
+    expect((await onBoard('a', date, j!))?.schedule.status).toBe('invoiced');
+
+    expect((await api('a.dispatcher', 'POST', `/invoices/${first.body.id}/transitions`, { to: 'void' })).status).toBe(200);
+    await waitFor(() => c.job(j!)?.status === 'completed', 'the board to show the job completed again');
+
+    const second = await api('a.dispatcher', 'POST', '/invoices', { jobId: j });
+    expect((await api('a.dispatcher', 'POST', `/invoices/${second.body.id}/transitions`, { to: 'sent' })).status).toBe(200);
+    const paid = await api('a.dispatcher', 'POST', '/payments', { invoiceId: second.body.id, amountCents: second.body.totalCents, method: 'card' });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    await waitFor(() => c.job(j!)?.status === 'paid', 'the board to show the job paid');
+    expect(await record(j!)).toMatchObject({ status: 'paid' });
+  });
+
   it('shows an API reschedule to connected clients, and the records say who did it', async () => {
     const date = testDate(40);
     const [j] = await makeJobs('a', date, 1);

@@ -22,6 +22,7 @@ import { insertIf, runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound } from '../problem.ts';
+import { showBillingOnBoard } from '../board-moves.ts';
 
 type Row = Record<string, unknown>;
 type Status = (typeof INVOICE_STATUSES)[number];
@@ -110,7 +111,10 @@ export function auditIf(ctx: WriteContext, entity: string, id: string, action: s
   return insertIf(ctx.db, auditEvents, { id: crypto.randomUUID(), orgId: ctx.auth.orgId, actorUserId: ctx.auth.userId, at: ctx.now, entity, entityId: id, action, before, after }, when);
 }
 
-/** A job's status change with its job event (written first, under the same condition). */
+/**
+ * A job's status change with its job event (written first, under the same condition). The
+ * update returns the job's id and day when it took (see showBillingOnBoard).
+ */
 export function moveJob(ctx: WriteContext, jobId: string, from: string, to: string, extra: Row, when: SQL) {
   const { db, auth, now } = ctx;
   const jobIs = sql`exists (select 1 from ${jobs} where ${jobs.orgId} = ${auth.orgId} and ${jobs.id} = ${jobId} and ${jobs.status} = ${from})`;
@@ -119,9 +123,13 @@ export function moveJob(ctx: WriteContext, jobId: string, from: string, to: stri
     db
       .update(jobs)
       .set({ status: to, updatedAt: now, updatedBy: auth.userId })
-      .where(and(eq(jobs.orgId, auth.orgId), eq(jobs.id, jobId), eq(jobs.status, from), when)),
+      .where(and(eq(jobs.orgId, auth.orgId), eq(jobs.id, jobId), eq(jobs.status, from), when))
+      .returning({ id: jobs.id, boardDate: jobs.boardDate, scheduledStart: jobs.scheduledStart }),
   ];
 }
+
+/** The job moveJob moved, from the results of a batch where its statements start at `at`. */
+export const movedJob = (results: unknown[], at: number) => (results[at + 1] as { id: string; boardDate: string | null; scheduledStart: number | null }[] | undefined)?.[0];
 
 /** The invoice is still in one of `statuses`: the condition every statement of a change carries. */
 export const stillIn = (orgId: string, id: string, statuses: Status[], extra?: SQL): SQL =>
@@ -229,6 +237,7 @@ invoicesRoutes.openapi(
     ]);
     const [invoice] = results[0] as Row[];
     if (!invoice) throw fieldProblem(409, 'jobId', 'body', 'The job or its line items changed meanwhile; nothing was invoiced. Try again.');
+    await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, movedJob(results, results.length - 2));
     return c.json({ ...invoice, lines, payments: [] }, 201);
   },
 );
@@ -310,6 +319,8 @@ invoicesRoutes.openapi(
     ]);
     const [invoice] = results[results.length - 1] as Row[];
     if (!invoice) throw refuse('This invoice changed meanwhile (a payment, or someone else); nothing was done.');
+    // The job's statements, when voiding, come right after the audit row.
+    if (to === 'void' && before.jobId) await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, movedJob(results, 1));
     return c.json(invoice, 200);
   },
 );
