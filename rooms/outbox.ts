@@ -109,6 +109,15 @@ export function nextVersion(last: number, now: number): number {
   return Math.max(last + 1, now * 1000);
 }
 
+const OUTBOX_COLUMNS = ['job_id', 'version', 'event_id', 'actor_user_id', 'at', 'kind', 'before', 'after', 'board_date', 'take_over', 'note', 'warnings'];
+const INSERT_ONE = `insert into outbox (${OUTBOX_COLUMNS.join(', ')}) values (${OUTBOX_COLUMNS.map(() => '?').join(', ')})`;
+const INSERT_MANY = `insert into outbox (${OUTBOX_COLUMNS.join(', ')}) select ${OUTBOX_COLUMNS.map((_, i) => `value ->> ${i}`).join(', ')} from json_each(?) order by key`;
+
+/** A row's values in OUTBOX_COLUMNS order. */
+function columnValues(r: Omit<OutboxRow, 'seq'>): SqlStorageValue[] {
+  return [r.jobId, r.version, r.eventId, r.actorUserId, r.at, r.kind, r.before ? JSON.stringify(r.before) : null, JSON.stringify(r.after), r.boardDate, r.takeOver ? 1 : 0, r.note, r.warnings ? JSON.stringify(r.warnings) : null];
+}
+
 /**
  * Appends rows to the outbox in one statement, in order: each row is a JSON array, read back
  * column by column by SQLite's json_each (one parameter, whatever the count; a Durable
@@ -116,46 +125,11 @@ export function nextVersion(last: number, now: number): number {
  */
 export function enqueueAll(sql: SqlStorage, rows: readonly Omit<OutboxRow, 'seq'>[]): void {
   if (rows.length === 1) return enqueue(sql, rows[0]!);
-  const json = JSON.stringify(
-    rows.map((r) => [
-      r.jobId,
-      r.version,
-      r.eventId,
-      r.actorUserId,
-      r.at,
-      r.kind,
-      r.before ? JSON.stringify(r.before) : null,
-      JSON.stringify(r.after),
-      r.boardDate,
-      r.takeOver ? 1 : 0,
-      r.note,
-      r.warnings ? JSON.stringify(r.warnings) : null,
-    ]),
-  );
-  sql.exec(
-    `insert into outbox (job_id, version, event_id, actor_user_id, at, kind, before, after, board_date, take_over, note, warnings)
-     select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11
-     from json_each(?) order by key`,
-    json,
-  );
+  sql.exec(INSERT_MANY, JSON.stringify(rows.map(columnValues)));
 }
 
 export function enqueue(sql: SqlStorage, row: Omit<OutboxRow, 'seq'>): void {
-  sql.exec(
-    `insert into outbox (job_id, version, event_id, actor_user_id, at, kind, before, after, board_date, take_over, note, warnings) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    row.jobId,
-    row.version,
-    row.eventId,
-    row.actorUserId,
-    row.at,
-    row.kind,
-    row.before ? JSON.stringify(row.before) : null,
-    JSON.stringify(row.after),
-    row.boardDate,
-    row.takeOver ? 1 : 0,
-    row.note,
-    row.warnings ? JSON.stringify(row.warnings) : null,
-  );
+  sql.exec(INSERT_ONE, ...columnValues(row));
 }
 
 /**
