@@ -73,14 +73,22 @@ export type HandOff = { ok: true; state: JobState } | { ok: false; code: 'not-fo
 /** Compact the stored doc after this many appended updates (and on y-partyserver's debounced onSave). */
 const COMPACT_EVERY = 200;
 /**
- * Outbox rows one drain sends (coalesced first, rooms/outbox.ts). A busy board makes several
- * hundred rows a second (bench/realtime: 800 edits/s gave about three rows an edit with the
+ * Outbox rows one drain sends (coalesced first, rooms/outbox.ts). A busy board makes hundreds
+ * of rows a second (bench/realtime: 800 edits/s gave about three rows an edit with the
  * warnings); with 100 a drain, and a drain every DRAIN_DELAY_MS, the outbox grew by thousands
  * of rows a second and libSQL fell minutes behind.
  */
-const DRAIN_BATCH = 500;
+const DRAIN_BATCH = 2000;
 /** How long accepted board edits may gather before one drain sends them to libSQL together. */
 const DRAIN_DELAY_MS = 100;
+/**
+ * On a busy board (the last drain sent BUSY_ROWS or more) edits gather for longer: a person's
+ * run of moves of one job then reaches libSQL as one change and one event (coalesce), and the
+ * rules run once a second rather than ten times. libSQL is then up to this far behind the
+ * board; the API's changes drain at once whatever this says.
+ */
+const BUSY_DRAIN_DELAY_MS = 1000;
+const BUSY_ROWS = 200;
 const LIBSQL_TIMEOUT_MS = 10_000;
 /** Technicians (skills, shifts, licences) are re-read from libSQL at most this often for the rules. */
 const TECHNICIANS_TTL_MS = 5 * 60_000;
@@ -627,7 +635,7 @@ export class BoardRoom extends YServer<Env> {
    * batch, rather than one alarm, one rules pass and one libSQL round trip per edit. Callers
    * that need the record at once (the API's RPCs) drain directly.
    */
-  #kickDrain(delayMs = DRAIN_DELAY_MS): void {
+  #kickDrain(delayMs = this.#busy ? BUSY_DRAIN_DELAY_MS : DRAIN_DELAY_MS): void {
     // While backing off, the alarm is already set for the next attempt; edits do not hurry it.
     if (this.#drainFailures > 0 || this.#drainDue) return;
     this.#drainDue = true;
@@ -638,6 +646,8 @@ export class BoardRoom extends YServer<Env> {
   }
 
   #drainDue = false;
+  /** The last drain sent BUSY_ROWS or more (see BUSY_DRAIN_DELAY_MS). */
+  #busy = false;
 
   override async onAlarm(): Promise<void> {
     this.#drainDue = false;
@@ -669,7 +679,8 @@ export class BoardRoom extends YServer<Env> {
     }
     // A backlog (a burst, or libSQL just back) drains again at once rather than after the delay.
     const left = outboxSize(this.#sql);
-    if (left > 0) this.#kickDrain(left >= DRAIN_BATCH ? 0 : DRAIN_DELAY_MS);
+    this.#busy = outcome.sent >= BUSY_ROWS;
+    if (left > 0) this.#kickDrain(left >= DRAIN_BATCH ? 0 : undefined);
   }
 
   /** After an RPC: try to get the change into libSQL before answering, so the API reads it back. */
