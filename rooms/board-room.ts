@@ -230,7 +230,7 @@ export class BoardRoom extends YServer<Env> {
           (update) => {
             if (this.#commit()) f(update);
           },
-          () => windowFor(this.#socketCount()),
+          (rate) => windowFor(this.#socketCount(), rate),
         );
         return on.call(doc, name, (update: Uint8Array) => send(update));
       }

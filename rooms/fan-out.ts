@@ -13,25 +13,35 @@
  * carry it. Nothing here is about durability: the room commits every update before a send
  * (the group commit in rooms/board-room.ts), and the output gate holds frames until then.
  *
- * The window grows with the number of sockets, since a flush costs a send per socket:
- * WINDOW_MS up to 25 sockets, then 0.2 ms per socket (20 ms at 100), at most MAX_WINDOW_MS.
- * That bounds the room's sends near 5,000 frames a second however busy the board is; the
- * delay it adds is paid only while edits arrive faster than one per window.
+ * The window grows with the number of sockets once the sends would pass SEND_BUDGET frames a
+ * second (sockets x edits a second), since a flush costs a send per socket: then 0.2 ms per
+ * socket (20 ms at 100), at most MAX_WINDOW_MS, which keeps the sends near SEND_BUDGET however
+ * busy the board is. Below that, or with up to 25 sockets, it stays WINDOW_MS: a quiet board
+ * with many watchers pays no extra delay.
  */
 import * as Y from 'yjs';
 
 export const WINDOW_MS = 5;
 export const MAX_WINDOW_MS = 25;
-const MS_PER_SOCKET = 0.2;
+/** Frames a second the room may send before it merges over a longer window. */
+export const SEND_BUDGET = 5000;
+const MS_PER_SOCKET = 1000 / SEND_BUDGET;
 
-/** The merge window for a room with this many sockets. */
-export function windowFor(sockets: number): number {
+/** The merge window for a room with this many sockets, receiving this many updates a second. */
+export function windowFor(sockets: number, updatesPerSecond: number): number {
+  if (sockets * updatesPerSecond <= SEND_BUDGET) return WINDOW_MS;
   return Math.min(MAX_WINDOW_MS, Math.max(WINDOW_MS, sockets * MS_PER_SOCKET));
 }
 
-/** `windowMs`: a fixed window, or a function asked at each decision (see windowFor). */
-export function batchedFanOut(send: (update: Uint8Array) => void, windowMs: number | (() => number) = WINDOW_MS): (update: Uint8Array) => void {
-  const window = typeof windowMs === 'number' ? () => windowMs : windowMs;
+/**
+ * `windowMs`: a fixed window, or a function asked at each decision with the updates a second
+ * seen lately (the last whole second's count, or the current second's so far if higher).
+ */
+export function batchedFanOut(send: (update: Uint8Array) => void, windowMs: number | ((updatesPerSecond: number) => number) = WINDOW_MS): (update: Uint8Array) => void {
+  let secondStart = -Infinity;
+  let inSecond = 0;
+  let lastSecond = 0;
+  const window = typeof windowMs === 'number' ? () => windowMs : () => windowMs(Math.max(lastSecond, inSecond));
   let pending: Uint8Array[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastSent = -Infinity;
@@ -44,6 +54,13 @@ export function batchedFanOut(send: (update: Uint8Array) => void, windowMs: numb
   };
   return (update) => {
     const now = Date.now();
+    if (now - secondStart >= 1000) {
+      // A gap of more than a second since the last one counts as a quiet second.
+      lastSecond = now - secondStart < 2000 ? inSecond : 0;
+      secondStart = now;
+      inSecond = 0;
+    }
+    inSecond++;
     if (timer === null && now - lastSent >= window()) {
       lastSent = now;
       send(update);
