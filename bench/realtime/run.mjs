@@ -434,7 +434,7 @@ try {
   results.notes.push(
     `Both servers and the clients share ${availableParallelism()} CPUs; during the room's points the reference is idle and the other way round. The room's path is client -> wrangler's dev proxy -> workerd (Worker, then the Durable Object) and back; the reference's is client -> Node.`,
     "`wrangler dev` runs without its local trace collector (`X_LOCAL_OBSERVABILITY=false`, bench/http/stack.mjs): it stores every invocation's trace in the Worker's own process, a development tool production does not run there.",
-    'The room merges updates over a window that grows with its sockets (rooms/fan-out.ts: 5 ms up to 25 sockets, 10 ms at 50, 20 ms at 100), so under load it sends far fewer frames than it receives edits; the reference sends every update to every socket.',
+    'The room merges updates over a 5 ms window that grows with its sockets once sockets x edits/s passes 5,000 (rooms/fan-out.ts: 10 ms at 50 sockets, 20 ms at 100), so under load it sends far fewer frames than it receives edits; the reference sends every update to every socket.',
     'The room caps each connection at 200 frames/s (rooms/message-guard.ts FloodGuard); the busiest point per client, 10 clients at 1600 edits/s, sends 160 a second each, which is why the ladder stops at 1600.',
   );
 
