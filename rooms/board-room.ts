@@ -70,7 +70,7 @@ export type ApplyResult =
 /** What a room hands to the next one when a job moves to another day. */
 export type HandOff = { ok: true; state: JobState } | { ok: false; code: 'not-found' | 'refused'; reason: string };
 
-/** Compact the stored doc after this many appended updates (and on y-partyserver's debounced onSave). */
+/** Compact the stored doc after this many appended rows of updates (and on y-partyserver's debounced onSave). */
 const COMPACT_EVERY = 200;
 /**
  * Outbox rows one drain sends (coalesced first, rooms/outbox.ts). A busy board makes hundreds
@@ -162,6 +162,7 @@ export class BoardRoom extends YServer<Env> {
         return r;
       });
       if (clientUpdates) this.edits.commits++;
+      if (this.#pending.updates) this.#appended();
       this.#pending.clear();
       return result;
     } catch (e) {
@@ -451,7 +452,6 @@ export class BoardRoom extends YServer<Env> {
       else queueMicrotask(() => this.#applyRepairs(repairs, actor));
     }
     if (enqueued) this.#kickDrain();
-    if (++this.#sinceCompaction >= COMPACT_EVERY) queueMicrotask(() => this.#compact());
   };
 
   /** Checks one touched job; returns how many outbox rows it wrote. Runs inside the storage transaction. */
@@ -541,6 +541,22 @@ export class BoardRoom extends YServer<Env> {
     if (readMeta(this.document)?.version !== BOARD_DOC_VERSION) writeMeta(this.document, { orgId: this.#orgId, date: this.#date, timezone: this.#timezone });
     if (repairs.length) this.#applyRepairs(repairs, { userId: null });
   }
+
+  /**
+   * A transaction appended a row of updates. Compaction follows rows, not updates: a busy board
+   * commits a dozen updates in one row, and counting those would encode the whole doc several
+   * times a second (a long day's doc is hundreds of kilobytes to encode).
+   */
+  #appended(): void {
+    if (++this.#sinceCompaction < COMPACT_EVERY || this.#compactQueued) return;
+    this.#compactQueued = true;
+    queueMicrotask(() => {
+      this.#compactQueued = false;
+      this.#compact();
+    });
+  }
+
+  #compactQueued = false;
 
   #compact(): void {
     if (this.#sinceCompaction === 0) return;
