@@ -2,7 +2,7 @@
  * What a board room has accepted in memory and owes its storage: Yjs updates and outbox rows,
  * in the order they were accepted. The room writes them in one storage transaction (its group
  * commit, rooms/board-room.ts), with as few statements as it can: the updates merged into one
- * row, every outbox row in one INSERT. In workerd each SQL statement costs far more than the
+ * row, the outbox rows eight to an INSERT. In workerd each SQL statement costs far more than the
  * SQLite work it does (a cursor, its bindings, the call into C++): at 800 edits/s, three
  * statements per edit were a fifth of the room's time (bench/realtime/profile.mjs).
  */
