@@ -33,7 +33,7 @@ import { BOARD_DOC_VERSION, cardMatches, jobIdsOf, jobsTouchedBy, readMeta, read
 import { evaluateDay, sameWarnings, type RuleJob, type RuleTechnician } from '../core/schedule-rules.ts';
 import type { Env } from '../worker/env.ts';
 import { parseBoardRoomName } from './board-name.ts';
-import { decide, sameSchedule, type Schedule } from './schedule-guard.ts';
+import { BILLING_ONLY, decide, sameSchedule, type Schedule } from './schedule-guard.ts';
 import { identityFrom, type Identity } from './identity.ts';
 import { allows } from '../worker/authz.ts';
 import { FloodGuard, screenFrame } from './message-guard.ts';
@@ -222,10 +222,9 @@ export class BoardRoom extends YServer<Env> {
   override async onStart(props?: Record<string, unknown>): Promise<void> {
     const doc = this.document;
     const on = doc.on;
-    let wrapped = false;
     doc.on = ((name: string, f: (...args: any[]) => void) => {
-      if (name === 'update' && f !== this.#onUpdate && !wrapped) {
-        wrapped = this.#fanOutWrapped = true;
+      if (name === 'update' && f !== this.#onUpdate && !this.#fanOutWrapped) {
+        this.#fanOutWrapped = true;
         // The group commit runs right before each send: nothing leaves before it is stored.
         const send = batchedFanOut(
           (update) => {
@@ -833,7 +832,7 @@ export class BoardRoom extends YServer<Env> {
     const { card } = stateOf(loaded);
     // Billing moves a status outside the room (completed -> invoiced -> paid, and back to
     // completed when an invoice is voided): take the record's status when either side is billed.
-    const billed = (s: string) => s === 'invoiced' || s === 'paid';
+    const billed = (s: string) => BILLING_ONLY.includes(s as JobStatus);
     const fromBilling = billed(loaded.record.status) || billed(state.schedule.status);
     const next: JobState = { ...state, card, schedule: fromBilling ? { ...state.schedule, status: loaded.record.status } : state.schedule };
     this.#txn(() => this.#states.put(next));

@@ -136,10 +136,6 @@ export function enqueueAll(sql: SqlStorage, rows: readonly Omit<OutboxRow, 'seq'
   }
 }
 
-export function enqueue(sql: SqlStorage, row: Omit<OutboxRow, 'seq'>): void {
-  enqueueAll(sql, [row]);
-}
-
 /**
  * Deletes the warnings rows of these jobs still in the outbox: the caller is about to queue
  * newer ones. Safe even for a row a drain has in flight: that drain sent it already, and if

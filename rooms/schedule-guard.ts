@@ -22,7 +22,7 @@ export interface Schedule {
 export type RawSchedule = Pick<RawJobEntry, 'technicianId' | 'start' | 'durationMin' | 'status'>;
 
 /** Statuses that only billing sets; the board may show them but never move a job into them. */
-const BILLING_ONLY: readonly JobStatus[] = ['invoiced', 'paid'];
+export const BILLING_ONLY: readonly JobStatus[] = ['invoiced', 'paid'];
 const MAX_ID = 64;
 
 export interface Decision {

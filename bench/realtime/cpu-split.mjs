@@ -17,11 +17,7 @@ function read(pid) {
 
 /** { 'node': ms, 'workerd 1': ms, 'workerd 2': ms, ... } for the live processes of group `pgrp` (numbered by PID within a name). */
 export function cpuByProcess(pgrp, extraPids = {}) {
-  const procs = readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .map(read)
-    .filter((p) => p && p.pgrp === pgrp)
-    .sort((a, b) => a.pid - b.pid);
+  const procs = groupProcesses(pgrp);
   const out = {};
   const seen = {};
   for (const p of procs) {
@@ -31,6 +27,15 @@ export function cpuByProcess(pgrp, extraPids = {}) {
   }
   for (const [name, pid] of Object.entries(extraPids)) out[name] = read(pid)?.cpuMs ?? 0;
   return out;
+}
+
+/** The live processes of group `pgrp`, by PID: { pid, comm, pgrp, cpuMs }. */
+export function groupProcesses(pgrp) {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(read)
+    .filter((p) => p && p.pgrp === pgrp)
+    .sort((a, b) => a.pid - b.pid);
 }
 
 /** after - before per key, minus `idle` (ms per second, per key) times `seconds`. */

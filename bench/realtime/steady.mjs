@@ -13,7 +13,7 @@ import { startStack } from '../http/stack.mjs';
 import { snapshotWorker } from '../lib/worker-snapshot.mjs';
 import { addBenchDays } from './board-days.mjs';
 import { closeClients, openClients } from './clients.mjs';
-import { cpuByProcess, cpuDelta } from './cpu-split.mjs';
+import { cpuByProcess, cpuDelta, groupProcesses } from './cpu-split.mjs';
 import { placementPicker, runEdits, shareJobs } from './workload.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
@@ -32,23 +32,12 @@ try {
   const jobIds = [...clients[0].doc.getMap('jobs').keys()].sort();
   const cpu = () => cpuByProcess(stack.wranglerPid, { sqld: stack.sqldPid });
   const workerd = Object.keys(cpu()).filter((k) => k.startsWith('workerd')).sort().at(-1);
-  const pids = (await import('node:fs')).readdirSync('/proc').filter((p) => /^\d+$/.test(p));
   let perf = null;
   if (args.perf) {
     // The Worker's workerd is the group's last-started one (see cpu-split.mjs's numbering).
-    const { readFileSync } = await import('node:fs');
-    const pid = pids
-      .map(Number)
-      .filter((p) => {
-        try {
-          const t = readFileSync(`/proc/${p}/stat`, 'utf8');
-          return t.includes('(workerd)') && Number(t.slice(t.lastIndexOf(')') + 2).split(' ')[2]) === stack.wranglerPid;
-        } catch {
-          return false;
-        }
-      })
-      .sort((a, b) => a - b)
-      .at(-1);
+    const pid = groupProcesses(stack.wranglerPid)
+      .filter((p) => p.comm === 'workerd')
+      .at(-1)?.pid;
     // `--perf-all`: the whole machine (report with `perf report --comm sqld`, say): `-p` on sqld
     // fails while its thread pool starts and stops threads.
     const target = args['perf-all'] ? ['-a'] : ['-p', String(pid)];

@@ -128,8 +128,11 @@ export function moveJob(ctx: WriteContext, jobId: string, from: string, to: stri
   ];
 }
 
-/** The job moveJob moved, from the results of a batch where its statements start at `at`. */
-export const movedJob = (results: unknown[], at: number) => (results[at + 1] as { id: string; boardDate: string | null; scheduledStart: number | null }[] | undefined)?.[0];
+/** The job `move` (moveJob's statements) moved, from the results of the batch `statements` it ran in; undefined if it did not move. */
+export function movedJob(statements: readonly unknown[], results: readonly unknown[], move: ReturnType<typeof moveJob>) {
+  const at = statements.indexOf(move[1]);
+  return at < 0 ? undefined : (results[at] as { id: string; boardDate: string | null; scheduledStart: number | null }[] | undefined)?.[0];
+}
 
 /** The invoice is still in one of `statuses`: the condition every statement of a change carries. */
 export const stillIn = (orgId: string, id: string, statuses: Status[], extra?: SQL): SQL =>
@@ -208,7 +211,8 @@ invoicesRoutes.openapi(
            from ${lineItems} where ${lineItems.orgId} = ${auth.orgId} and ${lineItems.jobId} = ${input.jobId}) = (${lines.length}, ${totals.subtotalCents}, ${taxableCents})`,
     )!;
     const id = crypto.randomUUID();
-    const results = await runBatch(db, [
+    const move = moveJob(ctx, input.jobId, 'completed', 'invoiced', { invoiceId: id }, unchanged);
+    const statements = [
       insertIf(
         db,
         invoices,
@@ -233,11 +237,12 @@ invoicesRoutes.openapi(
       db.update(orgs).set({ nextInvoiceNumber: sql`${orgs.nextInvoiceNumber} + 1` }).where(and(eq(orgs.id, auth.orgId), unchanged)),
       auditIf(ctx, 'invoice', id, 'create', null, { jobId: input.jobId, ...totals, taxRateBps: org!.taxRateBps }, unchanged),
       // Last, because it ends the condition the statements above were written under.
-      ...moveJob(ctx, input.jobId, 'completed', 'invoiced', { invoiceId: id }, unchanged),
-    ]);
+      ...move,
+    ];
+    const results = await runBatch(db, statements);
     const [invoice] = results[0] as Row[];
     if (!invoice) throw fieldProblem(409, 'jobId', 'body', 'The job or its line items changed meanwhile; nothing was invoiced. Try again.');
-    await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, movedJob(results, results.length - 2));
+    await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, movedJob(statements, results, move));
     return c.json({ ...invoice, lines, payments: [] }, 201);
   },
 );
@@ -308,19 +313,20 @@ invoicesRoutes.openapi(
       to === 'sent'
         ? { status: 'sent', issuedAt: now, dueDate: before.dueDate ?? addDays(localDateOf(now, auth.timezone), NET_DAYS) }
         : { status: 'void' };
-    const results = await runBatch(db, [
+    const move = to === 'void' && before.jobId ? moveJob(ctx, before.jobId as string, 'invoiced', 'completed', { invoiceId: id, reason: 'invoice voided' }, unchanged) : null;
+    const statements = [
       auditIf(ctx, 'invoice', id, to === 'sent' ? 'send' : 'void', { status: from }, set, unchanged),
-      ...(to === 'void' && before.jobId ? moveJob(ctx, before.jobId as string, 'invoiced', 'completed', { invoiceId: id, reason: 'invoice voided' }, unchanged) : []),
+      ...(move ?? []),
       db
         .update(invoices)
         .set({ ...set, updatedAt: now })
         .where(and(eq(invoices.orgId, auth.orgId), eq(invoices.id, id), eq(invoices.status, from), eq(invoices.paidCents, 0)))
         .returning(invoiceColumns),
-    ]);
+    ];
+    const results = await runBatch(db, statements);
     const [invoice] = results[results.length - 1] as Row[];
     if (!invoice) throw refuse('This invoice changed meanwhile (a payment, or someone else); nothing was done.');
-    // The job's statements, when voiding, come right after the audit row.
-    if (to === 'void' && before.jobId) await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, movedJob(results, 1));
+    if (move) await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, movedJob(statements, results, move));
     return c.json(invoice, 200);
   },
 );

@@ -97,35 +97,36 @@ paymentsRoutes.openapi(
     const open = stillIn(auth.orgId, input.invoiceId, ['sent']);
     // After the invoice update: it is paid, and by this payment (so only this request goes on to the job).
     const paidByThis = sql`${stillIn(auth.orgId, input.invoiceId, ['paid'])} and exists (select 1 from ${payments} where ${payments.id} = ${payment.id})`;
+    const move = invoice.jobId ? moveJob(ctx, invoice.jobId, 'invoiced', 'paid', { invoiceId: input.invoiceId, paymentId: payment.id }, paidByThis) : null;
+    const statements = [
+      insertIf(db, payments, payment, open).returning({ id: payments.id }),
+      auditIf(ctx, 'payment', payment.id, 'create', null, { invoiceId: payment.invoiceId, amountCents: payment.amountCents, method: payment.method }, open),
+      // The CHECK constraint (paid_cents <= total_cents) is what refuses an overpayment that raced past the check above.
+      db
+        .update(invoices)
+        .set({
+          paidCents: sql`${invoices.paidCents} + ${payment.amountCents}`,
+          status: sql`case when ${invoices.paidCents} + ${payment.amountCents} = ${invoices.totalCents} then 'paid' else ${invoices.status} end`,
+          updatedAt: now,
+        })
+        .where(and(eq(invoices.orgId, auth.orgId), eq(invoices.id, input.invoiceId), eq(invoices.status, 'sent'))),
+      auditIf(ctx, 'invoice', input.invoiceId, 'paid', { status: 'sent' }, { status: 'paid', paymentId: payment.id }, paidByThis),
+      ...(move ?? []),
+      db
+        .select({ id: invoices.id, status: invoices.status, totalCents: invoices.totalCents, paidCents: invoices.paidCents })
+        .from(invoices)
+        .where(and(eq(invoices.orgId, auth.orgId), eq(invoices.id, input.invoiceId))),
+    ];
     let results: unknown[];
     try {
-      results = await runBatch(db, [
-        insertIf(db, payments, payment, open).returning({ id: payments.id }),
-        auditIf(ctx, 'payment', payment.id, 'create', null, { invoiceId: payment.invoiceId, amountCents: payment.amountCents, method: payment.method }, open),
-        // The CHECK constraint (paid_cents <= total_cents) is what refuses an overpayment that raced past the check above.
-        db
-          .update(invoices)
-          .set({
-            paidCents: sql`${invoices.paidCents} + ${payment.amountCents}`,
-            status: sql`case when ${invoices.paidCents} + ${payment.amountCents} = ${invoices.totalCents} then 'paid' else ${invoices.status} end`,
-            updatedAt: now,
-          })
-          .where(and(eq(invoices.orgId, auth.orgId), eq(invoices.id, input.invoiceId), eq(invoices.status, 'sent'))),
-        auditIf(ctx, 'invoice', input.invoiceId, 'paid', { status: 'sent' }, { status: 'paid', paymentId: payment.id }, paidByThis),
-        ...(invoice.jobId ? moveJob(ctx, invoice.jobId, 'invoiced', 'paid', { invoiceId: input.invoiceId, paymentId: payment.id }, paidByThis) : []),
-        db
-          .select({ id: invoices.id, status: invoices.status, totalCents: invoices.totalCents, paidCents: invoices.paidCents })
-          .from(invoices)
-          .where(and(eq(invoices.orgId, auth.orgId), eq(invoices.id, input.invoiceId))),
-      ]);
+      results = await runBatch(db, statements);
     } catch (err) {
       if (constraintFailed(err, 'CHECK', 'invoices_paid_within_total')) throw tooMuch();
       throw err;
     }
     if (!(results[0] as Row[]).length) throw fieldProblem(409, 'invoiceId', 'body', 'This invoice changed meanwhile; nothing was recorded.');
     const [after] = results[results.length - 1] as Row[];
-    // The job's two statements, when the invoice has a job, come just before the last select.
-    if (invoice.jobId) await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, movedJob(results, results.length - 3));
+    if (move) await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, movedJob(statements, results, move));
     const { orgId: _org, ...shown } = payment;
     return c.json({ ...shown, invoice: after }, 201);
   },
