@@ -1,4 +1,4 @@
-// `npm test`: every test, in order: type checks, core and workerd tests (vitest), the app's
+// `npm test`: every test, in order: format and lint (Biome), type checks, core and workerd tests (vitest), the app's
 // type check (svelte-check), then the browser tests (Playwright). Ends with one summary line:
 // "Tests: N passed, M failed", counting vitest and Playwright tests.
 import { spawn } from 'node:child_process';
@@ -22,11 +22,20 @@ let passed = 0;
 let failed = 0;
 const failures = [];
 
+// Formatting and lint (Biome, biome.json): a style slip fails the suite like a type error.
+const biome = await run('format and lint: biome', bin('biome'), ['check', '.']);
+if (biome !== 0) failures.push('biome');
+
 const tsc = await run('type check: worker, core, db, tests', bin('tsc'), ['-p', 'tsconfig.json']);
 if (tsc !== 0) failures.push('tsc');
 
 const vitestJson = `${out}/vitest.json`;
-const vitest = await run('vitest: core and workerd', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+const vitest = await run('vitest: core and workerd', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+]);
 if (existsSync(vitestJson)) {
   const r = JSON.parse(readFileSync(vitestJson, 'utf8'));
   passed += r.numPassedTests;
@@ -36,13 +45,18 @@ if (vitest !== 0) failures.push('vitest');
 
 // svelte-check needs Kit's generated types (node_modules/$app/tsconfig.json, .svelte-kit/types).
 const sync = await run('svelte-kit sync', bin('svelte-kit'), ['sync']);
-const svelteCheck = sync === 0 ? await run('type check: app (svelte-check)', bin('svelte-check'), ['--tsconfig', './tsconfig.app.json', '--threshold', 'error']) : 1;
+const svelteCheck =
+  sync === 0
+    ? await run('type check: app (svelte-check)', bin('svelte-check'), ['--tsconfig', './tsconfig.app.json', '--threshold', 'error'])
+    : 1;
 if (svelteCheck !== 0) failures.push('svelte-check');
 
 // Playwright writes its JSON report to the file named by PLAYWRIGHT_JSON_OUTPUT_NAME.
 const playwrightJson = `${out}/playwright.json`;
 rmSync(playwrightJson, { force: true });
-const playwright = await run('playwright: browser tests', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson });
+const playwright = await run('playwright: browser tests', bin('playwright'), ['test', '--reporter=list,json'], {
+  PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
+});
 if (existsSync(playwrightJson)) {
   const { stats } = JSON.parse(readFileSync(playwrightJson, 'utf8'));
   // "expected" passed; "unexpected" failed; "flaky" passed on a retry; "skipped" is neither.
