@@ -39,7 +39,13 @@ function workerdProject(name: string, dir: string) {
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'core', include: ['core/**/*.test.ts', 'db/seed/**/*.test.ts', 'maps/**/*.test.ts', 'app/src/lib/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'core',
+          include: ['core/**/*.test.ts', 'db/seed/**/*.test.ts', 'maps/**/*.test.ts', 'app/src/lib/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
       // The API: every resource, auth and the route matrix.
       workerdProject('worker', 'tests/worker'),
       // The live board rooms, with a sqld the outage test stops and starts.

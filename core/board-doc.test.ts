@@ -69,7 +69,10 @@ function updatesOf(doc: Y.Doc): { count: number } {
 
 describe('reading and writing the board', () => {
   it('loads records and reads them back as plain objects', () => {
-    const doc = createBoardDoc(META, [record(1), record(2, { technicianId: 't1', scheduledStart: at('09:00'), status: 'scheduled', requiredSkill: 'ev-charger' })]);
+    const doc = createBoardDoc(META, [
+      record(1),
+      record(2, { technicianId: 't1', scheduledStart: at('09:00'), status: 'scheduled', requiredSkill: 'ev-charger' }),
+    ]);
     const board = readBoard(doc);
     expect(board.meta).toEqual({ ...META, version: BOARD_DOC_VERSION });
     expect(board.jobs['job-2']).toEqual({
@@ -127,11 +130,21 @@ describe('reading and writing the board', () => {
     const updates = updatesOf(doc);
     const ok = { technicianId: 't1', start: at('09:00'), durationMin: 60 };
     expect(placeJob(doc, 'nope', ok)).toMatchObject({ ok: false, reason: 'unknown-job' });
-    expect(placeJob(doc, 'job-2', ok)).toEqual({ ok: false, reason: 'not-schedulable', message: 'Job #1002 is on site; its schedule can no longer change.' });
+    expect(placeJob(doc, 'job-2', ok)).toEqual({
+      ok: false,
+      reason: 'not-schedulable',
+      message: 'Job #1002 is on site; its schedule can no longer change.',
+    });
     expect(unassignJob(doc, 'job-2')).toMatchObject({ ok: false, reason: 'not-schedulable' });
     // 23:30 the day before, and midnight at the end of the day, belong to other rooms.
-    expect(placeJob(doc, 'job-1', { ...ok, start: zonedInstant('2026-11-22', '23:30', TZ) })).toMatchObject({ ok: false, reason: 'other-day' });
-    expect(placeJob(doc, 'job-1', { ...ok, start: zonedInstant('2026-11-24', '00:00', TZ) })).toMatchObject({ ok: false, reason: 'other-day' });
+    expect(placeJob(doc, 'job-1', { ...ok, start: zonedInstant('2026-11-22', '23:30', TZ) })).toMatchObject({
+      ok: false,
+      reason: 'other-day',
+    });
+    expect(placeJob(doc, 'job-1', { ...ok, start: zonedInstant('2026-11-24', '00:00', TZ) })).toMatchObject({
+      ok: false,
+      reason: 'other-day',
+    });
     expect(placeJob(doc, 'job-1', { ...ok, technicianId: '' })).toMatchObject({ ok: false, reason: 'invalid' });
     expect(placeJob(doc, 'job-1', { ...ok, start: Number.NaN })).toMatchObject({ ok: false, reason: 'invalid' });
     expect(placeJob(doc, 'job-1', { ...ok, durationMin: 0 })).toMatchObject({ ok: false, reason: 'invalid' });
@@ -167,9 +180,20 @@ describe('reading and writing the board', () => {
     expect(upsertJobFromRecord(doc, record(1))).toBe('unchanged');
     expect(updates.count).toBe(0);
     expect(upsertJobFromRecord(doc, record(1, { customerName: 'Renamed LLC' }))).toBe('updated');
-    expect(readJob(doc, 'job-1')).toMatchObject({ customerName: 'Renamed LLC', technicianId: 't1', start: at('09:00'), status: 'scheduled' });
+    expect(readJob(doc, 'job-1')).toMatchObject({
+      customerName: 'Renamed LLC',
+      technicianId: 't1',
+      start: at('09:00'),
+      status: 'scheduled',
+    });
     // An explicit overwrite (an API reschedule the room has validated) does replace it.
-    expect(upsertJobFromRecord(doc, record(1, { customerName: 'Renamed LLC', technicianId: 't2', scheduledStart: at('11:00'), status: 'scheduled' }), { overwriteSchedule: true })).toBe('updated');
+    expect(
+      upsertJobFromRecord(
+        doc,
+        record(1, { customerName: 'Renamed LLC', technicianId: 't2', scheduledStart: at('11:00'), status: 'scheduled' }),
+        { overwriteSchedule: true },
+      ),
+    ).toBe('updated');
     expect(readJob(doc, 'job-1')).toMatchObject({ technicianId: 't2', start: at('11:00') });
     expect(upsertJobFromRecord(doc, record(2))).toBe('added');
     expect(setJobStatus(doc, 'job-2', 'on_hold')).toBe(true);
@@ -200,7 +224,19 @@ describe('reading and writing the board', () => {
     placeJob(doc, 'job-1', { technicianId: 't1', start: at('09:00'), durationMin: 60 });
     placeJob(doc, 'job-2', { technicianId: 't1', start: at('09:30'), durationMin: 60 });
     const technicians: RuleTechnician[] = [
-      { id: 't1', name: 'Rosa Amperes', skills: [], licenceClass: 'journeyman', licenceExpires: '2026-11-01', shiftStart: '07:00', shiftEnd: '17:00', shiftDays: [1, 2, 3, 4, 5], timezone: TZ, homeLat: null, homeLng: null },
+      {
+        id: 't1',
+        name: 'Rosa Amperes',
+        skills: [],
+        licenceClass: 'journeyman',
+        licenceExpires: '2026-11-01',
+        shiftStart: '07:00',
+        shiftEnd: '17:00',
+        shiftDays: [1, 2, 3, 4, 5],
+        timezone: TZ,
+        homeLat: null,
+        homeLng: null,
+      },
     ];
     const warnings = evaluateDay({ timezone: TZ, date: DATE, technicians, jobs: ruleJobsFromBoard(Object.values(readBoard(doc).jobs)) });
     expect(warnings.get('job-2')?.map((w) => w.code)).toEqual(['double-booked', 'licence-expired']);
@@ -224,7 +260,13 @@ describe('two clients editing at once', () => {
     expect(readBoard(a)).toEqual(expected);
     expect(readBoard(b)).toEqual(expected);
     // Every one of those edits survived.
-    expect(expected.jobs['job-1']).toMatchObject({ technicianId: 't1', start: at('09:00'), order: 5, customerName: 'New Name', status: 'scheduled' });
+    expect(expected.jobs['job-1']).toMatchObject({
+      technicianId: 't1',
+      start: at('09:00'),
+      order: 5,
+      customerName: 'New Name',
+      status: 'scheduled',
+    });
     expect(expected.jobs['job-2']).toMatchObject({ technicianId: 't2', start: at('10:00'), durationMin: 30, status: 'dispatched' });
   });
 
@@ -335,7 +377,16 @@ function seeded(seed: number) {
   };
 }
 
-const STREETS = ['S Lamar Blvd', 'Burnet Rd', 'E Riverside Dr', 'N Lamar Blvd', 'Slaughter Ln', 'Menchaca Rd', 'Gattis School Rd', 'Kenney Fort Blvd'];
+const STREETS = [
+  'S Lamar Blvd',
+  'Burnet Rd',
+  'E Riverside Dr',
+  'N Lamar Blvd',
+  'Slaughter Ln',
+  'Menchaca Rd',
+  'Gattis School Rd',
+  'Kenney Fort Blvd',
+];
 const CUSTOMERS = ['Maria Gonzalez', 'Smith Dental Group', 'Oak Hill Apartments', 'James Chen', 'Riverside Church', 'Bluebonnet HOA'];
 const TYPES = ['EV charger install', 'Panel upgrade', 'Troubleshooting', 'Lighting retrofit', 'Generator interlock'];
 
@@ -430,7 +481,19 @@ function flatLayoutRun(records: BoardJobRecord[], edits: ReturnType<typeof workl
     for (const r of records) {
       const m = new Y.Map<unknown>();
       jobs.set(r.id, m);
-      for (const k of ['number', 'type', 'priority', 'customerName', 'address', 'lat', 'lng', 'requiredSkill', 'requiredLicenceClass', 'createdAt'] as const) m.set(k, r[k]);
+      for (const k of [
+        'number',
+        'type',
+        'priority',
+        'customerName',
+        'address',
+        'lat',
+        'lng',
+        'requiredSkill',
+        'requiredLicenceClass',
+        'createdAt',
+      ] as const)
+        m.set(k, r[k]);
       m.set('technicianId', null);
       m.set('start', null);
       m.set('durationMin', r.durationMin);
@@ -450,7 +513,21 @@ function flatLayoutRun(records: BoardJobRecord[], edits: ReturnType<typeof workl
     : null;
   // The room's view of the jobs for the rules, kept current per edit rather than re-read whole.
   const shadow = new Map(
-    records.map((r) => [r.id, { id: r.id, number: r.number, address: r.address, lat: r.lat, lng: r.lng, requiredSkill: r.requiredSkill, requiredLicenceClass: r.requiredLicenceClass, technicianId: null as string | null, start: null as number | null, durationMin: r.durationMin }]),
+    records.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        number: r.number,
+        address: r.address,
+        lat: r.lat,
+        lng: r.lng,
+        requiredSkill: r.requiredSkill,
+        requiredLicenceClass: r.requiredLicenceClass,
+        technicianId: null as string | null,
+        start: null as number | null,
+        durationMin: r.durationMin,
+      },
+    ]),
   );
   for (const e of edits) {
     const id = records[e.job]!.id;
@@ -477,15 +554,22 @@ function flatLayoutRun(records: BoardJobRecord[], edits: ReturnType<typeof workl
     if (!writeWarnings) continue;
     const live = jobs.get(id)!;
     const after = live.get('technicianId') as string | null;
-    Object.assign(shadow.get(id)!, { technicianId: after, start: live.get('start') as number | null, durationMin: live.get('durationMin') as number });
-    writeWarnings([...shadow.values()], [before, after].filter((t): t is string => t != null));
+    Object.assign(shadow.get(id)!, {
+      technicianId: after,
+      start: live.get('start') as number | null,
+      durationMin: live.get('durationMin') as number,
+    });
+    writeWarnings(
+      [...shadow.values()],
+      [before, after].filter((t): t is string => t != null),
+    );
   }
   return { loaded, final: sizes(doc), warningWrites };
 }
 
 describe('stored size', () => {
   it('stays under 256 KB after 10,000 edits to 500 jobs (size printed)', () => {
-    const { technicians, records, edits } = workload(42);
+    const { records, edits } = workload(42);
     const tStart = performance.now();
 
     // The chosen layout, edited through the public functions by three clients.
@@ -496,9 +580,11 @@ describe('stored size', () => {
       const doc = clients[e.client]!;
       const id = records[e.job]!.id;
       const job = readJob(doc, id)!;
-      if (e.kind < 0.45) placeJob(doc, id, { technicianId: job.technicianId ?? e.technician, start: e.start, durationMin: job.durationMin });
+      if (e.kind < 0.45)
+        placeJob(doc, id, { technicianId: job.technicianId ?? e.technician, start: e.start, durationMin: job.durationMin });
       else if (e.kind < 0.75) placeJob(doc, id, { technicianId: e.technician, start: e.start, durationMin: job.durationMin });
-      else if (e.kind < 0.9) placeJob(doc, id, { technicianId: job.technicianId ?? e.technician, start: job.start ?? e.start, durationMin: e.durationMin });
+      else if (e.kind < 0.9)
+        placeJob(doc, id, { technicianId: job.technicianId ?? e.technician, start: job.start ?? e.start, durationMin: e.durationMin });
       else unassignJob(doc, id);
     }
     const chosen = sizes(room);
@@ -512,17 +598,21 @@ describe('stored size', () => {
   }, 60_000);
 
   // The layouts that did not fit, for the record (about 15 s): BOARD_DOC_COMPARE=1 npx vitest run --project core core/board-doc.test.ts
-  it.runIf(process.env.BOARD_DOC_COMPARE)('compares the one-key-per-field layout, with and without warnings in the doc', () => {
-    const { technicians, records, edits } = workload(42);
-    const flat = flatLayoutRun(records, edits, null);
-    const warned = flatLayoutRun(records, edits, technicians);
-    console.log(
-      [
-        'same workload, one Y.Map key per field (V1, and V2 in brackets):',
-        `  fields only:           loaded ${kb(flat.loaded.v1)}, after edits ${kb(flat.final.v1)} (${kb(flat.final.v2)})`,
-        `  fields + warnings:     loaded ${kb(warned.loaded.v1)}, after edits ${kb(warned.final.v1)} (${kb(warned.final.v2)}), ${warned.warningWrites} warning writes`,
-      ].join('\n'),
-    );
-    expect(flat.final.v1).toBeGreaterThan(256 * KB);
-  }, 120_000);
+  it.runIf(process.env.BOARD_DOC_COMPARE)(
+    'compares the one-key-per-field layout, with and without warnings in the doc',
+    () => {
+      const { technicians, records, edits } = workload(42);
+      const flat = flatLayoutRun(records, edits, null);
+      const warned = flatLayoutRun(records, edits, technicians);
+      console.log(
+        [
+          'same workload, one Y.Map key per field (V1, and V2 in brackets):',
+          `  fields only:           loaded ${kb(flat.loaded.v1)}, after edits ${kb(flat.final.v1)} (${kb(flat.final.v2)})`,
+          `  fields + warnings:     loaded ${kb(warned.loaded.v1)}, after edits ${kb(warned.final.v1)} (${kb(warned.final.v2)}), ${warned.warningWrites} warning writes`,
+        ].join('\n'),
+      );
+      expect(flat.final.v1).toBeGreaterThan(256 * KB);
+    },
+    120_000,
+  );
 });

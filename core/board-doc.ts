@@ -76,7 +76,18 @@ export interface BoardMeta {
 }
 
 /** The display fields, in the order they are stored in a job's 'card' tuple. Append only. */
-export const CARD_FIELDS = ['number', 'type', 'priority', 'customerName', 'address', 'lat', 'lng', 'requiredSkill', 'requiredLicenceClass', 'createdAt'] as const;
+export const CARD_FIELDS = [
+  'number',
+  'type',
+  'priority',
+  'customerName',
+  'address',
+  'lat',
+  'lng',
+  'requiredSkill',
+  'requiredLicenceClass',
+  'createdAt',
+] as const;
 export type CardField = (typeof CARD_FIELDS)[number];
 
 export interface BoardCard {
@@ -274,7 +285,9 @@ export function unassignedQueue(jobs: Iterable<BoardJob>): BoardJob[] {
   const queued: BoardJob[] = [];
   for (const j of jobs) if (j.technicianId == null && isSchedulable(j.status)) queued.push(j);
   const rank = (p: string) => PRIORITY_RANK[p] ?? 2;
-  return queued.sort((a, b) => rank(a.priority) - rank(b.priority) || (a.order ?? a.createdAt) - (b.order ?? b.createdAt) || a.number - b.number);
+  return queued.sort(
+    (a, b) => rank(a.priority) - rank(b.priority) || (a.order ?? a.createdAt) - (b.order ?? b.createdAt) || a.number - b.number,
+  );
 }
 
 /** The jobs in the shape the scheduling rules take, so browser and room feed them identically. */
@@ -331,21 +344,29 @@ function checkSchedulable(doc: Y.Doc, jobId: string): { m: Y.Map<unknown>; job: 
   const m = jobMap(doc, jobId);
   const job = m && readJobMap(jobId, m);
   if (!m || !job) return refuse('unknown-job', 'This job is not on this day’s board.');
-  if (!isSchedulable(job.status)) return refuse('not-schedulable', `Job #${job.number} is ${label(job.status)}; its schedule can no longer change.`);
+  if (!isSchedulable(job.status))
+    return refuse('not-schedulable', `Job #${job.number} is ${label(job.status)}; its schedule can no longer change.`);
   return { m, job };
 }
 
 /** Put a job on a technician at a start (UTC ms) for a duration; the status follows the lifecycle. */
-export function placeJob(doc: Y.Doc, jobId: string, placement: { technicianId: string; start: number; durationMin: number }, origin?: unknown): PlaceResult {
+export function placeJob(
+  doc: Y.Doc,
+  jobId: string,
+  placement: { technicianId: string; start: number; durationMin: number },
+  origin?: unknown,
+): PlaceResult {
   const { technicianId, start, durationMin } = placement;
   if (typeof technicianId !== 'string' || !technicianId) return refuse('invalid', 'Choose a technician.');
   if (!Number.isSafeInteger(start)) return refuse('invalid', 'The start time is not a valid instant.');
-  if (!Number.isInteger(durationMin) || durationMin < 1 || durationMin > MAX_DURATION_MIN) return refuse('invalid', `A job lasts from 1 to ${MAX_DURATION_MIN} minutes.`);
+  if (!Number.isInteger(durationMin) || durationMin < 1 || durationMin > MAX_DURATION_MIN)
+    return refuse('invalid', `A job lasts from 1 to ${MAX_DURATION_MIN} minutes.`);
   const meta = readMeta(doc);
   if (meta) {
     // Another day's jobs live in another room: a cross-day move goes through the rooms, not a doc edit.
     const day = dayOf(meta);
-    if (start < day.start || start >= day.end) return refuse('other-day', `That time is not on ${meta.date}; move the job to another day from its details.`);
+    if (start < day.start || start >= day.end)
+      return refuse('other-day', `That time is not on ${meta.date}; move the job to another day from its details.`);
   }
   const found = checkSchedulable(doc, jobId);
   if (!('m' in found)) return found;

@@ -25,7 +25,8 @@ export function haversineKm(a: LatLng, b: LatLng): number {
 
 /** Minutes needed to cover `km` at `speedKmh` (unrounded; callers decide how to round for people). */
 export function travelMinutes(km: number, speedKmh: number): number {
-  if (!(speedKmh > 0) || !Number.isFinite(speedKmh)) throw new RangeError(`Travel speed must be a positive number of km/h, got ${speedKmh}.`);
+  if (!(speedKmh > 0) || !Number.isFinite(speedKmh))
+    throw new RangeError(`Travel speed must be a positive number of km/h, got ${speedKmh}.`);
   return (km / speedKmh) * 60;
 }
 

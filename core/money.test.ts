@@ -10,6 +10,14 @@ describe('money', () => {
   });
   it('taxes only taxable lines', () => {
     expect(taxCents(10_000, 825)).toBe(825);
-    expect(invoiceTotals([{ totalCents: 10_000, taxable: true }, { totalCents: 5_000, taxable: false }], 825)).toEqual({ subtotalCents: 15_000, taxCents: 825, totalCents: 15_825 });
+    expect(
+      invoiceTotals(
+        [
+          { totalCents: 10_000, taxable: true },
+          { totalCents: 5_000, taxable: false },
+        ],
+        825,
+      ),
+    ).toEqual({ subtotalCents: 15_000, taxCents: 825, totalCents: 15_825 });
   });
 });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateDay, sameWarnings, warningsForPlacement, type Placement, type RuleDay, type RuleJob, type RuleOptions, type RuleTechnician, type ScheduleWarning } from './schedule-rules.ts';
+import {
+  evaluateDay,
+  sameWarnings,
+  warningsForPlacement,
+  type Placement,
+  type RuleDay,
+  type RuleJob,
+  type RuleOptions,
+  type RuleTechnician,
+  type ScheduleWarning,
+} from './schedule-rules.ts';
 import { addDays, zonedInstant } from './time.ts';
 
 const TZ = 'America/Chicago';
@@ -56,8 +66,12 @@ const messageOf = (d: RuleDay, id: string, code: string) => warningsOf(d, id).fi
 describe('double-booked', () => {
   it('flags both jobs of an overlap, naming the other job, the technician and the overlap', () => {
     const d = day([job(1042, '10:00', 75), job(1043, '10:30', 90)]);
-    expect(warningsOf(d, 'j1043')).toEqual([{ code: 'double-booked', message: 'Overlaps job #1042 for Rosa Amperes from 10:30 to 11:15.', relatedJobId: 'j1042' }]);
-    expect(warningsOf(d, 'j1042')).toEqual([{ code: 'double-booked', message: 'Overlaps job #1043 for Rosa Amperes from 10:30 to 11:15.', relatedJobId: 'j1043' }]);
+    expect(warningsOf(d, 'j1043')).toEqual([
+      { code: 'double-booked', message: 'Overlaps job #1042 for Rosa Amperes from 10:30 to 11:15.', relatedJobId: 'j1042' },
+    ]);
+    expect(warningsOf(d, 'j1042')).toEqual([
+      { code: 'double-booked', message: 'Overlaps job #1043 for Rosa Amperes from 10:30 to 11:15.', relatedJobId: 'j1043' },
+    ]);
   });
 
   it('does not count back-to-back jobs as overlapping', () => {
@@ -75,7 +89,10 @@ describe('double-booked', () => {
 
   it('ignores other technicians, queued jobs and cancelled jobs', () => {
     const other = tech({ id: 't2', name: 'Ohm Lee' });
-    const d = day([job(1, '10:00'), job(2, '10:00', 60, { technicianId: 't2' }), job(3, null), job(4, '10:30', 60, { status: 'cancelled' })], [tech(), other]);
+    const d = day(
+      [job(1, '10:00'), job(2, '10:00', 60, { technicianId: 't2' }), job(3, null), job(4, '10:30', 60, { status: 'cancelled' })],
+      [tech(), other],
+    );
     for (const id of ['j1', 'j2', 'j3', 'j4']) expect(warningsOf(d, id)).toEqual([]);
   });
 });
@@ -183,16 +200,27 @@ describe('outside shift', () => {
 
 describe('skills and licences', () => {
   it('flags a missing skill and accepts a present or absent requirement', () => {
-    const d = day([job(1, '09:00', 60, { requiredSkill: 'panel-upgrade' }), job(2, '10:00', 60, { requiredSkill: 'ev-charger' }), job(3, '11:00')], [tech()], { skillLabels: { 'panel-upgrade': 'Panel upgrade' } });
-    expect(warningsOf(d, 'j1')).toEqual([{ code: 'missing-skill', message: 'Rosa Amperes does not have the skill this job needs: Panel upgrade.' }]);
+    const d = day(
+      [job(1, '09:00', 60, { requiredSkill: 'panel-upgrade' }), job(2, '10:00', 60, { requiredSkill: 'ev-charger' }), job(3, '11:00')],
+      [tech()],
+      { skillLabels: { 'panel-upgrade': 'Panel upgrade' } },
+    );
+    expect(warningsOf(d, 'j1')).toEqual([
+      { code: 'missing-skill', message: 'Rosa Amperes does not have the skill this job needs: Panel upgrade.' },
+    ]);
     expect(codesOf(d, 'j2')).toEqual([]);
     expect(codesOf(d, 'j3')).toEqual([]);
   });
 
   it('ranks licence classes: lower is refused, equal or higher allowed, none is refused', () => {
-    const needJourneyman = (cls: string | null) => day([job(1, '09:00', 60, { requiredLicenceClass: 'journeyman' })], [tech({ licenceClass: cls })]);
-    expect(messageOf(needJourneyman('apprentice'), 'j1', 'licence-class')).toBe('This job needs a journeyman licence or higher; Rosa Amperes holds an apprentice licence.');
-    expect(messageOf(needJourneyman(null), 'j1', 'licence-class')).toBe('This job needs a journeyman licence or higher; Rosa Amperes has no licence on file.');
+    const needJourneyman = (cls: string | null) =>
+      day([job(1, '09:00', 60, { requiredLicenceClass: 'journeyman' })], [tech({ licenceClass: cls })]);
+    expect(messageOf(needJourneyman('apprentice'), 'j1', 'licence-class')).toBe(
+      'This job needs a journeyman licence or higher; Rosa Amperes holds an apprentice licence.',
+    );
+    expect(messageOf(needJourneyman(null), 'j1', 'licence-class')).toBe(
+      'This job needs a journeyman licence or higher; Rosa Amperes has no licence on file.',
+    );
     expect(codesOf(needJourneyman('journeyman'), 'j1')).toEqual([]);
     expect(codesOf(needJourneyman('master'), 'j1')).toEqual([]);
     const needMaster = day([job(1, '09:00', 60, { requiredLicenceClass: 'master' })]);
@@ -201,7 +229,8 @@ describe('skills and licences', () => {
 
   it('takes a configured ranking, and matches unranked classes only exactly', () => {
     const options = { licenceClasses: ['residential', 'commercial', 'industrial'] };
-    const d = (cls: string, required: string) => day([job(1, '09:00', 60, { requiredLicenceClass: required })], [tech({ licenceClass: cls })], options);
+    const d = (cls: string, required: string) =>
+      day([job(1, '09:00', 60, { requiredLicenceClass: required })], [tech({ licenceClass: cls })], options);
     expect(codesOf(d('industrial', 'commercial'), 'j1')).toEqual([]);
     expect(codesOf(d('residential', 'commercial'), 'j1')).toEqual(['licence-class']);
     // 'journeyman' is not in this ranking at all.
@@ -211,10 +240,16 @@ describe('skills and licences', () => {
 
   it('flags a licence that expired before the job’s local date, and warns ahead of expiry', () => {
     const withExpiry = (expires: string, options?: RuleOptions) => day([job(1, '09:00')], [tech({ licenceExpires: expires })], options);
-    expect(warningsOf(withExpiry('2026-11-22'), 'j1')).toEqual([{ code: 'licence-expired', message: "Rosa Amperes's licence expired on 2026-11-22, before this job on 2026-11-23." }]);
+    expect(warningsOf(withExpiry('2026-11-22'), 'j1')).toEqual([
+      { code: 'licence-expired', message: "Rosa Amperes's licence expired on 2026-11-22, before this job on 2026-11-23." },
+    ]);
     // Valid through its last day.
-    expect(warningsOf(withExpiry('2026-11-23'), 'j1')).toEqual([{ code: 'licence-expiring', message: "Rosa Amperes's licence expires on 2026-11-23, the day of this job." }]);
-    expect(messageOf(withExpiry('2026-12-07'), 'j1', 'licence-expiring')).toBe("Rosa Amperes's licence expires on 2026-12-07, 14 days after this job.");
+    expect(warningsOf(withExpiry('2026-11-23'), 'j1')).toEqual([
+      { code: 'licence-expiring', message: "Rosa Amperes's licence expires on 2026-11-23, the day of this job." },
+    ]);
+    expect(messageOf(withExpiry('2026-12-07'), 'j1', 'licence-expiring')).toBe(
+      "Rosa Amperes's licence expires on 2026-12-07, 14 days after this job.",
+    );
     expect(codesOf(withExpiry('2026-12-08'), 'j1')).toEqual([]);
     expect(codesOf(withExpiry('2026-11-30', { licenceExpiringDays: 0 }), 'j1')).toEqual([]);
   });
@@ -235,14 +270,20 @@ describe('travel time', () => {
     // Downtown Austin to Round Rock: about 27.5 km, 42 min at 40 km/h.
     const d = day([job(1000, '09:00', 60, at(DOWNTOWN)), job(1001, '10:15', 60, at(ROUND_ROCK))]);
     expect(warningsOf(d, 'j1001')).toEqual([
-      { code: 'travel-time', message: 'Travel from 1000 S Lamar Blvd (job #1000), about 28 km, needs about 42 min; the gap is 15 min.', relatedJobId: 'j1000' },
+      {
+        code: 'travel-time',
+        message: 'Travel from 1000 S Lamar Blvd (job #1000), about 28 km, needs about 42 min; the gap is 15 min.',
+        relatedJobId: 'j1000',
+      },
     ]);
     expect(codesOf(d, 'j1000')).toEqual([]);
   });
 
   it('accepts a gap long enough, a faster configured speed, and back-to-back jobs at one place', () => {
     expect(codesOf(day([job(1, '09:00', 60, at(DOWNTOWN)), job(2, '10:45', 60, at(ROUND_ROCK))]), 'j2')).toEqual([]);
-    expect(codesOf(day([job(1, '09:00', 60, at(DOWNTOWN)), job(2, '10:15', 60, at(ROUND_ROCK))], [tech()], { speedKmh: 120 }), 'j2')).toEqual([]);
+    expect(
+      codesOf(day([job(1, '09:00', 60, at(DOWNTOWN)), job(2, '10:15', 60, at(ROUND_ROCK))], [tech()], { speedKmh: 120 }), 'j2'),
+    ).toEqual([]);
     expect(codesOf(day([job(1, '09:00', 60, at(DOWNTOWN)), job(2, '10:00', 60, at(DOWNTOWN))]), 'j2')).toEqual([]);
   });
 
@@ -250,7 +291,10 @@ describe('travel time', () => {
     const fromRoundRock = tech({ homeLat: ROUND_ROCK.lat, homeLng: ROUND_ROCK.lng });
     const tight = day([job(1, '07:15', 60, at(DOWNTOWN)), job(2, '10:00', 60, at(DOWNTOWN))], [fromRoundRock]);
     expect(warningsOf(tight, 'j1')).toEqual([
-      { code: 'travel-time', message: "Travel from Rosa Amperes's home, about 28 km, needs about 42 min; the shift starts at 07:00, only 15 min before." },
+      {
+        code: 'travel-time',
+        message: "Travel from Rosa Amperes's home, about 28 km, needs about 42 min; the shift starts at 07:00, only 15 min before.",
+      },
     ]);
     expect(codesOf(tight, 'j2')).toEqual([]);
     expect(messageOf(day([job(1, '07:00', 60, at(DOWNTOWN))], [fromRoundRock]), 'j1', 'travel-time')).toBe(
@@ -271,7 +315,10 @@ describe('travel time', () => {
 describe('every rule together', () => {
   it('lists warnings in a fixed order: overlaps, shift, skill, licence, travel', () => {
     const t = tech({ licenceClass: 'apprentice', licenceExpires: '2026-11-01', homeLat: ROUND_ROCK.lat, homeLng: ROUND_ROCK.lng });
-    const d = day([job(1, '06:45', 60, { ...DOWNTOWN, requiredSkill: 'generator', requiredLicenceClass: 'master' }), job(2, '07:30', 30, DOWNTOWN)], [t]);
+    const d = day(
+      [job(1, '06:45', 60, { ...DOWNTOWN, requiredSkill: 'generator', requiredLicenceClass: 'master' }), job(2, '07:30', 30, DOWNTOWN)],
+      [t],
+    );
     expect(codesOf(d, 'j1')).toEqual(['double-booked', 'outside-shift', 'missing-skill', 'licence-class', 'licence-expired']);
     // Job 2 overlaps job 1, so no travel warning from it; its own licence still expired.
     expect(codesOf(d, 'j2')).toEqual(['double-booked', 'licence-expired']);
@@ -285,7 +332,7 @@ describe('every rule together', () => {
  */
 function busyDay(techs: number, perTech: number, seed = 1, layout: 'packed' | 'routed' = 'packed'): RuleDay {
   let s = seed;
-  const rnd = () => ((s = (s * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const rnd = () => (s = (s * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   const technicians: RuleTechnician[] = [];
   for (let t = 0; t < techs; t++) {
     technicians.push(
@@ -329,7 +376,7 @@ describe('single placement while dragging', () => {
   it('gives the same warnings as re-evaluating the whole day with the job moved', () => {
     const d = busyDay(6, 8, 7);
     let s = 99;
-    const rnd = () => ((s = (s * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const rnd = () => (s = (s * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
     for (let k = 0; k < 200; k++) {
       const moving = d.jobs[Math.floor(rnd() * d.jobs.length)]!;
       const placement: Placement = {
@@ -380,7 +427,12 @@ describe('speed', () => {
     expect(packed.jobs.length).toBe(2020);
     const target = packed.jobs[500]!;
     const t0 = performance.now();
-    for (let k = 0; k < 1000; k++) warningsForPlacement(packed, target.id, { technicianId: 't42', start: zonedInstant(MONDAY, '10:00', TZ) + (k % 20) * 900_000, durationMin: 90 });
+    for (let k = 0; k < 1000; k++)
+      warningsForPlacement(packed, target.id, {
+        technicianId: 't42',
+        start: zonedInstant(MONDAY, '10:00', TZ) + (k % 20) * 900_000,
+        durationMin: 90,
+      });
     const drag = (performance.now() - t0) / 1000;
     console.log(
       [
@@ -403,7 +455,14 @@ describe('helpers', () => {
 
   it('keeps going when one technician has a broken timezone', () => {
     const broken = tech({ id: 't2', name: 'Ohm Lee', timezone: 'Mars/Olympus' });
-    const d = day([job(1, '09:00'), job(2, '09:00', 60, { technicianId: 't2', requiredSkill: 'generator' }), job(3, '09:30', 60, { technicianId: 't2' })], [tech(), broken]);
+    const d = day(
+      [
+        job(1, '09:00'),
+        job(2, '09:00', 60, { technicianId: 't2', requiredSkill: 'generator' }),
+        job(3, '09:30', 60, { technicianId: 't2' }),
+      ],
+      [tech(), broken],
+    );
     expect(codesOf(d, 'j1')).toEqual([]);
     // Its shift cannot be read, but everything else is still checked.
     expect(codesOf(d, 'j2')).toEqual(['double-booked', 'missing-skill']);

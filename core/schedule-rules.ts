@@ -135,7 +135,8 @@ function remember<V>(memo: Map<string, V>, key: string, make: () => V): V {
   return v;
 }
 
-const instantAt = (date: string, time: string, tz: string) => remember(instantMemo, `${tz}|${date}|${time}`, () => zonedInstant(date, time, tz));
+const instantAt = (date: string, time: string, tz: string) =>
+  remember(instantMemo, `${tz}|${date}|${time}`, () => zonedInstant(date, time, tz));
 const dateAt = (t: number, tz: string) => remember(dateMemo, `${tz}|${t}`, () => localDateOf(t, tz));
 const timeAt = (t: number, tz: string) => remember(timeMemo, `${tz}|${t}`, () => localTimeOf(t, tz));
 
@@ -353,8 +354,10 @@ function checkShift(ctx: Context, f: TechFacts, slot: Slot): ShiftResult {
   const note = tzNote(ctx, tech);
   if (!running) return warn(`${tech.name} does not work on ${WEEKDAYS[weekdayOf(date)]}s${note}.`);
   const t = (x: number) => f.days.timeOf(x);
-  if (slot.start < running.start) return warn(`Starts at ${t(slot.start)}, before ${possessive(tech.name)} shift begins at ${t(running.start)}${note}.`);
-  if (slot.start >= running.end) return warn(`Starts at ${t(slot.start)}, after ${possessive(tech.name)} shift ends at ${t(running.end)}${note}.`);
+  if (slot.start < running.start)
+    return warn(`Starts at ${t(slot.start)}, before ${possessive(tech.name)} shift begins at ${t(running.start)}${note}.`);
+  if (slot.start >= running.end)
+    return warn(`Starts at ${t(slot.start)}, after ${possessive(tech.name)} shift ends at ${t(running.end)}${note}.`);
   return warn(`Ends at ${t(slot.end)}, after ${possessive(tech.name)} shift ends at ${t(running.end)}${note}.`);
 }
 
@@ -426,12 +429,25 @@ function checkTravel(ctx: Context, f: TechFacts, slots: readonly Slot[], i: numb
   const trip = tooFar(ctx, tech.homeLat, tech.homeLng, lat, lng, gapMs);
   if (!trip) return null;
   const shiftStart = `${f.days.timeOf(shift.start)}${tzNote(ctx, tech)}`;
-  const gap = trip.gap === 0 ? `the job is at the very start of the shift (${shiftStart}).` : `the shift starts at ${shiftStart}, only ${trip.gap} min before.`;
-  return { code: 'travel-time', message: `Travel from ${possessive(tech.name)} home, about ${trip.km} km, needs about ${trip.need} min; ${gap}` };
+  const gap =
+    trip.gap === 0
+      ? `the job is at the very start of the shift (${shiftStart}).`
+      : `the shift starts at ${shiftStart}, only ${trip.gap} min before.`;
+  return {
+    code: 'travel-time',
+    message: `Travel from ${possessive(tech.name)} home, about ${trip.km} km, needs about ${trip.need} min; ${gap}`,
+  };
 }
 
 /** The trip in people's numbers if it takes longer than the gap: travel rounded up, the gap down, so they always visibly disagree. */
-function tooFar(ctx: Context, fromLat: number, fromLng: number, lat: number, lng: number, gapMs: number): { km: string; need: number; gap: number } | null {
+function tooFar(
+  ctx: Context,
+  fromLat: number,
+  fromLng: number,
+  lat: number,
+  lng: number,
+  gapMs: number,
+): { km: string; need: number; gap: number } | null {
   const distance = haversineKm({ lat: fromLat, lng: fromLng }, { lat, lng });
   const needMin = travelMinutes(distance, ctx.speedKmh);
   if (needMin * MINUTE <= gapMs) return null;
@@ -534,5 +550,8 @@ export function warningsForPlacement(day: RuleDay, jobId: string, placement: Pla
 
 /** Do two warning lists say the same thing? (The room writes a projection only when they differ.) */
 export function sameWarnings(a: readonly ScheduleWarning[], b: readonly ScheduleWarning[]): boolean {
-  return a.length === b.length && a.every((w, i) => w.code === b[i]!.code && w.message === b[i]!.message && w.relatedJobId === b[i]!.relatedJobId);
+  return (
+    a.length === b.length &&
+    a.every((w, i) => w.code === b[i]!.code && w.message === b[i]!.message && w.relatedJobId === b[i]!.relatedJobId)
+  );
 }

@@ -95,7 +95,9 @@ export function zonedInstant(date: string, time: string, timeZone: string): numb
   const naive = Date.UTC(y, mo - 1, d, h, mi);
   // Try the offsets in force a little before and after; the earliest that round-trips wins.
   const candidates = [zoneOffsetAt(naive - 86_400_000, timeZone), zoneOffsetAt(naive + 86_400_000, timeZone)];
-  const hits = candidates.map((off) => naive - off).filter((t) => localTimeOf(t, timeZone) === `${pad(h)}:${pad(mi)}` && localDateOf(t, timeZone) === date);
+  const hits = candidates
+    .map((off) => naive - off)
+    .filter((t) => localTimeOf(t, timeZone) === `${pad(h)}:${pad(mi)}` && localDateOf(t, timeZone) === date);
   if (hits.length) return Math.min(...hits);
   // In a gap: keep the wall-clock distance by using the offset from before the change.
   return naive - candidates[0]!;

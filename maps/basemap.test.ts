@@ -89,12 +89,35 @@ describe('statesBounds', () => {
 
 describe('simplifyLine', () => {
   it('drops points closer to the line than the tolerance and keeps the ends', () => {
-    const line = [[0, 0], [1, 0.001], [2, -0.001], [3, 0], [3, 0], [4, 2]];
-    expect(simplifyLine(line, 0.01)).toEqual([[0, 0], [3, 0], [4, 2]]);
+    const line = [
+      [0, 0],
+      [1, 0.001],
+      [2, -0.001],
+      [3, 0],
+      [3, 0],
+      [4, 2],
+    ];
+    expect(simplifyLine(line, 0.01)).toEqual([
+      [0, 0],
+      [3, 0],
+      [4, 2],
+    ]);
   });
 
   it('keeps everything (but repeats) with zero tolerance', () => {
-    expect(simplifyLine([[0, 0], [0, 0], [1, 1]], 0)).toEqual([[0, 0], [1, 1]]);
+    expect(
+      simplifyLine(
+        [
+          [0, 0],
+          [0, 0],
+          [1, 1],
+        ],
+        0,
+      ),
+    ).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
   });
 
   it('copes with a long line without recursion', () => {
@@ -106,6 +129,16 @@ describe('simplifyLine', () => {
 
 describe('ringArea', () => {
   it('is the shoelace area', () => {
-    expect(Math.abs(ringArea([[0, 0], [2, 0], [2, 1], [0, 1], [0, 0]]))).toBe(2);
+    expect(
+      Math.abs(
+        ringArea([
+          [0, 0],
+          [2, 0],
+          [2, 1],
+          [0, 1],
+          [0, 0],
+        ]),
+      ),
+    ).toBe(2);
   });
 });

@@ -84,7 +84,8 @@ export function buildBasemap(topology: Topology<Objects>, options: BasemapOption
       .filter((rings) => rings[0] != null && Math.abs(ringArea(rings[0])) >= opts.minIslandArea)
       .map((rings) => simplifyPolygon(rings, opts.tolerance, round))
       .filter((rings) => rings.length > 0);
-    if (kept.length) features.push({ type: 'Feature', properties: { layer: 'land' }, geometry: { type: 'MultiPolygon', coordinates: kept } });
+    if (kept.length)
+      features.push({ type: 'Feature', properties: { layer: 'land' }, geometry: { type: 'MultiPolygon', coordinates: kept } });
   }
 
   const lines = (geometry: MultiLineString, layer: BasemapLayer, tolerance: number) => {
@@ -92,7 +93,11 @@ export function buildBasemap(topology: Topology<Objects>, options: BasemapOption
     if (coordinates.length) features.push({ type: 'Feature', properties: { layer }, geometry: { type: 'MultiLineString', coordinates } });
   };
 
-  lines(mesh(topology, topology.objects.states, (a, b) => a !== b), 'state', opts.tolerance);
+  lines(
+    mesh(topology, topology.objects.states, (a, b) => a !== b),
+    'state',
+    opts.tolerance,
+  );
 
   const wanted = new Set(opts.countyStates);
   const counties: GeometryCollection = {
@@ -101,7 +106,11 @@ export function buildBasemap(topology: Topology<Objects>, options: BasemapOption
   };
   if (counties.geometries.length) {
     // Only borders between two counties of the focus states: the outer edge is a state border or coast.
-    lines(mesh(topology, counties, (a, b) => a !== b), 'county', opts.countyTolerance);
+    lines(
+      mesh(topology, counties, (a, b) => a !== b),
+      'county',
+      opts.countyTolerance,
+    );
   }
 
   return { type: 'FeatureCollection', features };
@@ -110,15 +119,24 @@ export function buildBasemap(topology: Topology<Objects>, options: BasemapOption
 /** [west, south, east, north] of the given states (FIPS), for the map's view when there is nothing to show. */
 export function statesBounds(topology: Topology<Objects>, fips: readonly string[]): [number, number, number, number] | null {
   const wanted = new Set(fips);
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
-  const fc = feature(topology, { type: 'GeometryCollection', geometries: topology.objects.states.geometries.filter((g) => wanted.has(String(g.id))) });
+  let w = Infinity,
+    s = Infinity,
+    e = -Infinity,
+    n = -Infinity;
+  const fc = feature(topology, {
+    type: 'GeometryCollection',
+    geometries: topology.objects.states.geometries.filter((g) => wanted.has(String(g.id))),
+  });
   for (const f of fc.features) {
-    eachPosition(f.geometry?.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry?.type === 'MultiPolygon' ? f.geometry.coordinates : [], ([x, y]) => {
-      if (x! < w) w = x!;
-      if (x! > e) e = x!;
-      if (y! < s) s = y!;
-      if (y! > n) n = y!;
-    });
+    eachPosition(
+      f.geometry?.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry?.type === 'MultiPolygon' ? f.geometry.coordinates : [],
+      ([x, y]) => {
+        if (x! < w) w = x!;
+        if (x! > e) e = x!;
+        if (y! < s) s = y!;
+        if (y! > n) n = y!;
+      },
+    );
   }
   return Number.isFinite(w) ? [w, s, e, n] : null;
 }
@@ -130,7 +148,7 @@ function eachPosition(polys: Position[][][], fn: (p: Position) => void): void {
 /** Planar area of a ring in square degrees (shoelace); the sign tells the winding. */
 export function ringArea(ring: readonly Position[]): number {
   let a = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += (ring[j]![0]! * ring[i]![1]!) - (ring[i]![0]! * ring[j]![1]!);
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += ring[j]![0]! * ring[i]![1]! - ring[i]![0]! * ring[j]![1]!;
   return a / 2;
 }
 
@@ -193,15 +211,17 @@ function segmentDistance2(p: Position, a: Position, b: Position): number {
   const [px, py] = p as [number, number];
   const [ax, ay] = a as [number, number];
   const [bx, by] = b as [number, number];
-  const dx = bx - ax, dy = by - ay;
+  const dx = bx - ax,
+    dy = by - ay;
   const len2 = dx * dx + dy * dy;
   let t = len2 === 0 ? 0 : ((px - ax) * dx + (py - ay) * dy) / len2;
   t = Math.max(0, Math.min(1, t));
-  const x = ax + t * dx - px, y = ay + t * dy - py;
+  const x = ax + t * dx - px,
+    y = ay + t * dy - py;
   return x * x + y * y;
 }
 
 /** The generated file's exact text (one line, no spaces): the staleness test compares it byte for byte. */
 export function serializeBasemap(basemap: Basemap): string {
-  return JSON.stringify(basemap) + '\n';
+  return `${JSON.stringify(basemap)}\n`;
 }

@@ -75,7 +75,15 @@ describe('jobFeatures', () => {
     expect(fc.features).toHaveLength(2);
     const [fa, fc2] = fc.features;
     expect(fa!.geometry.coordinates).toEqual([-97.5, 30.1]);
-    expect(fa!.properties).toEqual({ id: a.id, number: a.number, status: 'scheduled', colour: STATUS_COLOURS.scheduled, queued: false, technicianId: 't1', selected: false });
+    expect(fa!.properties).toEqual({
+      id: a.id,
+      number: a.number,
+      status: 'scheduled',
+      colour: STATUS_COLOURS.scheduled,
+      queued: false,
+      technicianId: 't1',
+      selected: false,
+    });
     expect(fc2!.properties).toMatchObject({ id: c.id, queued: true, technicianId: '', selected: true, colour: STATUS_COLOURS.unscheduled });
   });
 
@@ -100,7 +108,12 @@ describe('routeFeatures', () => {
     const mid = job({ technicianId: 't1', start: DAY + H, status: 'on_site', lat: 30.25, lng: -97.7 });
     const fc = routeFeatures([late, early, mid], [terry]);
     expect(fc.features).toHaveLength(1);
-    expect(fc.features[0]!.geometry.coordinates).toEqual([[-97.7, 30.4], [-97.6, 30.2], [-97.7, 30.25], [-97.8, 30.3]]);
+    expect(fc.features[0]!.geometry.coordinates).toEqual([
+      [-97.7, 30.4],
+      [-97.6, 30.2],
+      [-97.7, 30.25],
+      [-97.8, 30.3],
+    ]);
     expect(fc.features[0]!.properties).toEqual({ technicianId: 't1', name: 'Terry Tech', colour: '#2563eb', stops: 3, fromHome: true });
   });
 
@@ -159,7 +172,9 @@ describe('routeFeatures', () => {
 
   it('does not trust a colour that is not a hex colour', () => {
     const odd = { ...terry, colour: 'url(javascript:1)' };
-    expect(routeFeatures([job({ technicianId: 't1', start: DAY, status: 'scheduled' })], [odd]).features[0]!.properties.colour).toBe(FALLBACK_TECHNICIAN_COLOUR);
+    expect(routeFeatures([job({ technicianId: 't1', start: DAY, status: 'scheduled' })], [odd]).features[0]!.properties.colour).toBe(
+      FALLBACK_TECHNICIAN_COLOUR,
+    );
   });
 });
 
@@ -207,7 +222,9 @@ describe('homeFeatures', () => {
 
 describe('viewBounds', () => {
   it('is the box around the located jobs, ignoring homes', () => {
-    expect(viewBounds([job({ lat: 30, lng: -98 }), job({ lat: 31, lng: -97 }), job({ lat: null })], [], [terry])).toEqual([-98, 30, -97, 31]);
+    expect(viewBounds([job({ lat: 30, lng: -98 }), job({ lat: 31, lng: -97 }), job({ lat: null })], [], [terry])).toEqual([
+      -98, 30, -97, 31,
+    ]);
   });
 
   it('falls back to positions and homes, then null', () => {
@@ -234,7 +251,11 @@ describe('statusCounts', () => {
 describe('assignCandidates', () => {
   const priya: MapTechnician = { id: 't3', name: 'Priya Raman', colour: '#16a34a', homeLat: 30.27, homeLng: -97.75 };
   it('puts the nearest first, using a live position over the home, unknown locations last', () => {
-    const list = assignCandidates({ lat: 30.27, lng: -97.74 }, [marcus, terry, priya], [{ technicianId: 't1', lat: 30.28, lng: -97.74, at: 1 }]);
+    const list = assignCandidates(
+      { lat: 30.27, lng: -97.74 },
+      [marcus, terry, priya],
+      [{ technicianId: 't1', lat: 30.28, lng: -97.74, at: 1 }],
+    );
     expect(list.map((c) => [c.technician.id, c.from])).toEqual([
       ['t3', 'home'],
       ['t1', 'position'],

@@ -181,7 +181,10 @@ export function buildRoutes(
   }
   const techs = new Map(technicians.map((t) => [t.id, t]));
   // Technicians in the order given (the board's row order), then unknown ids sorted, so output is stable.
-  const order = [...technicians.map((t) => t.id).filter((id) => byTech.has(id)), ...[...byTech.keys()].filter((id) => !techs.has(id)).sort()];
+  const order = [
+    ...technicians.map((t) => t.id).filter((id) => byTech.has(id)),
+    ...[...byTech.keys()].filter((id) => !techs.has(id)).sort(),
+  ];
   const features: Feature<LineString, RouteProps>[] = [];
   for (const id of order) {
     const tech = techs.get(id);
@@ -262,7 +265,11 @@ export type Bounds = [west: number, south: number, east: number, north: number];
  * are left out when there are jobs, because one technician living far out would zoom the whole
  * day's view out. Null when there is nothing with a location.
  */
-export function viewBounds(jobs: readonly BoardJob[], positions: readonly MapPosition[], technicians: readonly MapTechnician[]): Bounds | null {
+export function viewBounds(
+  jobs: readonly BoardJob[],
+  positions: readonly MapPosition[],
+  technicians: readonly MapTechnician[],
+): Bounds | null {
   const pts: [number, number][] = [];
   for (const j of jobs) if (hasLocation(j.lat, j.lng)) pts.push([j.lng!, j.lat!]);
   if (pts.length === 0) {
@@ -270,7 +277,10 @@ export function viewBounds(jobs: readonly BoardJob[], positions: readonly MapPos
     for (const t of technicians) if (hasLocation(t.homeLat, t.homeLng)) pts.push([t.homeLng!, t.homeLat!]);
   }
   if (pts.length === 0) return null;
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  let w = Infinity,
+    s = Infinity,
+    e = -Infinity,
+    n = -Infinity;
   for (const [x, y] of pts) {
     if (x < w) w = x;
     if (x > e) e = x;
@@ -284,7 +294,11 @@ export function viewBounds(jobs: readonly BoardJob[], positions: readonly MapPos
 export function statusCounts(jobs: readonly BoardJob[]): { status: JobStatus; colour: string; count: number }[] {
   const counts = new Map<JobStatus, number>();
   for (const j of jobs) if (hasLocation(j.lat, j.lng)) counts.set(j.status, (counts.get(j.status) ?? 0) + 1);
-  return JOB_STATUSES.filter((s) => counts.has(s)).map((status) => ({ status, colour: STATUS_COLOURS[status], count: counts.get(status)! }));
+  return JOB_STATUSES.filter((s) => counts.has(s)).map((status) => ({
+    status,
+    colour: STATUS_COLOURS[status],
+    count: counts.get(status)!,
+  }));
 }
 
 export interface AssignCandidate {
@@ -313,7 +327,11 @@ export function assignCandidates(
   const located = hasLocation(job.lat, job.lng);
   const list = technicians.map((technician, index) => {
     const pos = latest.get(technician.id);
-    const here = pos ? { lat: pos.lat, lng: pos.lng } : hasLocation(technician.homeLat, technician.homeLng) ? { lat: technician.homeLat!, lng: technician.homeLng! } : null;
+    const here = pos
+      ? { lat: pos.lat, lng: pos.lng }
+      : hasLocation(technician.homeLat, technician.homeLng)
+        ? { lat: technician.homeLat!, lng: technician.homeLng! }
+        : null;
     const distanceKm = located && here ? haversineKm(here, { lat: job.lat!, lng: job.lng! }) : null;
     return { technician, distanceKm, from: here ? (pos ? 'position' : 'home') : null, index } as AssignCandidate & { index: number };
   });

@@ -6,7 +6,23 @@ import { LAYERS, SOURCES, boardMapStyle, clusterCountFont, offlineStyle, overlay
 
 const tinyBasemap: Basemap = {
   type: 'FeatureCollection',
-  features: [{ type: 'Feature', properties: { layer: 'land' }, geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] } }],
+  features: [
+    {
+      type: 'Feature',
+      properties: { layer: 'land' },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 0],
+          ],
+        ],
+      },
+    },
+  ],
 };
 
 /** The style as MapLibre would hold it once the component has added the board's sources and layers. */
@@ -16,7 +32,9 @@ function withOverlays(style: StyleSpecification, countFont: string[] | null = nu
 
 describe('boardMapStyle', () => {
   it('uses the configured style URL when there is one', () => {
-    expect(boardMapStyle({ styleUrl: 'https://tiles.example.com/style.json', basemap: '/b.json' })).toBe('https://tiles.example.com/style.json');
+    expect(boardMapStyle({ styleUrl: 'https://tiles.example.com/style.json', basemap: '/b.json' })).toBe(
+      'https://tiles.example.com/style.json',
+    );
     expect(boardMapStyle({ styleUrl: '  /map/style.json ', basemap: '/b.json' })).toBe('/map/style.json');
   });
 
@@ -69,7 +87,12 @@ describe('overlay layers', () => {
     const layers = overlayLayers({ countFont: ['Noto Sans Regular'] });
     const ids = layers.map((l) => l.id);
     expect(ids.indexOf(LAYERS.clusterCount)).toBe(ids.indexOf(LAYERS.clusters) + 1);
-    const prod: StyleSpecification = { version: 8, glyphs: 'https://tiles.example.com/fonts/{fontstack}/{range}.pbf', sources: {}, layers: [] };
+    const prod: StyleSpecification = {
+      version: 8,
+      glyphs: 'https://tiles.example.com/fonts/{fontstack}/{range}.pbf',
+      sources: {},
+      layers: [],
+    };
     expect(validateStyleMin(withOverlays(prod, ['Noto Sans Regular']))).toEqual([]);
   });
 });
@@ -77,7 +100,9 @@ describe('overlay layers', () => {
 describe('clusterCountFont', () => {
   const symbol = (font: unknown) => ({ id: 's', type: 'symbol', source: 'x', layout: { 'text-font': font } }) as never;
   it('takes the first literal font list of a style with glyphs', () => {
-    expect(clusterCountFont({ glyphs: 'g/{fontstack}/{range}.pbf', layers: [{ id: 'bg', type: 'background' }, symbol(['Noto Sans Bold'])] })).toEqual(['Noto Sans Bold']);
+    expect(
+      clusterCountFont({ glyphs: 'g/{fontstack}/{range}.pbf', layers: [{ id: 'bg', type: 'background' }, symbol(['Noto Sans Bold'])] }),
+    ).toEqual(['Noto Sans Bold']);
     expect(clusterCountFont({ glyphs: 'g', layers: [symbol(['literal', ['Open Sans Semibold']])] })).toEqual(['Open Sans Semibold']);
   });
 

@@ -90,7 +90,13 @@ export function offlineStyle(basemap: string | Basemap): StyleSpecification {
     version: 8,
     name: 'Switchboard offline',
     sources: {
-      [SOURCES.basemap]: { type: 'geojson', data: basemap as GeoJSONSourceSpecification['data'], maxzoom: 10, tolerance: 0.5, attribution: BASEMAP_ATTRIBUTION },
+      [SOURCES.basemap]: {
+        type: 'geojson',
+        data: basemap as GeoJSONSourceSpecification['data'],
+        maxzoom: 10,
+        tolerance: 0.5,
+        attribution: BASEMAP_ATTRIBUTION,
+      },
     },
     layers: [
       // Outside the US is blank, not water: the atlas has no other countries, and Mexico drawn as sea would be a lie.
@@ -165,7 +171,12 @@ export function overlayLayers(options: { countFont?: string[] | null } = {}): La
       id: LAYERS.homes,
       type: 'circle',
       source: SOURCES.homes,
-      paint: { 'circle-radius': zoomed(3, 5), 'circle-color': '#ffffff', 'circle-stroke-color': ['get', 'colour'], 'circle-stroke-width': 2 },
+      paint: {
+        'circle-radius': zoomed(3, 5),
+        'circle-color': '#ffffff',
+        'circle-stroke-color': ['get', 'colour'],
+        'circle-stroke-width': 2,
+      },
     },
     {
       id: LAYERS.clusters,
@@ -242,7 +253,13 @@ export function overlayLayers(options: { countFont?: string[] | null } = {}): La
       type: 'circle',
       source: SOURCES.drag,
       filter: ['==', ['geometry-type'], 'Point'],
-      paint: { 'circle-radius': 8, 'circle-color': ['get', 'colour'], 'circle-opacity': 0.8, 'circle-stroke-color': '#1f2937', 'circle-stroke-width': 2 },
+      paint: {
+        'circle-radius': 8,
+        'circle-color': ['get', 'colour'],
+        'circle-opacity': 0.8,
+        'circle-stroke-color': '#1f2937',
+        'circle-stroke-width': 2,
+      },
     },
   ];
   if (options.countFont?.length) {
@@ -251,7 +268,12 @@ export function overlayLayers(options: { countFont?: string[] | null } = {}): La
       type: 'symbol',
       source: SOURCES.jobs,
       filter: isCluster,
-      layout: { 'text-field': ['get', 'point_count_abbreviated'], 'text-font': options.countFont, 'text-size': 12, 'text-allow-overlap': true },
+      layout: {
+        'text-field': ['get', 'point_count_abbreviated'],
+        'text-font': options.countFont,
+        'text-size': 12,
+        'text-allow-overlap': true,
+      },
       paint: { 'text-color': '#ffffff' },
     };
     layers.splice(layers.findIndex((l) => l.id === LAYERS.clusters) + 1, 0, count);

@@ -29,7 +29,19 @@ import * as Y from 'yjs';
 import { createClient, type Client } from '@libsql/client/web';
 import { dayRange } from '../core/time.ts';
 import { isSchedulable, statusAfterScheduleChange, type JobStatus } from '../core/lifecycle.ts';
-import { BOARD_DOC_VERSION, cardMatches, jobIdsOf, jobsTouchedBy, readMeta, readRawJob, removeJob, writeJobEntry, writeMeta, type BoardCard, type BoardJobRecord } from '../core/board-doc.ts';
+import {
+  BOARD_DOC_VERSION,
+  cardMatches,
+  jobIdsOf,
+  jobsTouchedBy,
+  readMeta,
+  readRawJob,
+  removeJob,
+  writeJobEntry,
+  writeMeta,
+  type BoardCard,
+  type BoardJobRecord,
+} from '../core/board-doc.ts';
 import { evaluateDay, sameWarnings, type RuleJob, type RuleTechnician } from '../core/schedule-rules.ts';
 import type { Env } from '../worker/env.ts';
 import { parseBoardRoomName } from './board-name.ts';
@@ -234,7 +246,7 @@ export class BoardRoom extends YServer<Env> {
         );
         return on.call(doc, name, (update: Uint8Array) => send(update));
       }
-      return on.call(doc, name as "update", f);
+      return on.call(doc, name as 'update', f);
     }) as typeof doc.on;
     try {
       await super.onStart(props);
@@ -247,7 +259,9 @@ export class BoardRoom extends YServer<Env> {
     migrateDocStore(this.#sql);
     migrateOutbox(this.#sql);
     this.#states = new JobStates(this.#sql);
-    this.#sql.exec(`create table if not exists positions (technician_id text primary key, lat real not null, lng real not null, at integer not null)`);
+    this.#sql.exec(
+      `create table if not exists positions (technician_id text primary key, lat real not null, lng real not null, at integer not null)`,
+    );
     this.#sql.exec(`create table if not exists feeds (technician_id text primary key)`);
     ({ orgId: this.#orgId, date: this.#date } = parseBoardRoomName(this.name));
     if (Number(getMeta(this.#sql, 'storeVersion') ?? 0) !== STORE_VERSION) this.#wipe();
@@ -262,7 +276,12 @@ export class BoardRoom extends YServer<Env> {
     this.#drainFailures = Number(getMeta(this.#sql, 'drainFailures') ?? 0);
     this.#technicians = JSON.parse(String(getMeta(this.#sql, 'technicians') ?? '[]'));
     this.#dirtyRows = null; // evaluate every row once after a wake
-    this.#feeds = new Set(this.#sql.exec<{ technician_id: string }>(`select technician_id from feeds`).toArray().map((r) => r.technician_id));
+    this.#feeds = new Set(
+      this.#sql
+        .exec<{ technician_id: string }>(`select technician_id from feeds`)
+        .toArray()
+        .map((r) => r.technician_id),
+    );
     this.document.on('update', this.#onUpdate);
     this.#loaded = true;
     // A crash between an accepted edit and its repair (or an RPC's state write and its doc
@@ -273,7 +292,8 @@ export class BoardRoom extends YServer<Env> {
 
   /** Storage from an older layout (local development only): start again from the records. */
   #wipe(): void {
-    if (hasStoredDoc(this.#sql)) console.warn(`board room ${this.name}: stored layout is older than ${STORE_VERSION}; reseeding from libSQL`);
+    if (hasStoredDoc(this.#sql))
+      console.warn(`board room ${this.name}: stored layout is older than ${STORE_VERSION}; reseeding from libSQL`);
     this.#txn(() => {
       wipeDocStore(this.#sql);
       this.#sql.exec(`delete from job_state`);
@@ -392,7 +412,10 @@ export class BoardRoom extends YServer<Env> {
       if (fresh.length) {
         for (const id of fresh) owners.set(id, conn.id);
         // Also in the socket's attachment, from which the map is rebuilt after hibernation.
-        conn.setState((prev: unknown) => ({ ...(prev as object), announced: [...((prev as ConnState | null)?.announced ?? []), ...fresh] }));
+        conn.setState((prev: unknown) => ({
+          ...(prev as object),
+          announced: [...((prev as ConnState | null)?.announced ?? []), ...fresh],
+        }));
       }
     }
     super.onMessage(conn, message);
@@ -477,13 +500,28 @@ export class BoardRoom extends YServer<Env> {
 
   /** The card is the room's to write, and nothing but the shape's keys may sit in an entry. */
   #entryClean(raw: NonNullable<ReturnType<typeof readRawJob>>, card: BoardCard): boolean {
-    return cardMatches(raw.card, card) && raw.strayKeys.length === 0 && (raw.order === undefined || (typeof raw.order === 'number' && Number.isFinite(raw.order)));
+    return (
+      cardMatches(raw.card, card) &&
+      raw.strayKeys.length === 0 &&
+      (raw.order === undefined || (typeof raw.order === 'number' && Number.isFinite(raw.order)))
+    );
   }
 
   /** One accepted schedule change: new version, outbox row, last-projected state. */
-  #record(state: JobState, next: Schedule, actor: Actor, now: number, opts: { boardDate?: string | null; takeOver?: boolean; note?: string | null } = {}): number {
+  #record(
+    state: JobState,
+    next: Schedule,
+    actor: Actor,
+    now: number,
+    opts: { boardDate?: string | null; takeOver?: boolean; note?: string | null } = {},
+  ): number {
     const version = nextVersion(state.version, now);
-    const moved = next.technicianId !== state.schedule.technicianId || next.start !== state.schedule.start || next.durationMin !== state.schedule.durationMin || opts.takeOver || opts.boardDate === null;
+    const moved =
+      next.technicianId !== state.schedule.technicianId ||
+      next.start !== state.schedule.start ||
+      next.durationMin !== state.schedule.durationMin ||
+      opts.takeOver ||
+      opts.boardDate === null;
     const row = {
       jobId: state.jobId,
       version,
@@ -533,11 +571,13 @@ export class BoardRoom extends YServer<Env> {
       if (!raw) repairs.push({ jobId: state.jobId, state });
       else {
         const d = decide(state.schedule, raw, this.#day);
-        if (Object.keys(d.repair).length || !this.#entryClean(raw, state.card)) repairs.push({ jobId: state.jobId, state: { ...state, schedule: d.next } });
+        if (Object.keys(d.repair).length || !this.#entryClean(raw, state.card))
+          repairs.push({ jobId: state.jobId, state: { ...state, schedule: d.next } });
       }
     }
     for (const jobId of jobIdsOf(this.document)) if (!known.has(jobId)) repairs.push({ jobId, remove: true });
-    if (readMeta(this.document)?.version !== BOARD_DOC_VERSION) writeMeta(this.document, { orgId: this.#orgId, date: this.#date, timezone: this.#timezone });
+    if (readMeta(this.document)?.version !== BOARD_DOC_VERSION)
+      writeMeta(this.document, { orgId: this.#orgId, date: this.#date, timezone: this.#timezone });
     if (repairs.length) this.#applyRepairs(repairs, { userId: null });
   }
 
@@ -606,7 +646,7 @@ export class BoardRoom extends YServer<Env> {
       status: s.schedule.status,
     }));
     const scope = this.#dirtyRows ? { technicianIds: this.#dirtyRows } : undefined;
-    let computed;
+    let computed: ReturnType<typeof evaluateDay>;
     try {
       computed = evaluateDay({ timezone: this.#timezone, date: this.#date, technicians: this.#technicians, jobs }, scope);
     } catch (e) {
@@ -615,7 +655,8 @@ export class BoardRoom extends YServer<Env> {
     }
     // Jobs that left the evaluated rows (moved to the queue or another technician) lose their old warnings.
     const byId = new Map(states.map((s) => [s.jobId, s]));
-    for (const s of states) if (!computed.has(s.jobId) && (!scope || (s.warnings.length && !isPlacedOn(s, this.#technicians)))) computed.set(s.jobId, []);
+    for (const s of states)
+      if (!computed.has(s.jobId) && (!scope || (s.warnings.length && !isPlacedOn(s, this.#technicians)))) computed.set(s.jobId, []);
     const now = Date.now();
     this.#txn(() => {
       const changed: string[] = [];
@@ -628,7 +669,20 @@ export class BoardRoom extends YServer<Env> {
       for (const jobId of changed) {
         const state = byId.get(jobId)!;
         const warnings = computed.get(jobId)!;
-        this.#pending.addRow({ jobId, version: state.version, eventId: crypto.randomUUID(), actorUserId: null, at: now, kind: 'warnings', before: null, after: state.schedule, boardDate: this.#date, takeOver: false, note: null, warnings });
+        this.#pending.addRow({
+          jobId,
+          version: state.version,
+          eventId: crypto.randomUUID(),
+          actorUserId: null,
+          at: now,
+          kind: 'warnings',
+          before: null,
+          after: state.schedule,
+          boardDate: this.#date,
+          takeOver: false,
+          note: null,
+          warnings,
+        });
         this.#states.setWarnings(jobId, warnings);
       }
     });
@@ -748,9 +802,14 @@ export class BoardRoom extends YServer<Env> {
 
   #release(state: JobState, actor: Actor, note?: string | null): ApplyResult {
     const prev = state.schedule;
-    if (!isSchedulable(prev.status as JobStatus)) return { ok: false, code: 'refused', reason: `A job that is ${prev.status.replace('_', ' ')} can no longer be rescheduled.` };
+    if (!isSchedulable(prev.status as JobStatus))
+      return { ok: false, code: 'refused', reason: `A job that is ${prev.status.replace('_', ' ')} can no longer be rescheduled.` };
     // The backlog has no day; a technician already named for the job stays named.
-    const next: Schedule = { ...prev, start: null, status: statusAfterScheduleChange(prev.status as JobStatus, { technicianId: prev.technicianId, scheduledStart: null }) };
+    const next: Schedule = {
+      ...prev,
+      start: null,
+      status: statusAfterScheduleChange(prev.status as JobStatus, { technicianId: prev.technicianId, scheduledStart: null }),
+    };
     let version = 0;
     this.#txn(() => {
       version = this.#record(state, next, actor, Date.now(), { boardDate: null, note });
@@ -762,10 +821,24 @@ export class BoardRoom extends YServer<Env> {
     return { ok: true, schedule: next, version, boardDate: null, projected: false };
   }
 
-  #place(state: JobState, { ifStatus, ...placement }: Placement, actor: Actor, adopt: boolean, takeOver: boolean, note?: string | null): ApplyResult {
-    if (ifStatus !== undefined && ifStatus !== state.schedule.status) return { ok: false, code: 'conflict', reason: `The job is ${state.schedule.status.replace('_', ' ')} now.` };
+  #place(
+    state: JobState,
+    { ifStatus, ...placement }: Placement,
+    actor: Actor,
+    adopt: boolean,
+    takeOver: boolean,
+    note?: string | null,
+  ): ApplyResult {
+    if (ifStatus !== undefined && ifStatus !== state.schedule.status)
+      return { ok: false, code: 'conflict', reason: `The job is ${state.schedule.status.replace('_', ' ')} now.` };
     const current = adopt ? { ...state.schedule } : (readRawJob(this.document, state.jobId) ?? { ...state.schedule });
-    const wanted = { technicianId: current.technicianId, start: current.start, durationMin: current.durationMin, status: state.schedule.status, ...placement };
+    const wanted = {
+      technicianId: current.technicianId,
+      start: current.start,
+      durationMin: current.durationMin,
+      status: state.schedule.status,
+      ...placement,
+    };
     const d = decide(state.schedule, wanted, this.#day);
     if (d.reasons.length) return { ok: false, code: 'refused', reason: d.reasons.join('; ') };
     const base = state;
@@ -800,7 +873,12 @@ export class BoardRoom extends YServer<Env> {
       if (!loaded || !this.#mayAdopt(loaded)) return { ok: false, code: 'not-found', reason: 'That job is not on this board.' };
       state = stateOf(loaded);
     }
-    if (!isSchedulable(state.schedule.status as JobStatus)) return { ok: false, code: 'refused', reason: `A job that is ${state.schedule.status.replace('_', ' ')} can no longer be rescheduled.` };
+    if (!isSchedulable(state.schedule.status as JobStatus))
+      return {
+        ok: false,
+        code: 'refused',
+        reason: `A job that is ${state.schedule.status.replace('_', ' ')} can no longer be rescheduled.`,
+      };
     this.#drop(jobId, { userId: null });
     return { ok: true, state };
   }
@@ -854,7 +932,13 @@ export class BoardRoom extends YServer<Env> {
     await this.#ready();
     const last = this.#sql.exec<{ at: number }>(`select at from positions where technician_id = ?`, p.technicianId).toArray()[0];
     if (last && p.at - last.at < POSITION_EVERY_MS) return false;
-    this.#sql.exec(`insert into positions (technician_id, lat, lng, at) values (?, ?, ?, ?) on conflict (technician_id) do update set lat = excluded.lat, lng = excluded.lng, at = excluded.at`, p.technicianId, p.lat, p.lng, p.at);
+    this.#sql.exec(
+      `insert into positions (technician_id, lat, lng, at) values (?, ?, ?, ?) on conflict (technician_id) do update set lat = excluded.lat, lng = excluded.lng, at = excluded.at`,
+      p.technicianId,
+      p.lat,
+      p.lng,
+      p.at,
+    );
     this.broadcastCustomMessage(JSON.stringify({ type: 'positions', positions: [p] } satisfies BoardNotice));
     return true;
   }
@@ -864,7 +948,8 @@ export class BoardRoom extends YServer<Env> {
   /** A technician's jobs on this day, as records, for their feed room (rooms/technician-room.ts). */
   async jobsForTechnician(technicianId: string): Promise<BoardJobRecord[]> {
     await this.#ready();
-    return this.#states.all()
+    return this.#states
+      .all()
       .filter((s) => s.schedule.technicianId === technicianId)
       .map(recordOf);
   }
@@ -905,7 +990,10 @@ export class BoardRoom extends YServer<Env> {
         this.#feedsDirty.clear();
         await Promise.all(
           batch.map(async (t) => {
-            const records = this.#states.all().filter((s) => s.schedule.technicianId === t).map(recordOf);
+            const records = this.#states
+              .all()
+              .filter((s) => s.schedule.technicianId === t)
+              .map(recordOf);
             try {
               await this.env.TECHNICIAN_ROOM.getByName(technicianRoomName(this.#orgId, t, this.#date)).replaceJobs(records);
             } catch (e) {
@@ -945,9 +1033,22 @@ function isPlacedOn(s: JobState, technicians: readonly RuleTechnician[]): boolea
 
 function stateOf(job: LoadedJob): JobState {
   const { id, status, technicianId, scheduledStart, durationMin, ...card } = job.record;
-  return { jobId: id, schedule: { technicianId, start: scheduledStart, durationMin, status }, card, version: job.version, warnings: job.warnings };
+  return {
+    jobId: id,
+    schedule: { technicianId, start: scheduledStart, durationMin, status },
+    card,
+    version: job.version,
+    warnings: job.warnings,
+  };
 }
 
 function recordOf(s: JobState): BoardJobRecord {
-  return { ...s.card, id: s.jobId, status: s.schedule.status, technicianId: s.schedule.technicianId, scheduledStart: s.schedule.start, durationMin: s.schedule.durationMin };
+  return {
+    ...s.card,
+    id: s.jobId,
+    status: s.schedule.status,
+    technicianId: s.schedule.technicianId,
+    scheduledStart: s.schedule.start,
+    durationMin: s.schedule.durationMin,
+  };
 }

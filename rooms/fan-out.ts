@@ -37,7 +37,10 @@ export function windowFor(sockets: number, updatesPerSecond: number): number {
  * `windowMs`: a fixed window, or a function asked at each decision with the updates a second
  * seen lately (the last whole second's count, or the current second's so far if higher).
  */
-export function batchedFanOut(send: (update: Uint8Array) => void, windowMs: number | ((updatesPerSecond: number) => number) = WINDOW_MS): (update: Uint8Array) => void {
+export function batchedFanOut(
+  send: (update: Uint8Array) => void,
+  windowMs: number | ((updatesPerSecond: number) => number) = WINDOW_MS,
+): (update: Uint8Array) => void {
   let secondStart = -Infinity;
   let inSecond = 0;
   let lastSecond = 0;

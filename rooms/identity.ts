@@ -20,10 +20,13 @@ export interface Identity {
 
 const ROLES: readonly Role[] = ['admin', 'dispatcher', 'manager', 'technician'];
 
-
 export function identityHeaders(who: Identity): Record<string, string> {
   // Names are any Unicode; header values must be ASCII.
-  return { [IDENTITY_HEADERS.userId]: who.userId, [IDENTITY_HEADERS.role]: who.role, [IDENTITY_HEADERS.name]: encodeURIComponent(who.name) };
+  return {
+    [IDENTITY_HEADERS.userId]: who.userId,
+    [IDENTITY_HEADERS.role]: who.role,
+    [IDENTITY_HEADERS.name]: encodeURIComponent(who.name),
+  };
 }
 
 export function identityFrom(headers: Headers): Identity | null {

@@ -27,7 +27,10 @@ export interface AwarenessEntry {
   state: Record<string, unknown> | null;
 }
 
-export type Inspection = { ok: true; kind: Exclude<FrameKind, 'awareness'> } | { ok: true; kind: 'awareness'; entries: AwarenessEntry[] } | { ok: false; code: number; reason: string };
+export type Inspection =
+  | { ok: true; kind: Exclude<FrameKind, 'awareness'> }
+  | { ok: true; kind: 'awareness'; entries: AwarenessEntry[] }
+  | { ok: false; code: number; reason: string };
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
@@ -40,7 +43,8 @@ export function inspectFrame(message: string | ArrayBuffer | ArrayBufferView): I
   if (byteLengthOf(message) > MAX_MESSAGE_BYTES) return { ok: false, code: CLOSE_TOO_BIG, reason: 'message too big' };
   // Text frames are y-partyserver's custom messages (`__YPS:`); the board defines none yet.
   if (typeof message === 'string') return { ok: true, kind: message.startsWith('__YPS:') ? 'custom' : 'ignored' };
-  const data = message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+  const data =
+    message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
   try {
     const d = decoding.createDecoder(data);
     const type = decoding.readVarUint(d);
@@ -123,7 +127,11 @@ interface Closable {
  * A room's first look at a frame: over its connection's allowance, or not decoding cleanly,
  * the connection is closed and null comes back; otherwise what the frame is.
  */
-export function screenFrame(conn: Closable, message: string | ArrayBuffer | ArrayBufferView, flood: FloodGuard): Extract<Inspection, { ok: true }> | null {
+export function screenFrame(
+  conn: Closable,
+  message: string | ArrayBuffer | ArrayBufferView,
+  flood: FloodGuard,
+): Extract<Inspection, { ok: true }> | null {
   if (!flood.take(conn.id, byteLengthOf(message))) {
     conn.close(CLOSE_POLICY, 'too many messages');
     return null;

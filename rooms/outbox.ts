@@ -51,18 +51,28 @@ export interface OutboxRow {
 }
 
 export function migrateOutbox(sql: SqlStorage): void {
-  sql.exec(`create table if not exists job_state (job_id text primary key, schedule text not null, card text not null, version integer not null, warnings text not null default '[]')`);
+  sql.exec(
+    `create table if not exists job_state (job_id text primary key, schedule text not null, card text not null, version integer not null, warnings text not null default '[]')`,
+  );
   sql.exec(
     `create table if not exists outbox (seq integer primary key autoincrement, job_id text not null, version integer not null, event_id text not null, actor_user_id text, at integer not null, kind text not null, before text, after text not null,
        board_date text, take_over integer not null default 0, note text, warnings text)`,
   );
   // Rows libSQL refused as statements (not as an outage): kept for a person to look at, so one
   // bad row cannot block every later change of the day.
-  sql.exec(`create table if not exists outbox_dead (seq integer primary key, job_id text not null, version integer not null, row text not null, error text not null, at integer not null)`);
+  sql.exec(
+    `create table if not exists outbox_dead (seq integer primary key, job_id text not null, version integer not null, row text not null, error text not null, at integer not null)`,
+  );
 }
 
 type StateRow = { job_id: string; schedule: string; card: string; version: number; warnings: string };
-const stateOf = (r: StateRow): JobState => ({ jobId: r.job_id, schedule: JSON.parse(r.schedule), card: JSON.parse(r.card), version: r.version, warnings: JSON.parse(r.warnings) });
+const stateOf = (r: StateRow): JobState => ({
+  jobId: r.job_id,
+  schedule: JSON.parse(r.schedule),
+  card: JSON.parse(r.card),
+  version: r.version,
+  warnings: JSON.parse(r.warnings),
+});
 
 export function readJobState(sql: SqlStorage, jobId: string): JobState | null {
   const r = sql.exec<StateRow>(`select * from job_state where job_id = ?`, jobId).toArray()[0];
@@ -113,15 +123,42 @@ export function nextVersion(last: number, now: number): number {
   return Math.max(last + 1, now * 1000);
 }
 
-const OUTBOX_COLUMNS = ['job_id', 'version', 'event_id', 'actor_user_id', 'at', 'kind', 'before', 'after', 'board_date', 'take_over', 'note', 'warnings'];
+const OUTBOX_COLUMNS = [
+  'job_id',
+  'version',
+  'event_id',
+  'actor_user_id',
+  'at',
+  'kind',
+  'before',
+  'after',
+  'board_date',
+  'take_over',
+  'note',
+  'warnings',
+];
 /** Rows per multi-row INSERT: a Durable Object's statement takes at most 100 bound parameters. */
 const ROWS_PER_INSERT = Math.floor(100 / OUTBOX_COLUMNS.length);
-const insertRows = (n: number) => `insert into outbox (${OUTBOX_COLUMNS.join(', ')}) values ${Array.from({ length: n }, () => `(${OUTBOX_COLUMNS.map(() => '?').join(', ')})`).join(', ')}`;
+const insertRows = (n: number) =>
+  `insert into outbox (${OUTBOX_COLUMNS.join(', ')}) values ${Array.from({ length: n }, () => `(${OUTBOX_COLUMNS.map(() => '?').join(', ')})`).join(', ')}`;
 const INSERTS = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, n) => insertRows(n));
 
 /** A row's values in OUTBOX_COLUMNS order. */
 function columnValues(r: Omit<OutboxRow, 'seq'>): SqlStorageValue[] {
-  return [r.jobId, r.version, r.eventId, r.actorUserId, r.at, r.kind, r.before ? JSON.stringify(r.before) : null, JSON.stringify(r.after), r.boardDate, r.takeOver ? 1 : 0, r.note, r.warnings ? JSON.stringify(r.warnings) : null];
+  return [
+    r.jobId,
+    r.version,
+    r.eventId,
+    r.actorUserId,
+    r.at,
+    r.kind,
+    r.before ? JSON.stringify(r.before) : null,
+    JSON.stringify(r.after),
+    r.boardDate,
+    r.takeOver ? 1 : 0,
+    r.note,
+    r.warnings ? JSON.stringify(r.warnings) : null,
+  ];
 }
 
 /**
@@ -142,7 +179,8 @@ export function enqueueAll(sql: SqlStorage, rows: readonly Omit<OutboxRow, 'seq'
  * the drain fails the newer row, sent later, carries the job's current warnings anyway.
  */
 export function dropWarningRows(sql: SqlStorage, jobIds: readonly string[]): void {
-  if (jobIds.length) sql.exec(`delete from outbox where kind = 'warnings' and job_id in (select value from json_each(?))`, JSON.stringify(jobIds));
+  if (jobIds.length)
+    sql.exec(`delete from outbox where kind = 'warnings' and job_id in (select value from json_each(?))`, JSON.stringify(jobIds));
 }
 
 /** Whether a job has rows waiting (a caller that needs the record current drains first). */
@@ -180,7 +218,15 @@ export function ackThrough(sql: SqlStorage, seq: number): void {
 }
 
 export function deadLetter(sql: SqlStorage, row: OutboxRow, error: string): void {
-  sql.exec(`insert or replace into outbox_dead (seq, job_id, version, row, error, at) values (?, ?, ?, ?, ?, ?)`, row.seq, row.jobId, row.version, JSON.stringify(row), error.slice(0, 500), Date.now());
+  sql.exec(
+    `insert or replace into outbox_dead (seq, job_id, version, row, error, at) values (?, ?, ?, ?, ?, ?)`,
+    row.seq,
+    row.jobId,
+    row.version,
+    JSON.stringify(row),
+    error.slice(0, 500),
+    Date.now(),
+  );
   sql.exec(`delete from outbox where seq = ?`, row.seq);
 }
 
@@ -208,7 +254,13 @@ export function statementsFor(orgId: string, roomDate: string, row: OutboxRow): 
     ];
   }
   const a = row.after;
-  const event = { ...asRecord(a), boardDate: row.boardDate, via: 'board', scheduleVersion: row.version, ...(row.note ? { note: row.note } : {}) };
+  const event = {
+    ...asRecord(a),
+    boardDate: row.boardDate,
+    via: 'board',
+    scheduleVersion: row.version,
+    ...(row.note ? { note: row.note } : {}),
+  };
   const update: InStatement[] = [
     {
       sql: `update jobs set technician_id = ?1, scheduled_start = ?2, duration_min = ?3, status = ?4, schedule_version = ?5, updated_at = ?6, updated_by = coalesce(?7, updated_by),
@@ -218,11 +270,33 @@ export function statementsFor(orgId: string, roomDate: string, row: OutboxRow): 
             where id = ?8 and org_id = ?9 and schedule_version < ?5
               and (?1 is null or exists (select 1 from technicians t where t.id = ?1 and t.org_id = ?9))
               and (?11 = 1 or board_date is null or board_date = ?12)`,
-      args: [a.technicianId, a.start, a.durationMin, a.status, row.version, row.at, row.actorUserId, row.jobId, orgId, row.boardDate, row.takeOver ? 1 : 0, roomDate],
+      args: [
+        a.technicianId,
+        a.start,
+        a.durationMin,
+        a.status,
+        row.version,
+        row.at,
+        row.actorUserId,
+        row.jobId,
+        orgId,
+        row.boardDate,
+        row.takeOver ? 1 : 0,
+        roomDate,
+      ],
     },
     {
       sql: `insert into job_events (id, org_id, job_id, actor_user_id, at, kind, before, after) select ?, ?, ?, ?, ?, ?, ?, ? where changes() = 1`,
-      args: [row.eventId, orgId, row.jobId, row.actorUserId, row.at, row.kind, row.before ? JSON.stringify(asRecord(row.before)) : null, JSON.stringify(event)],
+      args: [
+        row.eventId,
+        orgId,
+        row.jobId,
+        row.actorUserId,
+        row.at,
+        row.kind,
+        row.before ? JSON.stringify(asRecord(row.before)) : null,
+        JSON.stringify(event),
+      ],
     },
   ];
   // A change that keeps the technician (a new time or length) leaves the lead assignment as it is.
@@ -306,12 +380,27 @@ export function setMovesStatements(orgId: string, roomDate: string, moves: reado
     moves.map((row) => {
       const a = row.after;
       const event = { ...asRecord(a), boardDate: row.boardDate, via: 'board', scheduleVersion: row.version };
-      return [row.jobId, a.technicianId, a.start, a.durationMin, a.status, row.version, row.at, row.actorUserId, row.eventId, row.kind, row.before ? JSON.stringify(asRecord(row.before)) : null, JSON.stringify(event)];
+      return [
+        row.jobId,
+        a.technicianId,
+        a.start,
+        a.durationMin,
+        a.status,
+        row.version,
+        row.at,
+        row.actorUserId,
+        row.eventId,
+        row.kind,
+        row.before ? JSON.stringify(asRecord(row.before)) : null,
+        JSON.stringify(event),
+      ];
     }),
   );
   const r = `with r (id, tech, start, dur, status, version, at, actor, event_id, kind, before, after) as materialized (
       select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11 from json_each(?1))`;
-  const reassigned = JSON.stringify(moves.filter((row) => !row.before || row.before.technicianId !== row.after.technicianId).map((row) => row.jobId));
+  const reassigned = JSON.stringify(
+    moves.filter((row) => !row.before || row.before.technicianId !== row.after.technicianId).map((row) => row.jobId),
+  );
   // `+org_id` keeps the planner on the jobs' primary key rather than the org's index (EXPLAIN QUERY PLAN).
   return [
     {
@@ -397,7 +486,14 @@ export type DrainOutcome = { kind: 'done'; sent: number } | { kind: 'retry'; err
  * refuses a statement, rows go one at a time so only the bad one is set aside. If libSQL does
  * not answer, nothing is deleted and the caller backs off.
  */
-export async function drainOnce(sql: SqlStorage, client: Client, orgId: string, roomDate: string, limit: number, timeoutMs: number): Promise<DrainOutcome> {
+export async function drainOnce(
+  sql: SqlStorage,
+  client: Client,
+  orgId: string,
+  roomDate: string,
+  limit: number,
+  timeoutMs: number,
+): Promise<DrainOutcome> {
   const rows = peekOutbox(sql, limit);
   if (!rows.length) return { kind: 'done', sent: 0 };
   try {

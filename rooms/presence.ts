@@ -31,7 +31,12 @@ export type BoardNotice = { type: 'positions'; positions: TechnicianPosition[] }
  * Whether connection `connId` may send these awareness entries. `ownerOf` names the connection
  * that first announced a client id (undefined: nobody yet).
  */
-export function mayAnnounce(entries: readonly AwarenessEntry[], who: Identity, connId: string, ownerOf: (clientId: number) => string | undefined): boolean {
+export function mayAnnounce(
+  entries: readonly AwarenessEntry[],
+  who: Identity,
+  connId: string,
+  ownerOf: (clientId: number) => string | undefined,
+): boolean {
   for (const e of entries) {
     const owner = ownerOf(e.clientId);
     if (owner !== undefined && owner !== connId) return false;

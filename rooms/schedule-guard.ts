@@ -46,7 +46,10 @@ export function decide(prev: Schedule, raw: RawSchedule, day: { start: number; e
   const reasons: string[] = [];
   const wanted: Schedule = { ...prev };
 
-  if (raw.technicianId === null || (typeof raw.technicianId === 'string' && raw.technicianId.length > 0 && raw.technicianId.length <= MAX_ID)) {
+  if (
+    raw.technicianId === null ||
+    (typeof raw.technicianId === 'string' && raw.technicianId.length > 0 && raw.technicianId.length <= MAX_ID)
+  ) {
     wanted.technicianId = raw.technicianId;
   } else reasons.push('technicianId must be a technician id or null');
 

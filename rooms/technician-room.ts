@@ -112,6 +112,13 @@ export class TechnicianRoom extends YServer<Env> {
     const position = parsePosition(this.#technicianId, parsed);
     if (!position || position.at - this.#lastPositionAt < POSITION_EVERY_MS) return;
     this.#lastPositionAt = position.at;
-    this.ctx.waitUntil(this.#board().reportPosition(position).then(() => undefined, (e) => console.warn('position not passed on', e)));
+    this.ctx.waitUntil(
+      this.#board()
+        .reportPosition(position)
+        .then(
+          () => undefined,
+          (e) => console.warn('position not passed on', e),
+        ),
+    );
   }
 }

@@ -55,7 +55,11 @@ export function inlineScriptHashes(html) {
     const attrs = m[1] ?? '';
     if (/\bsrc\s*=/i.test(attrs)) continue;
     // The browser hashes the exact text between the tags, whitespace included.
-    hashes.push(`'sha256-${createHash('sha256').update(m[2] ?? '', 'utf8').digest('base64')}'`);
+    hashes.push(
+      `'sha256-${createHash('sha256')
+        .update(m[2] ?? '', 'utf8')
+        .digest('base64')}'`,
+    );
   }
   return hashes;
 }
@@ -78,7 +82,7 @@ export function contentSecurityPolicy(scriptHashes) {
   const map = mapStyleOrigin();
   return [
     "default-src 'self'",
-    `script-src 'self'${scriptHashes.length ? ' ' + scriptHashes.join(' ') : ''}`,
+    `script-src 'self'${scriptHashes.length ? ` ${scriptHashes.join(' ')}` : ''}`,
     // Svelte injects component styles and Kit's template uses a style attribute.
     "style-src 'self' 'unsafe-inline'",
     `img-src 'self' data: blob:${map}`,

@@ -55,11 +55,19 @@ try {
   const wrangler = spawn(
     `${root}node_modules/.bin/wrangler`,
     [
-      'dev', '--ip', '127.0.0.1', '--port', String(port),
-      '--var', `LIBSQL_URL:${sqld.url}`,
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--var',
+      `LIBSQL_URL:${sqld.url}`,
       // Passkeys belong to a domain, never an IP address: the app is used at localhost.
-      '--var', `WEBAUTHN_ORIGINS:http://localhost:${port}`,
-      '--persist-to', `${dataDir}/wrangler`, '--show-interactive-dev-session=false',
+      '--var',
+      `WEBAUTHN_ORIGINS:http://localhost:${port}`,
+      '--persist-to',
+      `${dataDir}/wrangler`,
+      '--show-interactive-dev-session=false',
     ],
     { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env },
   );

@@ -96,7 +96,9 @@ export function buildApp() {
     bodyLimit({
       maxSize: 1024 * 1024,
       onError: () => {
-        throw new Problem(413, 'Request too large', 'Request bodies are limited to 1 MiB.', [{ field: '(body)', in: 'body', message: 'Larger than 1 MiB.' }]);
+        throw new Problem(413, 'Request too large', 'Request bodies are limited to 1 MiB.', [
+          { field: '(body)', in: 'body', message: 'Larger than 1 MiB.' },
+        ]);
       },
     }),
   );
@@ -136,7 +138,15 @@ export function buildApp() {
     if (err instanceof HTTPException) {
       const status = err.status;
       const detail = status === 400 ? 'The request body is not valid JSON.' : err.message;
-      return problemResponse(c, new Problem(status, status === 400 ? 'Malformed request' : 'Request refused', detail, status === 400 ? [{ field: '(body)', in: 'body', message: detail }] : undefined));
+      return problemResponse(
+        c,
+        new Problem(
+          status,
+          status === 400 ? 'Malformed request' : 'Request refused',
+          detail,
+          status === 400 ? [{ field: '(body)', in: 'body', message: detail }] : undefined,
+        ),
+      );
     }
     console.error('unhandled error', c.req.method, c.req.path, err);
     return problemResponse(c, new Problem(500, 'Something went wrong', 'The error was logged; nothing was changed by this request.'));

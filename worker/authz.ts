@@ -59,7 +59,6 @@ export type Permission = keyof typeof POLICY;
 /** What a session that still has to enrol its required second factor may do. */
 const WHILE_ENROLLING: Permission[] = ['session.self', 'account.self'];
 
-
 export function allows(role: Role, permission: Permission): boolean {
   return (POLICY[permission] as Role[]).includes(role);
 }
@@ -73,7 +72,11 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
       throw new Problem(403, 'Not allowed', `Your role (${auth.role}) cannot do this.`);
     }
     if (auth.mustEnrolSecondFactor && !WHILE_ENROLLING.includes(permission)) {
-      throw new Problem(403, 'Set up two-step sign-in first', 'Your role needs an authenticator app or a passkey. Set one up on your account page, then carry on.');
+      throw new Problem(
+        403,
+        'Set up two-step sign-in first',
+        'Your role needs an authenticator app or a passkey. Set one up on your account page, then carry on.',
+      );
     }
     c.set('auth', auth);
     await next();

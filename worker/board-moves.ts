@@ -32,7 +32,12 @@ export function roomFor(rooms: BoardRooms, orgId: string, date: string) {
  * it picks the status up the next time it reads the job. `job` is the billing batch's
  * `returning` row, absent when the status did not move.
  */
-export async function showBillingOnBoard(rooms: BoardRooms, orgId: string, timezone: string, job: { id: string; boardDate: string | null; scheduledStart: number | null } | undefined): Promise<void> {
+export async function showBillingOnBoard(
+  rooms: BoardRooms,
+  orgId: string,
+  timezone: string,
+  job: { id: string; boardDate: string | null; scheduledStart: number | null } | undefined,
+): Promise<void> {
   const day = job && owningDay(job, timezone);
   if (!job || !day) return;
   try {

@@ -11,5 +11,6 @@ const rooms = roomsRoute();
 
 export default {
   // Room upgrades go around the API app and its middleware (see worker/rooms-route.ts).
-  fetch: (request: Request, env: Env, ctx: ExecutionContext) => (isRoomRequest(request) ? rooms.fetch(request, env, ctx) : app.fetch(request, env, ctx)),
+  fetch: (request: Request, env: Env, ctx: ExecutionContext) =>
+    isRoomRequest(request) ? rooms.fetch(request, env, ctx) : app.fetch(request, env, ctx),
 };

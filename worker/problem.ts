@@ -86,7 +86,8 @@ export function zodProblem(error: ZodError, where: FieldError['in']): Problem {
  * same unique value, say) becomes a 409 naming the field instead of a 500.
  */
 export function constraintProblem(err: unknown): Problem | null {
-  const message = String((err as { message?: unknown })?.message ?? '') + String((err as { cause?: { message?: unknown } })?.cause?.message ?? '');
+  const message =
+    String((err as { message?: unknown })?.message ?? '') + String((err as { cause?: { message?: unknown } })?.cause?.message ?? '');
   // "UNIQUE constraint failed: parts.org_id, parts.sku": per-org indexes lead with org_id, so
   // the field at fault is the last column named.
   const unique = /UNIQUE constraint failed: ([\w., ]+)/.exec(message);
@@ -96,7 +97,11 @@ export function constraintProblem(err: unknown): Problem | null {
     return fieldProblem(409, field, 'body', 'That value is already taken.');
   }
   if (/CHECK constraint failed/.test(message)) {
-    return new Problem(409, 'Conflict', 'The change would break a rule the records must keep (e.g. stock below zero); nothing was changed.');
+    return new Problem(
+      409,
+      'Conflict',
+      'The change would break a rule the records must keep (e.g. stock below zero); nothing was changed.',
+    );
   }
   return null;
 }

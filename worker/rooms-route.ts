@@ -49,9 +49,18 @@ export function roomsRoute() {
   const app = new Hono<AppEnv>();
 
   /** The checks every room upgrade shares; answers the person, or a refusal to send back. */
-  async function admit(c: Context<AppEnv>, permission: 'board.view' | 'feed.view', what: string): Promise<{ auth: AuthContext; date: string; db: Db } | Response> {
+  async function admit(
+    c: Context<AppEnv>,
+    permission: 'board.view' | 'feed.view',
+    what: string,
+  ): Promise<{ auth: AuthContext; date: string; db: Db } | Response> {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-      return problemResponse(c, new Problem(426, 'Upgrade required', 'This is a WebSocket endpoint: connect with Upgrade: websocket.', undefined, { upgrade: 'websocket' }));
+      return problemResponse(
+        c,
+        new Problem(426, 'Upgrade required', 'This is a WebSocket endpoint: connect with Upgrade: websocket.', undefined, {
+          upgrade: 'websocket',
+        }),
+      );
     }
     const refusal = crossOrigin(c.req.raw, c.env);
     if (refusal) return problemResponse(c, new Problem(403, 'Cross-origin connection refused', refusal));
@@ -59,12 +68,18 @@ export function roomsRoute() {
     const { db } = openDb(c.env);
     const auth = await loadSession(c, db);
     if (!auth) return problemResponse(c, new Problem(401, 'Sign in required', 'Your session has ended or you are not signed in.'));
-    if (!allows(auth.role, permission)) return problemResponse(c, new Problem(403, 'Not allowed', `Your role (${auth.role}) has no ${what}.`));
+    if (!allows(auth.role, permission))
+      return problemResponse(c, new Problem(403, 'Not allowed', `Your role (${auth.role}) has no ${what}.`));
 
     const date = c.req.param('date') ?? '';
     const today = localDateOf(Date.now(), auth.timezone);
     if (!isLocalDate(date) || date < addDays(today, -MAX_DAYS_FROM_TODAY) || date > addDays(today, MAX_DAYS_FROM_TODAY)) {
-      return problemResponse(c, new Problem(400, 'Invalid request', `Rooms exist for dates (YYYY-MM-DD) within ${MAX_DAYS_FROM_TODAY} days of today.`, [{ field: 'date', in: 'path', message: 'Not a date near today.' }]));
+      return problemResponse(
+        c,
+        new Problem(400, 'Invalid request', `Rooms exist for dates (YYYY-MM-DD) within ${MAX_DAYS_FROM_TODAY} days of today.`, [
+          { field: 'date', in: 'path', message: 'Not a date near today.' },
+        ]),
+      );
     }
     return { auth, date, db };
   }
@@ -104,8 +119,20 @@ export function roomsRoute() {
   // The likely failure here is libSQL not answering the session lookup: say so, retryably.
   app.onError((err, c) => {
     console.error('room upgrade failed', err);
-    return problemResponse(c, new Problem(503, 'Board unavailable', 'The board cannot be opened right now; try again shortly.', undefined, { 'retry-after': '5' }));
+    return problemResponse(
+      c,
+      new Problem(503, 'Board unavailable', 'The board cannot be opened right now; try again shortly.', undefined, { 'retry-after': '5' }),
+    );
   });
-  app.all('*', (c) => problemResponse(c, new Problem(404, 'Not found', 'No such room route. Boards are at /api/rooms/board/YYYY-MM-DD, technicians’ days at /api/rooms/technician/YYYY-MM-DD.')));
+  app.all('*', (c) =>
+    problemResponse(
+      c,
+      new Problem(
+        404,
+        'Not found',
+        'No such room route. Boards are at /api/rooms/board/YYYY-MM-DD, technicians’ days at /api/rooms/technician/YYYY-MM-DD.',
+      ),
+    ),
+  );
   return app;
 }

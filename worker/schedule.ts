@@ -15,7 +15,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { jobAssignments, jobEvents, jobs, orgs, technicians } from '../db/schema.ts';
 import { checkTransition, isSchedulable, label, statusAfterScheduleChange, type JobStatus } from '../core/lifecycle.ts';
 import type { AuthContext } from './auth/session.ts';
-import { type WriteContext } from './http/resource.ts';
+import type { WriteContext } from './http/resource.ts';
 import { insertIf, runBatch } from './http/batch.ts';
 import { Problem, fieldProblem, type FieldError } from './problem.ts';
 import { localDateOf } from '../core/time.ts';
@@ -49,7 +49,9 @@ export function ownJobsOnly(auth: AuthContext): SQL | undefined {
 
 /** A job event, written unconditionally (creation). */
 export function jobEvent(ctx: WriteContext, jobId: string, kind: string, before: Row | null, after: Row | SQL | null) {
-  return ctx.db.insert(jobEvents).values({ id: crypto.randomUUID(), orgId: ctx.auth.orgId, jobId, actorUserId: ctx.auth.userId, at: ctx.now, kind, before, after });
+  return ctx.db
+    .insert(jobEvents)
+    .values({ id: crypto.randomUUID(), orgId: ctx.auth.orgId, jobId, actorUserId: ctx.auth.userId, at: ctx.now, kind, before, after });
 }
 
 /**
@@ -58,7 +60,12 @@ export function jobEvent(ctx: WriteContext, jobId: string, kind: string, before:
  * write that lost a race leaves no history behind either.
  */
 export function jobEventIfChanged(ctx: WriteContext, jobId: string, kind: string, before: Row | null, after: Row | null) {
-  return insertIf(ctx.db, jobEvents, { id: crypto.randomUUID(), orgId: ctx.auth.orgId, jobId, actorUserId: ctx.auth.userId, at: ctx.now, kind, before, after }, sql`changes() = 1`);
+  return insertIf(
+    ctx.db,
+    jobEvents,
+    { id: crypto.randomUUID(), orgId: ctx.auth.orgId, jobId, actorUserId: ctx.auth.userId, at: ctx.now, kind, before, after },
+    sql`changes() = 1`,
+  );
 }
 
 /**
@@ -81,7 +88,9 @@ function syncLead(ctx: WriteContext, jobId: string): BatchItem<'sqlite'>[] {
       ),
     db
       .insert(jobAssignments)
-      .select(sql`select ${jobs.orgId}, ${jobs.id}, ${jobs.technicianId}, 'lead' from ${jobs} where ${jobs.id} = ${jobId} and ${jobs.orgId} = ${auth.orgId} and ${jobs.technicianId} is not null`)
+      .select(
+        sql`select ${jobs.orgId}, ${jobs.id}, ${jobs.technicianId}, 'lead' from ${jobs} where ${jobs.id} = ${jobId} and ${jobs.orgId} = ${auth.orgId} and ${jobs.technicianId} is not null`,
+      )
       .onConflictDoUpdate({ target: [jobAssignments.jobId, jobAssignments.technicianId], set: { role: 'lead' } }),
   ];
 }
@@ -91,7 +100,13 @@ function syncLead(ctx: WriteContext, jobId: string): BatchItem<'sqlite'>[] {
  * (status and every changed column still as read), its event, and the lead sync when the
  * technician changes. The first statement returns the new row, or nothing if the job moved on.
  */
-function changeStatements(ctx: WriteContext, before: JobRow, set: Partial<JobInsert>, kind: string, extra: Row = {}): BatchItem<'sqlite'>[] {
+function changeStatements(
+  ctx: WriteContext,
+  before: JobRow,
+  set: Partial<JobInsert>,
+  kind: string,
+  extra: Row = {},
+): BatchItem<'sqlite'>[] {
   const changedBefore: Row = {};
   const guards: SQL[] = [eq(jobs.status, before.status)];
   for (const key of Object.keys(set) as (keyof JobRow)[]) {
@@ -115,7 +130,13 @@ function changeStatements(ctx: WriteContext, before: JobRow, set: Partial<JobIns
  * for modules that need it inside their own batch (an invoice marks its job invoiced). The
  * first statement's result is empty when the job changed meanwhile: treat that as a conflict.
  */
-export function jobChangeStatements(ctx: WriteContext, before: JobRow, set: Partial<JobInsert>, kind: string, extra: Row = {}): BatchItem<'sqlite'>[] {
+export function jobChangeStatements(
+  ctx: WriteContext,
+  before: JobRow,
+  set: Partial<JobInsert>,
+  kind: string,
+  extra: Row = {},
+): BatchItem<'sqlite'>[] {
   const scheduleKey = SCHEDULE_FIELDS.find((f) => f in set);
   if (scheduleKey) throw new Error(`${scheduleKey} is a schedule field: write it with applyScheduleChange`);
   return changeStatements(ctx, before, set, kind, extra);
@@ -142,13 +163,19 @@ export function applyJobChange(ctx: WriteContext, before: JobRow, set: Partial<J
  */
 export async function createJob(
   ctx: ScheduleContext,
-  values: Omit<JobInsert, 'id' | 'orgId' | 'number' | 'status' | 'warnings' | 'boardDate' | 'createdAt' | 'updatedAt' | 'createdBy' | 'updatedBy' | 'completedAt'>,
+  values: Omit<
+    JobInsert,
+    'id' | 'orgId' | 'number' | 'status' | 'warnings' | 'boardDate' | 'createdAt' | 'updatedAt' | 'createdBy' | 'updatedBy' | 'completedAt'
+  >,
   /** A day's queue for a job with no start yet; the start's day wins when there is one. */
   queueDay: string | null = null,
 ): Promise<JobRow> {
   const { db, auth } = ctx;
   const id = crypto.randomUUID();
-  const status = statusAfterScheduleChange('unscheduled', { technicianId: values.technicianId ?? null, scheduledStart: values.scheduledStart ?? null });
+  const status = statusAfterScheduleChange('unscheduled', {
+    technicianId: values.technicianId ?? null,
+    scheduledStart: values.scheduledStart ?? null,
+  });
   const boardDate = values.scheduledStart != null ? localDateOf(values.scheduledStart, auth.timezone) : queueDay;
   const after = { ...values, status };
   const statements: BatchItem<'sqlite'>[] = [
@@ -173,7 +200,13 @@ export async function createJob(
       })
       .returning(),
     // The number is only known inside the batch, so the event reads it from the new row.
-    jobEvent(ctx, id, 'created', null, sql`json_set(${JSON.stringify(after)}, '$.number', (select ${jobs.number} from ${jobs} where ${jobs.id} = ${id}))`),
+    jobEvent(
+      ctx,
+      id,
+      'created',
+      null,
+      sql`json_set(${JSON.stringify(after)}, '$.number', (select ${jobs.number} from ${jobs} where ${jobs.id} = ${id}))`,
+    ),
     ...(values.technicianId ? syncLead(ctx, id) : []),
   ];
   const [, rows] = (await runBatch(db, statements)) as [unknown, JobRow[]];
@@ -196,13 +229,23 @@ async function fromRoom(ctx: WriteContext, before: JobRow, result: ApplyResult, 
     if (result.code === 'conflict') throw jobChangedMeanwhile();
     throw fieldProblem(409, field, 'body', result.reason);
   }
-  const [row] = await ctx.db.select().from(jobs).where(and(eq(jobs.orgId, ctx.auth.orgId), eq(jobs.id, before.id)));
+  const [row] = await ctx.db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.orgId, ctx.auth.orgId), eq(jobs.id, before.id)));
   if (!row) throw new Problem(404, 'Not found', 'The job is gone.');
   if (result.projected) return row;
   // libSQL did not take the change yet (it will: the room's outbox retries); answer with what
   // the room accepted rather than the older row.
   const s = result.schedule;
-  return { ...row, technicianId: s.technicianId, scheduledStart: s.start, durationMin: s.durationMin, status: s.status, boardDate: result.boardDate };
+  return {
+    ...row,
+    technicianId: s.technicianId,
+    scheduledStart: s.start,
+    durationMin: s.durationMin,
+    status: s.status,
+    boardDate: result.boardDate,
+  };
 }
 
 /**
@@ -211,13 +254,23 @@ async function fromRoom(ctx: WriteContext, before: JobRow, result: ApplyResult, 
  * core/lifecycle says. Details are written first (they are libSQL's alone); the schedule goes
  * to the room of the job's day, which may be another day than today's owner (a move).
  */
-export async function applyScheduleChange(ctx: ScheduleContext, before: JobRow, schedule: ScheduleChange, details: Partial<JobInsert> = {}): Promise<JobRow> {
+export async function applyScheduleChange(
+  ctx: ScheduleContext,
+  before: JobRow,
+  schedule: ScheduleChange,
+  details: Partial<JobInsert> = {},
+): Promise<JobRow> {
   const changed = SCHEDULE_FIELDS.filter((f) => f in schedule && schedule[f] !== before[f]);
   if (!changed.length) return Object.keys(details).length ? refreshed(ctx, await applyJobChange(ctx, before, details)) : before;
   const status = before.status as JobStatus;
   if (!isSchedulable(status)) {
     const message = `A job that is ${label(status)} can no longer be rescheduled.`;
-    throw new Problem(409, 'Conflict', message, changed.map((field): FieldError => ({ field, in: 'body', message })));
+    throw new Problem(
+      409,
+      'Conflict',
+      message,
+      changed.map((field): FieldError => ({ field, in: 'body', message })),
+    );
   }
   const current = Object.keys(details).length ? await applyJobChange(ctx, before, details) : before;
   const placement: Placement = {};
@@ -229,7 +282,10 @@ export async function applyScheduleChange(ctx: ScheduleContext, before: JobRow, 
   // A backlog job staying in the backlog (a technician named, no day yet): no board holds it.
   const set: Partial<JobInsert> = {};
   for (const f of changed) (set as Row)[f] = schedule[f];
-  const next = statusAfterScheduleChange(status, { technicianId: 'technicianId' in set ? (set.technicianId ?? null) : current.technicianId, scheduledStart: null });
+  const next = statusAfterScheduleChange(status, {
+    technicianId: 'technicianId' in set ? (set.technicianId ?? null) : current.technicianId,
+    scheduledStart: null,
+  });
   if (next !== status) set.status = next;
   return commit(ctx, changeStatements(ctx, current, set, 'rescheduled'));
 }

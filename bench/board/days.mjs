@@ -30,7 +30,6 @@ const MINUTE = 60_000;
 const TYPES = ['Service call', 'Panel upgrade', 'EV charger install', 'Troubleshooting', 'Lighting retrofit'];
 const PRIORITIES = ['normal', 'normal', 'normal', 'high', 'low', 'emergency'];
 
-
 const hsl = (h) => {
   // A distinct, saturated colour per technician.
   const s = 0.65;
@@ -38,7 +37,9 @@ const hsl = (h) => {
   const f = (n) => {
     const k = (n + h / 30) % 12;
     const c = l - s * Math.min(l, 1 - l) * Math.max(-1, Math.min(k - 3, 9 - k, 1));
-    return Math.round(c * 255).toString(16).padStart(2, '0');
+    return Math.round(c * 255)
+      .toString(16)
+      .padStart(2, '0');
   };
   return `#${f(0)}${f(8)}${f(4)}`;
 };
@@ -47,7 +48,10 @@ const hsl = (h) => {
 function near(rng, centre, km) {
   const r = (km / 111.32) * Math.sqrt(rng.next());
   const a = rng.next() * 2 * Math.PI;
-  return { lat: +(centre.lat + r * Math.sin(a)).toFixed(6), lng: +(centre.lng + (r * Math.cos(a)) / Math.cos((centre.lat * Math.PI) / 180)).toFixed(6) };
+  return {
+    lat: +(centre.lat + r * Math.sin(a)).toFixed(6),
+    lng: +(centre.lng + (r * Math.cos(a)) / Math.cos((centre.lat * Math.PI) / 180)).toFixed(6),
+  };
 }
 
 /**
@@ -63,9 +67,13 @@ export async function addBoardDays(libsqlUrl, { today, days }) {
     if (!org) throw new Error('no org in the bench database (was the demo seeded?)');
     const orgId = String(org.id);
     const timezone = String(org.timezone);
-    const customers = (await db.execute({ sql: `select id, name from customers where org_id = ? order by id`, args: [orgId] })).rows.map((r) => String(r.id));
+    const customers = (await db.execute({ sql: `select id, name from customers where org_id = ? order by id`, args: [orgId] })).rows.map(
+      (r) => String(r.id),
+    );
     if (!customers.length) throw new Error('the demo org has no customers to put jobs with');
-    const taken = Number((await db.execute({ sql: `select coalesce(max(number), 0) as n from jobs where org_id = ?`, args: [orgId] })).rows[0].n);
+    const taken = Number(
+      (await db.execute({ sql: `select coalesce(max(number), 0) as n from jobs where org_id = ?`, args: [orgId] })).rows[0].n,
+    );
     const now = Date.now();
     const rng = rngFor(20_261_126, 'bench-board');
 
@@ -118,7 +126,12 @@ export async function addBoardDays(libsqlUrl, { today, days }) {
     const busyPlaces = technicians.map((t, i) =>
       Array.from({ length: BUSY.perTech }, (_, k) => {
         const at = near(rng, { lat: t.home_lat, lng: t.home_lng }, BUSY.radiusKm);
-        return place({ address: `${100 + k * 7 + i} Bench Route ${i + 1}`, city: t.home_address.split(', ')[1], postalCode: '78701', ...at });
+        return place({
+          address: `${100 + k * 7 + i} Bench Route ${i + 1}`,
+          city: t.home_address.split(', ')[1],
+          postalCode: '78701',
+          ...at,
+        });
       }),
     );
     const busyQueue = Array.from({ length: BUSY.queued }, () => place(randomPlace(rng)));
@@ -240,7 +253,8 @@ export async function addBoardDays(libsqlUrl, { today, days }) {
       const first = zonedInstant(date, BUSY.firstAt, timezone);
       const plan = [];
       technicians.forEach((t, i) => {
-        for (let k = 0; k < BUSY.perTech; k++) plan.push({ loc: busyPlaces[i][k], tech: t.id, start: first + k * BUSY.everyMin * MINUTE, durationMin: BUSY.durationMin });
+        for (let k = 0; k < BUSY.perTech; k++)
+          plan.push({ loc: busyPlaces[i][k], tech: t.id, start: first + k * BUSY.everyMin * MINUTE, durationMin: BUSY.durationMin });
       });
       for (const loc of busyQueue) plan.push({ loc, durationMin: 60 });
       addDay('busy', date, plan);
@@ -250,12 +264,17 @@ export async function addBoardDays(libsqlUrl, { today, days }) {
       const first = zonedInstant(date, MAP.firstAt, timezone);
       const plan = [];
       technicians.forEach((t, i) => {
-        for (let k = 0; k < MAP.perTech; k++) plan.push({ loc: mapPlaces[i][k], tech: t.id, start: first + k * MAP.everyMin * MINUTE, durationMin: MAP.durationMin });
+        for (let k = 0; k < MAP.perTech; k++)
+          plan.push({ loc: mapPlaces[i][k], tech: t.id, start: first + k * MAP.everyMin * MINUTE, durationMin: MAP.durationMin });
       });
       for (const loc of mapQueue) plan.push({ loc, durationMin: 60 });
       addDay('map', date, plan);
     }
-    addDay('corners', addDays(today, days.corners), corners.map((loc) => ({ loc, durationMin: 60 })));
+    addDay(
+      'corners',
+      addDays(today, days.corners),
+      corners.map((loc) => ({ loc, durationMin: 60 })),
+    );
 
     await db.batch(inserts('jobs', jobs), 'write');
     // Sanity: what the room will load for each day (same filter as rooms/board-records.ts).

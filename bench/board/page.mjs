@@ -147,7 +147,8 @@ export function installPad() {
   if (document.getElementById('bench-pad')) return;
   const pad = document.createElement('div');
   pad.id = 'bench-pad';
-  pad.style.cssText = 'position:fixed;right:12px;bottom:12px;width:320px;height:90px;z-index:99999;background:#dde3ea;user-select:none;touch-action:none';
+  pad.style.cssText =
+    'position:fixed;right:12px;bottom:12px;width:320px;height:90px;z-index:99999;background:#dde3ea;user-select:none;touch-action:none';
   document.body.append(pad);
 }
 
@@ -245,7 +246,13 @@ export function stopFrames() {
   const B = window.__bench;
   B.recording = false;
   B.stopMo?.();
-  return { frames: B.frames, appFrames: [...B.appFrames].sort((a, b) => a - b), pinDrag: B.pinDrag, moves: B.moves, longTasks: B.longTasks.slice() };
+  return {
+    frames: B.frames,
+    appFrames: [...B.appFrames].sort((a, b) => a - b),
+    pinDrag: B.pinDrag,
+    moves: B.moves,
+    longTasks: B.longTasks.slice(),
+  };
 }
 
 /** The WebGL renderer Chromium gives the page (SwiftShader when there is no GPU). */

@@ -16,7 +16,12 @@ const f0 = (x) => (x == null || !Number.isFinite(x) ? '-' : x.toFixed(0));
 const f1 = (x) => (x == null || !Number.isFinite(x) ? '-' : x.toFixed(1));
 const kb = (b) => (b / 1024).toFixed(1);
 const yes = (ok) => (ok ? 'met' : 'not met');
-const table = (head, rows) => [`| ${head.join(' | ')} |`, `| ${head.map((h, i) => (i === 0 || h === 'case' || h === 'view' || h === 'map' ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = (head, rows) =>
+  [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map((h, i) => (i === 0 || h === 'case' || h === 'view' || h === 'map' ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 
 function summary(r) {
   const busyFresh = r.interactive.busy.coldCache.map((x) => x.marks.interactive);
@@ -37,7 +42,12 @@ function summary(r) {
     refStreet: med(panFps('corners', 'street')),
     panOk: Math.min(...panFps('pins', 'fitted'), ...panFps('pins', 'street')) >= BUDGET.panFps,
     lowest: Math.min(...panFps('pins', 'fitted'), ...panFps('pins', 'street')),
-    tablet: { fitted: med(tabletFps('pins', 'fitted')), street: med(tabletFps('pins', 'street')), refFitted: med(tabletFps('corners', 'fitted')), refStreet: med(tabletFps('corners', 'street')) },
+    tablet: {
+      fitted: med(tabletFps('pins', 'fitted')),
+      street: med(tabletFps('pins', 'street')),
+      refFitted: med(tabletFps('corners', 'fitted')),
+      refStreet: med(tabletFps('corners', 'street')),
+    },
     jsKB,
     jsOk: jsKB <= BUDGET.scheduleJsGzipKB,
   };
@@ -113,7 +123,20 @@ export function renderTables(r) {
   out.push('\n### Where the load time goes (medians, ms from navigation start)\n');
   out.push(
     table(
-      ['case', 'HTML', 'last script', '/api/auth/me', '/api/technicians', 'socket made', 'socket open', 'sync step 2 in (size)', 'data-loaded seen', 'shown', 'click answered', 'long tasks before shown (longest)'],
+      [
+        'case',
+        'HTML',
+        'last script',
+        '/api/auth/me',
+        '/api/technicians',
+        'socket made',
+        'socket open',
+        'sync step 2 in (size)',
+        'data-loaded seen',
+        'shown',
+        'click answered',
+        'long tasks before shown (longest)',
+      ],
       [
         where('2,000 jobs, fresh context', r.interactive.busy.coldCache),
         where('2,000 jobs, warm cache', r.interactive.busy.warmCache),
@@ -145,10 +168,27 @@ export function renderTables(r) {
   out.push("\n### Drop to paint (ms from the pointerup event's timestamp until the card is painted in its new place)\n");
   out.push(
     table(
-      ['case', 'n', 'median', 'p95', 'max', 'input -> dispatch', 'dispatch -> DOM changed', 'DOM -> next frame', 'frame -> painted', 'note'],
       [
-        dropRow('drop on the same row (later slot)', r.drops.drops.filter((d) => d.sameRow)),
-        dropRow("drop on another technician's row", r.drops.drops.filter((d) => !d.sameRow)),
+        'case',
+        'n',
+        'median',
+        'p95',
+        'max',
+        'input -> dispatch',
+        'dispatch -> DOM changed',
+        'DOM -> next frame',
+        'frame -> painted',
+        'note',
+      ],
+      [
+        dropRow(
+          'drop on the same row (later slot)',
+          r.drops.drops.filter((d) => d.sameRow),
+        ),
+        dropRow(
+          "drop on another technician's row",
+          r.drops.drops.filter((d) => !d.sameRow),
+        ),
         dropRow('all drops', r.drops.drops),
         dropRow('same gesture on a pad whose pointerup only changes its colour', r.drops.pad, true),
       ],
@@ -179,7 +219,9 @@ export function renderTables(r) {
   const vps = [...new Set(r.maps.pins.map((m) => m.viewport))];
   const of = (kind, vp) => r.maps[kind].filter((m) => m.viewport === vp);
   const windowOf = (vp) => (vp === 'wide' ? '1920x1080 window' : '1024x768 window');
-  out.push(`\n### Map pan (${r.config.panMs / 1000} s drags, a mouse move sent every 8 ms; "map fps": frames per second in which MapLibre redrew, counted in the page)\n`);
+  out.push(
+    `\n### Map pan (${r.config.panMs / 1000} s drags, a mouse move sent every 8 ms; "map fps": frames per second in which MapLibre redrew, counted in the page)\n`,
+  );
   const mapRows = [];
   for (const vp of vps) {
     for (const view of ['fitted', 'street']) {
@@ -189,7 +231,22 @@ export function renderTables(r) {
   }
   out.push(
     table(
-      ['map', 'map px', 'view', 'pins drawn', 'clusters drawn', 'pans', 'map fps median', 'map fps lowest', 'all frames/s', 'p95 frame ms', 'worst frame ms', 'frames > 50 ms', 'moves sent / mousemove events in the page', 'map fps >= 30'],
+      [
+        'map',
+        'map px',
+        'view',
+        'pins drawn',
+        'clusters drawn',
+        'pans',
+        'map fps median',
+        'map fps lowest',
+        'all frames/s',
+        'p95 frame ms',
+        'worst frame ms',
+        'frames > 50 ms',
+        'moves sent / mousemove events in the page',
+        'map fps >= 30',
+      ],
       mapRows,
     ),
   );
@@ -205,10 +262,22 @@ export function renderTables(r) {
     table(
       ['view', 'files', 'raw KB', 'gzip KB', 'budget'],
       [
-        ['board, schedule view (everything loaded for `/board/<day>`)', String(j.schedule.files), kb(j.schedule.js), kb(j.schedule.jsGzip), `<= 200 KB: ${j.schedule.jsGzip / 1024 <= BUDGET.scheduleJsGzipKB ? 'yes' : 'no'}`],
+        [
+          'board, schedule view (everything loaded for `/board/<day>`)',
+          String(j.schedule.files),
+          kb(j.schedule.js),
+          kb(j.schedule.jsGzip),
+          `<= 200 KB: ${j.schedule.jsGzip / 1024 <= BUDGET.scheduleJsGzipKB ? 'yes' : 'no'}`,
+        ],
         ['what the map view adds (MapLibre, its worker, the map component)', String(j.map.files), kb(j.map.js), kb(j.map.jsGzip), ''],
         ['schedule + map', String(j.schedule.files + j.map.files), kb(j.schedule.js + j.map.js), kb(j.schedule.jsGzip + j.map.jsGzip), ''],
-        ['(not JS) CSS: schedule view / map adds', '', `${kb(j.schedule.css)} / ${kb(j.map.css)}`, `${kb(j.schedule.cssGzip)} / ${kb(j.map.cssGzip)}`, ''],
+        [
+          '(not JS) CSS: schedule view / map adds',
+          '',
+          `${kb(j.schedule.css)} / ${kb(j.map.css)}`,
+          `${kb(j.schedule.cssGzip)} / ${kb(j.map.cssGzip)}`,
+          '',
+        ],
         ['(not JS) the offline basemap JSON, fetched by the map', '', kb(j.map.basemap), kb(j.map.basemapGzip), ''],
       ],
     ),
@@ -224,7 +293,7 @@ export function renderTables(r) {
 
 /** Differences between each measurement and its reference, in words (computed, so a rerun keeps them true). */
 function findings(r) {
-  const s = summary(r);
+  const _s = summary(r);
   const shown = (list) => med(list.map((x) => x.marks.shown));
   const b = r.interactive.busy;
   const e = r.interactive.empty;
@@ -246,10 +315,13 @@ function findings(r) {
     return m ? m.open.width * m.open.height : null;
   };
   const share = (pins, ref) => (ref > 0 ? Math.round((100 * (ref - pins)) / ref) : null);
-  const cost = (vp, f) => ['fitted', 'street'].map((v) => share(f('pins', v), f('corners', v)));
+  const cost = (_vp, f) => ['fitted', 'street'].map((v) => share(f('pins', v), f('corners', v)));
   const [wf, ws] = cost('wide', wide);
   const [tf, ts] = cost('tablet', tab);
-  const says = (a, b) => (Math.max(a, b) <= 10 ? 'the pins cost next to nothing there' : `the pins cost ${Math.max(0, a)}% of the frame rate at the fitted view and ${Math.max(0, b)}% at street level`);
+  const says = (a, b) =>
+    Math.max(a, b) <= 10
+      ? 'the pins cost next to nothing there'
+      : `the pins cost ${Math.max(0, a)}% of the frame rate at the fitted view and ${Math.max(0, b)}% at street level`;
   out.push(
     `- Map pan: in the 1920x1080 window the reference (the basemap with 2 pins) redraws at ${f1(wide('corners', 'fitted'))} fps at the fitted view and ${f1(wide('corners', 'street'))} at street level, and the 10,000-pin map at ${f1(wide('pins', 'fitted'))} and ${f1(wide('pins', 'street'))}: ${says(wf, ws)}${Math.max(wide('corners', 'fitted'), wide('corners', 'street')) < BUDGET.panFps ? `, and the reference itself is below 30 fps: the ceiling is the software renderer filling ${px('wide') ? `${(px('wide') / 1e6).toFixed(2)} million` : 'the'} canvas pixels per frame` : ''}. In the 1024x768 window (${px('tablet') && px('wide') ? `${Math.round((100 * px('tablet')) / px('wide'))}% of those pixels` : 'fewer pixels'}) the reference reaches ${f1(tab('corners', 'fitted'))} and ${f1(tab('corners', 'street'))} fps and the 10,000 pins ${f1(tab('pins', 'fitted'))} and ${f1(tab('pins', 'street'))}: ${says(tf, ts)}. Read each row against its reference for what the pins add; no machine with a GPU was measured, so these are not the frame rates a dispatcher's laptop would show. In the wide window the page's main thread is in long tasks for ${f0(med(r.maps.corners.filter((m) => m.viewport === 'wide').map((m) => m.pans.fitted.longTaskMs)))} ms of each ${r.config.panMs / 1000} s pan even for the reference. At the fitted view the 10,000 pins are drawn as ${f0(med(r.maps.pins.filter((m) => m.viewport === 'wide').map((m) => m.pans.fitted.renderedClusters)))} cluster circles (the jobs source clusters up to zoom 13, maps/style.ts); at street level ${f0(med(r.maps.pins.filter((m) => m.viewport === 'wide').map((m) => m.pans.street.renderedPins)))} pins are in view, each drawn.`,
   );
@@ -285,7 +357,7 @@ export function renderSection(r) {
     '- References, measured in the same run and the same way:',
     '  - interactive: the same page on a day with no jobs (same rows, same room connection): what the app shell, the sign-in check, the technicians and the room cost before any job is drawn;',
     "  - drop to paint: the same mouse gesture (press, 8 moves, release) on a pad added to the same page (2,000 jobs mounted) whose pointerup handler only changes the pad's colour: the input-to-frame floor of this browser on this machine;",
-    '  - map pan: the same map with 2 jobs placed at the south-west and north-east corners of the 10,000 pins, so it fits exactly the same view, then the same pan and the same keyboard zoom: the basemap\'s ceiling in this browser (and the 100 home dots, on both).',
+    "  - map pan: the same map with 2 jobs placed at the south-west and north-east corners of the 10,000 pins, so it fits exactly the same view, then the same pan and the same keyboard zoom: the basemap's ceiling in this browser (and the 100 home dots, on both).",
     '- Interactive: navigation start until the first frame showing the whole day (the board `data-loaded`, the grid with every row and all 1,900 placed jobs, the 100 queued cards, a card in view) is painted ("shown"), then a click on that card (`element.click()` in the page) until its selection is painted ("interactive"). Each "fresh browser context" run is a new context (empty HTTP cache) signed in with the saved session; "warm cache" is a second navigation in that context.',
     '',
     renderTables(r),

@@ -126,7 +126,7 @@ function pct(xs, p) {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 const median = (xs) => pct(xs, 50);
-function stats(xs) {
+function _stats(xs) {
   const s = sorted(xs);
   return { n: s.length, median: median(s), p95: pct(s, 95), min: s[0] ?? null, max: s[s.length - 1] ?? null };
 }
@@ -148,7 +148,10 @@ async function quiesce(maxMs = 5000) {
 async function withTimeout(promise, ms, what) {
   let timer;
   try {
-    return await Promise.race([promise, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -169,7 +172,10 @@ async function signIn(baseURL) {
     const step = Math.floor(Date.now() / 30_000) + attempt;
     await codeField.fill(TOTP.generate({ secret: Secret.fromBase32(DEMO_TOTP_SECRET), timestamp: step * 30_000 }));
     await codeField.press('Enter');
-    await nav.or(page.getByRole('alert').filter({ hasText: 'already used' })).first().waitFor();
+    await nav
+      .or(page.getByRole('alert').filter({ hasText: 'already used' }))
+      .first()
+      .waitFor();
   }
   await nav.waitFor();
   const state = await context.storageState();
@@ -189,7 +195,11 @@ async function newBoardContext(state, { view, expect, viewport } = {}) {
 
 async function measureLoad(page, path) {
   await page.goto(path, { waitUntil: 'commit' });
-  const marks = await withTimeout(page.evaluate(() => window.__bench.done), 30_000, `loading ${path}`);
+  const marks = await withTimeout(
+    page.evaluate(() => window.__bench.done),
+    30_000,
+    `loading ${path}`,
+  );
   if (marks.error) throw new Error(`${path}: ${marks.error}`);
   return page.evaluate(P.loadBreakdown);
 }
@@ -251,7 +261,10 @@ async function measureDrops(state, date, timezone, n) {
           // 17:00-19:30 local on the card's day: row k takes drops i = 2k - 1 and 2k, in
           // different half-hours, so (for up to 22 drops) every drop lands in a free slot.
           const startOfCard = Number(card.dataset.start);
-          const wall = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(startOfCard)).split(':').map(Number);
+          const wall = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+            .format(new Date(startOfCard))
+            .split(':')
+            .map(Number);
           const target = startOfCard + (17 * 60 + 30 * (i % 6) - (wall[0] * 60 + wall[1])) * 60_000;
           const tb = to.getBoundingClientRect();
           const grab = 10;
@@ -269,13 +282,16 @@ async function measureDrops(state, date, timezone, n) {
       // The drag: press, 8 moves, release (as tests/e2e/board.spec.ts drags).
       await page.mouse.move(plan.from.x, plan.from.y);
       await page.mouse.down();
-      for (let s = 1; s <= 8; s++) await page.mouse.move(plan.from.x + ((plan.to.x - plan.from.x) * s) / 8, plan.from.y + ((plan.to.y - plan.from.y) * s) / 8);
+      for (let s = 1; s <= 8; s++)
+        await page.mouse.move(plan.from.x + ((plan.to.x - plan.from.x) * s) / 8, plan.from.y + ((plan.to.y - plan.from.y) * s) / 8);
       await page.evaluate(P.armPointerUp, { kind: 'drop', jobId: plan.jobId });
       await page.mouse.up();
       const r = await page.evaluate(() => window.__bench.pointerUp);
       if (r.error) throw new Error(`drop ${i} of job ${plan.jobId}: ${r.error}`);
       if (r.after.tech !== plan.toTech || Number(r.after.start) !== plan.target) {
-        throw new Error(`drop ${i}: the card landed at ${r.after.tech} ${new Date(Number(r.after.start)).toISOString()}, not ${plan.toTech} ${new Date(plan.target).toISOString()}`);
+        throw new Error(
+          `drop ${i}: the card landed at ${r.after.tech} ${new Date(Number(r.after.start)).toISOString()}, not ${plan.toTech} ${new Date(plan.target).toISOString()}`,
+        );
       }
       out.drops.push({ ...r, sameRow: i % 2 === 0 });
       await sleep(300);
@@ -335,7 +351,15 @@ async function pan(page, ms, attempt = 0) {
   const y0 = box.y + box.height / 2 - 90 + attempt * 37;
   const at = (f) => ({ x: x0 - (700 * (1 - Math.cos(2 * Math.PI * f))) / 2, y: y0 + (150 * (1 - Math.cos(4 * Math.PI * f))) / 2 });
   const cdp = await page.context().newCDPSession(page);
-  const mouse = (type, p) => cdp.send('Input.dispatchMouseEvent', { type, x: p.x, y: p.y, button: 'left', buttons: type === 'mouseReleased' ? 0 : 1, clickCount: 1 });
+  const mouse = (type, p) =>
+    cdp.send('Input.dispatchMouseEvent', {
+      type,
+      x: p.x,
+      y: p.y,
+      button: 'left',
+      buttons: type === 'mouseReleased' ? 0 : 1,
+      clickCount: 1,
+    });
   try {
     await cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: x0, y: y0, button: 'none', buttons: 0 });
     await mouse('mousePressed', { x: x0, y: y0 });
@@ -393,7 +417,10 @@ async function settleMap(page, stableMs = 1000) {
     await sleep(200);
   }
   await quiesce();
-  return { renderedPins: Number(await map.getAttribute('data-rendered-pins')), renderedClusters: Number(await map.getAttribute('data-rendered-clusters')) };
+  return {
+    renderedPins: Number(await map.getAttribute('data-rendered-pins')),
+    renderedClusters: Number(await map.getAttribute('data-rendered-clusters')),
+  };
 }
 
 /**
@@ -420,10 +447,18 @@ async function measureMap(state, date, expect, viewport, zoomSteps) {
         const m = map();
         if (ready == null && m?.dataset.ready === 'true') ready = performance.now() - t;
         if (m?.dataset.ready === 'true' && Number(m.dataset.pins) === wantPins && Number(m.dataset.renderedPins) > 0) break;
-        if (performance.now() - t > 60_000) return { error: `map not drawn: ${m?.dataset.ready} pins ${m?.dataset.pins} rendered ${m?.dataset.renderedPins}` };
+        if (performance.now() - t > 60_000)
+          return { error: `map not drawn: ${m?.dataset.ready} pins ${m?.dataset.pins} rendered ${m?.dataset.renderedPins}` };
       }
       const size = map().getBoundingClientRect();
-      return { readyMs: ready, firstIdleMs: performance.now() - t, pins: Number(map().dataset.pins), routes: Number(map().dataset.routes), width: Math.round(size.width), height: Math.round(size.height) };
+      return {
+        readyMs: ready,
+        firstIdleMs: performance.now() - t,
+        pins: Number(map().dataset.pins),
+        routes: Number(map().dataset.routes),
+        width: Math.round(size.width),
+        height: Math.round(size.height),
+      };
     }, expect.jobs + expect.queued);
     if (open.error) throw new Error(`${date}: ${open.error}`);
     const fitted = await settleMap(page);
@@ -439,7 +474,8 @@ async function measureMap(state, date, expect, viewport, zoomSteps) {
       await sleep(400);
       street = await settleMap(page, 500);
     }
-    if (zoomSteps == null && (street.renderedClusters > 0 || street.renderedPins === 0)) throw new Error(`${date}: ${street.renderedClusters} clusters and ${street.renderedPins} pins drawn after ${steps} zoom steps`);
+    if (zoomSteps == null && (street.renderedClusters > 0 || street.renderedPins === 0))
+      throw new Error(`${date}: ${street.renderedClusters} clusters and ${street.renderedPins} pins drawn after ${steps} zoom steps`);
     pans.street = { ...(await pan(page, cfg.panMs)), ...street, zoomSteps: steps };
     return { viewport: viewport.name, load, open, pans };
   } finally {
@@ -462,9 +498,22 @@ async function measureJs(state, date) {
     const url = res.url();
     if (seen.has(url)) return;
     const type = res.headers()['content-type'] ?? '';
-    const kind = /\.m?js(\?|$)/.test(url) || type.includes('javascript') ? 'js' : /basemap.*\.json/.test(url) ? 'basemap' : /\.css(\?|$)/.test(url) ? 'css' : null;
+    const kind =
+      /\.m?js(\?|$)/.test(url) || type.includes('javascript')
+        ? 'js'
+        : /basemap.*\.json/.test(url)
+          ? 'basemap'
+          : /\.css(\?|$)/.test(url)
+            ? 'css'
+            : null;
     if (!kind) return;
-    const entry = { url: url.replace(stack.browserUrl, ''), kind, encoding: res.headers()['content-encoding'] ?? null, status: res.status(), phase: null };
+    const entry = {
+      url: url.replace(stack.browserUrl, ''),
+      kind,
+      encoding: res.headers()['content-encoding'] ?? null,
+      status: res.status(),
+      phase: null,
+    };
     seen.set(url, entry);
     pending.push(
       res
@@ -493,17 +542,39 @@ async function measureJs(state, date) {
     const files = [...seen.values()];
     if (!files.some((f) => f.kind === 'js' && /worker/i.test(f.url))) {
       const dir = join(snapshot.assets, '_app/immutable');
-      const walk = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+      const walk = (d) =>
+        readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
       for (const f of walk(dir).filter((f) => /maplibre-gl-worker.*\.js$/.test(f))) {
         const b = readFileSync(f);
-        files.push({ url: f.replace(snapshot.assets, ''), kind: 'js', phase: 'map', bytes: b.length, gzip: gz(b), note: 'from the build (the worker request was not seen by Playwright)' });
+        files.push({
+          url: f.replace(snapshot.assets, ''),
+          kind: 'js',
+          phase: 'map',
+          bytes: b.length,
+          gzip: gz(b),
+          note: 'from the build (the worker request was not seen by Playwright)',
+        });
       }
     }
     const sum = (phase, kind, k) => files.filter((f) => f.phase === phase && f.kind === kind).reduce((n, f) => n + (f[k] ?? 0), 0);
     return {
       files,
-      schedule: { js: sum('schedule', 'js', 'bytes'), jsGzip: sum('schedule', 'js', 'gzip'), files: files.filter((f) => f.phase === 'schedule' && f.kind === 'js').length, css: sum('schedule', 'css', 'bytes'), cssGzip: sum('schedule', 'css', 'gzip') },
-      map: { js: sum('map', 'js', 'bytes'), jsGzip: sum('map', 'js', 'gzip'), files: files.filter((f) => f.phase === 'map' && f.kind === 'js').length, css: sum('map', 'css', 'bytes'), cssGzip: sum('map', 'css', 'gzip'), basemap: sum('map', 'basemap', 'bytes'), basemapGzip: sum('map', 'basemap', 'gzip') },
+      schedule: {
+        js: sum('schedule', 'js', 'bytes'),
+        jsGzip: sum('schedule', 'js', 'gzip'),
+        files: files.filter((f) => f.phase === 'schedule' && f.kind === 'js').length,
+        css: sum('schedule', 'css', 'bytes'),
+        cssGzip: sum('schedule', 'css', 'gzip'),
+      },
+      map: {
+        js: sum('map', 'js', 'bytes'),
+        jsGzip: sum('map', 'js', 'gzip'),
+        files: files.filter((f) => f.phase === 'map' && f.kind === 'js').length,
+        css: sum('map', 'css', 'bytes'),
+        cssGzip: sum('map', 'css', 'gzip'),
+        basemap: sum('map', 'basemap', 'bytes'),
+        basemapGzip: sum('map', 'basemap', 'gzip'),
+      },
       servedEncodings: [...new Set(files.map((f) => f.encoding ?? 'none'))],
     };
   } finally {
@@ -525,7 +596,9 @@ try {
   stack.browserUrl = stack.url.replace('127.0.0.1', 'localhost');
   const today = stack.seed.today;
   const data = await addBoardDays(stack.libsqlUrl, { today, days: { busy: DAY.busy, map: DAY.map, corners: DAY.corners } });
-  log(`added ${data.counts.technicians} technicians, ${data.counts.locations} locations, ${data.counts.jobs} jobs in ${data.ms} ms (${data.activeTechnicians} active technicians in the org)`);
+  log(
+    `added ${data.counts.technicians} technicians, ${data.counts.locations} locations, ${data.counts.jobs} jobs in ${data.ms} ms (${data.activeTechnicians} active technicians in the org)`,
+  );
   const busy = DAY.busy.map((o) => addDays(today, o));
   const empty = DAY.empty.map((o) => addDays(today, o));
   const mapDay = addDays(today, DAY.map);
@@ -549,7 +622,9 @@ try {
   const coldOne = async (kind, date, expect) => {
     const r = await interactiveRun(state, date, expect, { again: false });
     inter[kind].coldRoom.push(r.first);
-    log(`  ${kind} ${date}, first open (room seeds): shown ${r.first.marks.shown.toFixed(0)} ms${r.first.marks.interactive ? `, interactive ${r.first.marks.interactive.toFixed(0)} ms` : ''}`);
+    log(
+      `  ${kind} ${date}, first open (room seeds): shown ${r.first.marks.shown.toFixed(0)} ms${r.first.marks.interactive ? `, interactive ${r.first.marks.interactive.toFixed(0)} ms` : ''}`,
+    );
   };
   if (part('interactive')) {
     log('interactive: first opens');
@@ -564,7 +639,9 @@ try {
         const r = await interactiveRun(state, date, expect);
         inter[kind].coldCache.push(r.first);
         inter[kind].warmCache.push(r.second);
-        log(`  ${kind} run ${i + 1}: shown ${r.first.marks.shown.toFixed(0)} / ${r.second.marks.shown.toFixed(0)} ms (cold / warm cache)${r.first.marks.interactive ? `, interactive ${r.first.marks.interactive.toFixed(0)} / ${r.second.marks.interactive.toFixed(0)} ms` : ''}`);
+        log(
+          `  ${kind} run ${i + 1}: shown ${r.first.marks.shown.toFixed(0)} / ${r.second.marks.shown.toFixed(0)} ms (cold / warm cache)${r.first.marks.interactive ? `, interactive ${r.first.marks.interactive.toFixed(0)} / ${r.second.marks.interactive.toFixed(0)} ms` : ''}`,
+        );
       }
     }
     for (let i = 1; i < cfg.coldRooms; i++) {
@@ -578,12 +655,17 @@ try {
   if (part('drops')) {
     log(`drop to paint: ${cfg.drops} drops and as many pad references on ${busy[0]}`);
     drops = await measureDrops(state, busy[0], data.timezone, cfg.drops);
-    log(`  drop median ${median(drops.drops.map((d) => d.painted - d.input)).toFixed(1)} ms, pad median ${median(drops.pad.map((d) => d.painted - d.input)).toFixed(1)} ms`);
+    log(
+      `  drop median ${median(drops.drops.map((d) => d.painted - d.input)).toFixed(1)} ms, pad median ${median(drops.pad.map((d) => d.painted - d.input)).toFixed(1)} ms`,
+    );
   }
 
   // 3. Map pan: 10,000 pins vs 2 at the corners of the same box (same fitted view), in a wide
   // window (the budget's) and a tablet-sized one.
-  if (part('map')) log(`map pan: ${cfg.panRepeats} x (${mapDay} with 10,000 jobs, ${cornersDay} with 2) x ${cfg.mapViewports.map((v) => `${v.width}x${v.height}`).join(', ')}; ${cfg.panMs} ms per pan`);
+  if (part('map'))
+    log(
+      `map pan: ${cfg.panRepeats} x (${mapDay} with 10,000 jobs, ${cornersDay} with 2) x ${cfg.mapViewports.map((v) => `${v.width}x${v.height}`).join(', ')}; ${cfg.panMs} ms per pan`,
+    );
   const expectMap = { rows, jobs: TECHNICIANS * MAP.perTech, queued: MAP.queued, click: false };
   const expectCorners = { rows, jobs: 0, queued: 2, click: false };
   const maps = { pins: [], corners: [] };
@@ -598,7 +680,9 @@ try {
         if (kind === 'pins') zoomSteps.set(viewport.name, m.pans.street.zoomSteps);
         maps[kind].push(m);
         const p = m.pans;
-        log(`  ${kind} ${viewport.name} ${i + 1}: map ${m.open.width}x${m.open.height} open ${m.open.firstIdleMs.toFixed(0)} ms; fitted ${p.fitted.redrawFps.toFixed(1)} map fps (worst ${p.fitted.worstMs.toFixed(0)} ms, ${p.fitted.renderedPins} pins in ${p.fitted.renderedClusters} clusters); street (+${p.street.zoomSteps}) ${p.street.redrawFps.toFixed(1)} map fps (worst ${p.street.worstMs.toFixed(0)} ms, ${p.street.renderedPins} pins, ${p.street.renderedClusters} clusters)`);
+        log(
+          `  ${kind} ${viewport.name} ${i + 1}: map ${m.open.width}x${m.open.height} open ${m.open.firstIdleMs.toFixed(0)} ms; fitted ${p.fitted.redrawFps.toFixed(1)} map fps (worst ${p.fitted.worstMs.toFixed(0)} ms, ${p.fitted.renderedPins} pins in ${p.fitted.renderedClusters} clusters); street (+${p.street.zoomSteps}) ${p.street.redrawFps.toFixed(1)} map fps (worst ${p.street.worstMs.toFixed(0)} ms, ${p.street.renderedPins} pins, ${p.street.renderedClusters} clusters)`,
+        );
       }
     }
   }
@@ -608,7 +692,9 @@ try {
   if (part('js')) {
     log('JavaScript per view');
     js = await measureJs(state, busy[0]);
-    log(`  schedule ${(js.schedule.jsGzip / 1024).toFixed(1)} KB gzip in ${js.schedule.files} files; the map adds ${(js.map.jsGzip / 1024).toFixed(1)} KB in ${js.map.files} files`);
+    log(
+      `  schedule ${(js.schedule.jsGzip / 1024).toFixed(1)} KB gzip in ${js.schedule.files} files; the map adds ${(js.map.jsGzip / 1024).toFixed(1)} KB in ${js.map.files} files`,
+    );
   }
 
   load.after = loadavg().map((x) => +x.toFixed(2));
@@ -616,7 +702,11 @@ try {
   let dirty = [];
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
-    dirty = execFileSync('git', ['status', '--porcelain', '--', 'app', 'core', 'maps', 'worker', 'rooms', 'db'], { cwd: root }).toString().trim().split('\n').filter(Boolean);
+    dirty = execFileSync('git', ['status', '--porcelain', '--', 'app', 'core', 'maps', 'worker', 'rooms', 'db'], { cwd: root })
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean);
   } catch {}
   const result = {
     date: new Date().toISOString(),
@@ -652,7 +742,9 @@ try {
 
   if (!ONLY) console.log(`\n${renderTables(result)}`);
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  const out = fileURLToPath(new URL(ONLY ? './results/partial.json' : QUICK ? './results/quick.json' : './results/latest.json', import.meta.url));
+  const out = fileURLToPath(
+    new URL(ONLY ? './results/partial.json' : QUICK ? './results/quick.json' : './results/latest.json', import.meta.url),
+  );
   writeFileSync(out, JSON.stringify(result, null, 1));
   log(`raw results in ${out.replace(root, '')}`);
   if (!QUICK && !ONLY && WRITE) {

@@ -19,11 +19,19 @@ export function totp(base32, at = Date.now()) {
   return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }
 
-const cookieNamed = (res, name) => res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith(`${name}=`));
+const cookieNamed = (res, name) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith(`${name}=`));
 
 export async function signInDispatcher(url) {
   const post = (path, body, cookie) =>
-    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url, ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: url, ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify(body),
+    });
   let res = await post('/api/auth/sign-in', { email: EMAIL, password: DEMO_PASSWORD });
   let body = await res.text();
   if (!res.ok) throw new Error(`sign-in answered ${res.status}: ${body.slice(0, 300)}`);

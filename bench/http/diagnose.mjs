@@ -42,13 +42,23 @@ try {
   stack.stops.push(bareWorker.stop);
   // What the session lookup sends as one batch, straight to sqld: a transaction holding the
   // conditional last_seen_at touch (matching no row here) and the select, and the same without it.
-  const pipeline = (...sqls) => JSON.stringify({ requests: [...sqls.map((sql) => ({ type: 'execute', stmt: { sql } })), { type: 'close' }] });
-  const sqldCase = (name, body) => ({ name, url: `${stack.libsqlUrl}/v2/pipeline`, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const pipeline = (...sqls) =>
+    JSON.stringify({ requests: [...sqls.map((sql) => ({ type: 'execute', stmt: { sql } })), { type: 'close' }] });
+  const sqldCase = (name, body) => ({
+    name,
+    url: `${stack.libsqlUrl}/v2/pipeline`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
   const select = "select u.id, u.role from sessions s join users u on u.id = s.user_id where s.token_hash = 'none'";
   const cases = [
     sqldCase('sqld select 1 (direct)', pipeline('select 1')),
     sqldCase('sqld txn: select', pipeline('begin deferred', select, 'commit')),
-    sqldCase('sqld txn: no-op update+select', pipeline('begin deferred', "update sessions set last_seen_at = 1 where token_hash = 'none'", select, 'commit')),
+    sqldCase(
+      'sqld txn: no-op update+select',
+      pipeline('begin deferred', "update sessions set last_seen_at = 1 where token_hash = 'none'", select, 'commit'),
+    ),
     { name: 'bare worker', url: `${bareWorker.url}/`, group: bareWorker.pid },
     { name: 'bare worker: fetch sqld', url: `${bareWorker.url}/fetch`, group: bareWorker.pid },
     { name: 'bare worker: client/request', url: `${bareWorker.url}/client-per-request`, group: bareWorker.pid },
@@ -67,11 +77,27 @@ try {
   const rows = [];
   for (const c of cases.filter((c) => !ONLY || ONLY.test(c.name))) {
     for (const connections of LEVELS) {
-      await load({ url: c.url, method: c.method, body: c.body, headers: c.headers, connections: Math.min(connections, 10), seconds: 1, countAll: c.expect404 });
+      await load({
+        url: c.url,
+        method: c.method,
+        body: c.body,
+        headers: c.headers,
+        connections: Math.min(connections, 10),
+        seconds: 1,
+        countAll: c.expect404,
+      });
       const group = c.group ?? (c.url.startsWith(stack.libsqlUrl) ? null : stack.wranglerPid);
       const cpu = () => ({ sqld: processCpuMs(stack.sqldPid), worker: group ? groupCpuMs(group) : 0, client: selfCpuMs() });
       const before = cpu();
-      const m = await load({ url: c.url, method: c.method, body: c.body, headers: c.headers, connections, seconds: SECONDS, countAll: c.expect404 });
+      const m = await load({
+        url: c.url,
+        method: c.method,
+        body: c.body,
+        headers: c.headers,
+        connections,
+        seconds: SECONDS,
+        countAll: c.expect404,
+      });
       const after = cpu();
       const per = (k) => (after[k] - before[k]) / Math.max(1, m.requests);
       const total = per('sqld') + per('worker') + per('client');

@@ -90,5 +90,12 @@ export async function probe(url, headers) {
   try {
     detail = JSON.parse(text).detail ?? '';
   } catch {}
-  return { status: res.status, roundTrips: trips ? Number(trips[1]) : null, dbMs: dbMs ? Number(dbMs[1]) : null, bytes: text.length, encoding: res.headers.get('content-encoding'), detail };
+  return {
+    status: res.status,
+    roundTrips: trips ? Number(trips[1]) : null,
+    dbMs: dbMs ? Number(dbMs[1]) : null,
+    bytes: text.length,
+    encoding: res.headers.get('content-encoding'),
+    detail,
+  };
 }

@@ -50,7 +50,9 @@ export function renderSection(run) {
     for (const r of paced) {
       const p = r.paced;
       const errors = p.errors + p.timeouts;
-      lines.push(`| \`${r.label}\` | ${ms(p.p50)} | ${ms(p.p95)} | ${ms(p.p99)} | ${Math.round(p.rps)} | ${p.non2xx} | ${errors} | ${r.reference ? 'reference' : p.p95 <= budget.p95 && p.non2xx === 0 && errors === 0 ? 'yes' : 'no'} |`);
+      lines.push(
+        `| \`${r.label}\` | ${ms(p.p50)} | ${ms(p.p95)} | ${ms(p.p99)} | ${Math.round(p.rps)} | ${p.non2xx} | ${errors} | ${r.reference ? 'reference' : p.p95 <= budget.p95 && p.non2xx === 0 && errors === 0 ? 'yes' : 'no'} |`,
+      );
     }
   }
   const ceilings = run.results
@@ -60,7 +62,11 @@ export function renderSection(run) {
       const ceiling = (run.cores * 1000) / perRequest;
       return `\`${r.label}\` ~${Math.round(ceiling)} req/s (p50 >= ~${Math.round((run.connections / ceiling) * 1000)} ms)`;
     });
-  if (ceilings.length) lines.push('', `- CPU ceiling on this machine, and the p50 that implies for ${run.connections} back-to-back connections (Little's law): ${ceilings.join('; ')}.`);
+  if (ceilings.length)
+    lines.push(
+      '',
+      `- CPU ceiling on this machine, and the p50 that implies for ${run.connections} back-to-back connections (Little's law): ${ceilings.join('; ')}.`,
+    );
   if (run.notes?.length) lines.push(...run.notes.map((n) => `- ${n}`));
   return `${lines.join('\n')}\n`;
 }

@@ -130,15 +130,20 @@ try {
     results.push(row);
     console.log(
       `${r.label.padEnd(46)} p50 ${m.p50.toFixed(1)} p95 ${m.p95.toFixed(1)} p99 ${m.p99.toFixed(1)} ms, ${Math.round(m.rps)} req/s, non-2xx ${m.non2xx}, errors ${m.errors + m.timeouts}, ${first.roundTrips} round trips, ${first.bytes} B${first.encoding ? ` (${first.encoding})` : ''}, cpu/req ${m.cpu.worker.toFixed(1)} + ${m.cpu.sqld.toFixed(1)} ms` +
-        (open ? `; at ${RATE} req/s offered: p50 ${open.p50.toFixed(1)} p95 ${open.p95.toFixed(1)} p99 ${open.p99.toFixed(1)} ms, errors ${open.errors + open.non2xx}` : ''),
+        (open
+          ? `; at ${RATE} req/s offered: p50 ${open.p50.toFixed(1)} p95 ${open.p95.toFixed(1)} p99 ${open.p99.toFixed(1)} ms, errors ${open.errors + open.non2xx}`
+          : ''),
     );
   }
   notes.push(
-    `Response bodies (one request each, uncompressed size): ${results.filter((r) => r.bytes).map((r) => `${r.label.replace(/^GET \/api/, '')} ${(r.bytes / 1024).toFixed(1)} KB`).join(', ')}.`,
+    `Response bodies (one request each, uncompressed size): ${results
+      .filter((r) => r.bytes)
+      .map((r) => `${r.label.replace(/^GET \/api/, '')} ${(r.bytes / 1024).toFixed(1)} KB`)
+      .join(', ')}.`,
   );
   const seedSummary = `${stack.seed.counts.customers} customers, ${stack.seed.counts.jobs} jobs, ${stack.seed.counts.invoices} invoices; today ${today} in America/Chicago; seeded in ${stack.seed.ms} ms`;
   const section = renderSection({
-    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     machine: `${machine()}; load average ${loadBefore} before, ${load1()} after`,
     rate: RATE,
     cores: availableParallelism(),

@@ -42,11 +42,19 @@ export async function startStack({ log = console.log, wranglerConfig } = {}) {
     stack.sqldPid = sqld.child.pid;
     await migrateDb(sqld.url);
     stack.seed = await seedDemo(sqld.url);
-    log(`sqld ${sqld.url} (pid ${sqld.child.pid}); demo seeded in ${stack.seed.ms} ms: ${stack.seed.counts.jobs} jobs, ${stack.seed.counts.customers} customers`);
+    log(
+      `sqld ${sqld.url} (pid ${sqld.child.pid}); demo seeded in ${stack.seed.ms} ms: ${stack.seed.counts.jobs} jobs, ${stack.seed.counts.customers} customers`,
+    );
 
     // wrangler.toml serves build/ as static assets; the API does not need the app built.
     mkdirSync(join(root, 'build'), { recursive: true });
-    const wranglerOpts = { dir, name: 'wrangler', config: wranglerConfig, args: ['--var', `LIBSQL_URL:${sqld.url}`], readyPath: '/api/health' };
+    const wranglerOpts = {
+      dir,
+      name: 'wrangler',
+      config: wranglerConfig,
+      args: ['--var', `LIBSQL_URL:${sqld.url}`],
+      readyPath: '/api/health',
+    };
     let w = await startWrangler(wranglerOpts);
     stops.push(() => w.stop());
     stack.url = w.url;
@@ -80,8 +88,20 @@ export async function startWrangler({ dir, name, args = [], config, readyPath = 
   const out = createWriteStream(logFile);
   const child = spawn(
     join(root, 'node_modules/.bin/wrangler'),
-    ['dev', ...(config ? ['--config', config] : []), '--ip', '127.0.0.1', '--port', String(port), '--persist-to', join(dir, `${name}-state`),
-      '--show-interactive-dev-session=false', '--log-level', 'warn', ...args],
+    [
+      'dev',
+      ...(config ? ['--config', config] : []),
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      join(dir, `${name}-state`),
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'warn',
+      ...args,
+    ],
     {
       cwd: root,
       // Its own process group, so stopping it also stops the workerd it starts.

@@ -43,7 +43,8 @@ export function snapshotWorker({ name, copyAssets = false }) {
     const toml = readFileSync(join(root, 'wrangler.toml'), 'utf8');
     const main = /^main\s*=.*$/m;
     const directory = /^directory\s*=\s*"build"\s*$/m;
-    if (!main.test(toml) || !directory.test(toml)) throw new Error('wrangler.toml has no `main = ...` or `directory = "build"` line to point at the snapshot');
+    if (!main.test(toml) || !directory.test(toml))
+      throw new Error('wrangler.toml has no `main = ...` or `directory = "build"` line to point at the snapshot');
     const config = join(dir, 'wrangler.toml');
     writeFileSync(
       config,

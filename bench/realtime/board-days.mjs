@@ -14,7 +14,6 @@ const HOUR = 3_600_000;
 const TYPES = ['Service call', 'Panel upgrade', 'EV charger install', 'Troubleshooting', 'Lighting retrofit'];
 const PRIORITIES = ['normal', 'normal', 'normal', 'high', 'low', 'emergency'];
 
-
 /**
  * Adds the bench technicians and one 500-job day per offset (days from the org's today).
  * Returns the org, the technician ids and, per date, its job ids and UTC range.
@@ -26,7 +25,9 @@ export async function addBenchDays(libsqlUrl, { today, offsets }) {
     if (!org) throw new Error('no org in the bench database (was the demo seeded?)');
     const orgId = String(org.id);
     const timezone = String(org.timezone);
-    const places = (await db.execute({ sql: `select id, customer_id from locations where org_id = ? order by id limit 1000`, args: [orgId] })).rows;
+    const places = (
+      await db.execute({ sql: `select id, customer_id from locations where org_id = ? order by id limit 1000`, args: [orgId] })
+    ).rows;
     if (!places.length) throw new Error('the demo org has no locations to put jobs at');
     const taken = (await db.execute({ sql: `select coalesce(max(number), 0) as n from jobs where org_id = ?`, args: [orgId] })).rows[0].n;
     // The room looks a day's jobs up by board_date once it has that column (migration 0003).

@@ -147,7 +147,10 @@ export async function openClient(url, opts = {}, timeoutMs = 30_000) {
   const c = new BenchClient(url, opts);
   let timer;
   try {
-    await Promise.race([c.ready, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no sync from ${url} within ${timeoutMs} ms`)), timeoutMs)))]);
+    await Promise.race([
+      c.ready,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no sync from ${url} within ${timeoutMs} ms`)), timeoutMs))),
+    ]);
   } catch (e) {
     c.ws.terminate();
     throw e;
@@ -163,7 +166,8 @@ export async function openClients(url, { n, observers, headers, parallel = 10, l
   try {
     for (let i = 0; i < n; i += parallel) {
       const batch = [];
-      for (let j = i; j < Math.min(n, i + parallel); j++) batch.push(openClient(url, { headers, observer: j < observers, name: `${label}-${j}` }));
+      for (let j = i; j < Math.min(n, i + parallel); j++)
+        batch.push(openClient(url, { headers, observer: j < observers, name: `${label}-${j}` }));
       out.push(...(await Promise.all(batch)));
     }
   } catch (e) {

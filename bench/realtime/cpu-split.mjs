@@ -9,7 +9,12 @@ function read(pid) {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { pid: Number(pid), comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), pgrp: Number(f[2]), cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS };
+    return {
+      pid: Number(pid),
+      comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')),
+      pgrp: Number(f[2]),
+      cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS,
+    };
   } catch {
     return null;
   }

@@ -36,7 +36,11 @@ async function inspector(url) {
     pending.delete(d.id);
   });
   return {
-    call: (method, params = {}) => new Promise((resolve) => (pending.set(++id, resolve), ws.send(JSON.stringify({ id, method, params })))),
+    call: (method, params = {}) =>
+      new Promise((resolve) => {
+        pending.set(++id, resolve);
+        ws.send(JSON.stringify({ id, method, params }));
+      }),
     close: () => ws.close(),
   };
 }
@@ -82,11 +86,21 @@ try {
   await migrateDb(sqld.url);
   const seed = await seedDemo(sqld.url);
   const inspectorPort = await freePort();
-  wrangler = await startWrangler({ dir, name: 'wrangler', config: snapshot.config, args: ['--var', `LIBSQL_URL:${sqld.url}`, '--inspector-port', String(inspectorPort)], readyPath: '/api/health' });
+  wrangler = await startWrangler({
+    dir,
+    name: 'wrangler',
+    config: snapshot.config,
+    args: ['--var', `LIBSQL_URL:${sqld.url}`, '--inspector-port', String(inspectorPort)],
+    readyPath: '/api/health',
+  });
   const bench = await addBenchDays(sqld.url, { today: seed.today, offsets: [60] });
   const [date] = Object.keys(bench.days);
   const cookie = await signInDispatcher(wrangler.url);
-  clients = await openClients(`${wrangler.url.replace(/^http/, 'ws')}/api/rooms/board/${date}`, { n, observers: Math.min(n, 8), headers: { cookie, origin: wrangler.url } });
+  clients = await openClients(`${wrangler.url.replace(/^http/, 'ws')}/api/rooms/board/${date}`, {
+    n,
+    observers: Math.min(n, 8),
+    headers: { cookie, origin: wrangler.url },
+  });
 
   const [target] = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
   const cdp = await inspector(target.webSocketDebuggerUrl);
@@ -94,7 +108,13 @@ try {
   await cdp.call('Profiler.setSamplingInterval', { interval: 500 });
   await cdp.call('Profiler.start');
   const jobIds = [...clients[0].doc.getMap('jobs').keys()].sort();
-  const r = await runEdits({ clients, jobShares: shareJobs(jobIds, n), picker: placementPicker({ techIds: bench.techIds, day: bench.days[date].range }), rate, durationMs: seconds * 1000 });
+  const r = await runEdits({
+    clients,
+    jobShares: shareJobs(jobIds, n),
+    picker: placementPicker({ techIds: bench.techIds, day: bench.days[date].range }),
+    rate,
+    durationMs: seconds * 1000,
+  });
   const { profile } = await cdp.call('Profiler.stop');
   cdp.close();
 
@@ -102,7 +122,9 @@ try {
   writeFileSync(file, JSON.stringify(profile));
   const { self, inclusive, total } = summarise(profile);
   const line = ([k, us]) => `${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${k}`;
-  console.log(`${n} clients, ${rate} edits/s for ${seconds} s: ${r.sent} edits, p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms (profiled, so slower than the bench)`);
+  console.log(
+    `${n} clients, ${rate} edits/s for ${seconds} s: ${r.sent} edits, p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms (profiled, so slower than the bench)`,
+  );
   console.log(`\nself time, top ${TOP}:`);
   for (const e of [...self].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(line(e));
   console.log(`\ninclusive time, top ${TOP}:`);

@@ -60,7 +60,14 @@ export function renderSection(run) {
     for (const s of servers) {
       const p = run.points.find((x) => x.server === s.name && x.clients === clients && x.rate === rate);
       if (!p) row.push('-', '-', '-', '-', '-');
-      else row.push(ms(p.p50), ms(p.p95), `${ms(p.p99)}${p.firstTry ? ` (1st: ${ms(p.firstTry.p99)})` : ''}`, p.lost ? `${p.lost}/${p.counted}` : '0', p.cpuMsPerEdit.server.toFixed(2));
+      else
+        row.push(
+          ms(p.p50),
+          ms(p.p95),
+          `${ms(p.p99)}${p.firstTry ? ` (1st: ${ms(p.firstTry.p99)})` : ''}`,
+          p.lost ? `${p.lost}/${p.counted}` : '0',
+          p.cpuMsPerEdit.server.toFixed(2),
+        );
     }
     lines.push(`| ${row.join(' | ')} |`);
   }
@@ -76,9 +83,19 @@ export function renderSection(run) {
     });
     const procs = [...new Set(grouped.flatMap((g) => Object.keys(g)))].sort();
     lines.push('', "### Where the room's CPU goes (ms per edit, above idle)", '');
-    lines.push('workerd processes are numbered by PID: `wrangler dev` runs its dev proxy in one and the Worker with its Durable Objects in the other.', '');
-    lines.push(`| clients | edits/s | ${procs.join(' | ')} | room total | bench client |`, `| ---: | ---: | ${procs.map(() => '---:').join(' | ')} | ---: | ---: |`);
-    roomPoints.forEach((p, i) => lines.push(`| ${p.clients} | ${p.rate} | ${procs.map((k) => (grouped[i][k] ?? 0).toFixed(2)).join(' | ')} | ${p.cpuMsPerEdit.server.toFixed(2)} | ${p.cpuMsPerEdit.bench.toFixed(2)} |`));
+    lines.push(
+      'workerd processes are numbered by PID: `wrangler dev` runs its dev proxy in one and the Worker with its Durable Objects in the other.',
+      '',
+    );
+    lines.push(
+      `| clients | edits/s | ${procs.join(' | ')} | room total | bench client |`,
+      `| ---: | ---: | ${procs.map(() => '---:').join(' | ')} | ---: | ---: |`,
+    );
+    roomPoints.forEach((p, i) =>
+      lines.push(
+        `| ${p.clients} | ${p.rate} | ${procs.map((k) => (grouped[i][k] ?? 0).toFixed(2)).join(' | ')} | ${p.cpuMsPerEdit.server.toFixed(2)} | ${p.cpuMsPerEdit.bench.toFixed(2)} |`,
+      ),
+    );
   }
 
   lines.push('', `### Capacity: highest offered rate (edits/s) with p99 < ${budget.capacityP99} ms`, '');
@@ -90,15 +107,22 @@ export function renderSection(run) {
     lines.push('', `### Doc size after ${d.edits.toLocaleString('en-US')} edits to 500 jobs`, '');
     lines.push(`| | ${servers.map((s) => s.label).join(' | ')} |`, `| --- | ${servers.map(() => '---:').join(' | ')} |`);
     const cell = (name, f) => (d[name] ? f(d[name]) : '-');
-    lines.push(`| seeded day, \`encodeStateAsUpdate\` of a synced client | ${servers.map((s) => cell(s.name, (x) => kb(x.seededBytes))).join(' | ')} |`);
+    lines.push(
+      `| seeded day, \`encodeStateAsUpdate\` of a synced client | ${servers.map((s) => cell(s.name, (x) => kb(x.seededBytes))).join(' | ')} |`,
+    );
     lines.push(`| after the edits, synced client, V1 encoding | ${servers.map((s) => cell(s.name, (x) => kb(x.v1Bytes))).join(' | ')} |`);
     lines.push(`| after the edits, synced client, V2 encoding | ${servers.map((s) => cell(s.name, (x) => kb(x.v2Bytes))).join(' | ')} |`);
     lines.push(
       `| stored by the room (DO SQLite: snapshot + pending updates) | ${servers.map((s) => (s.name === 'room' ? cell('room', (x) => (x.stored ? `${kb(x.stored.snapshotBytes + x.stored.updateBytes)} (${kb(x.stored.snapshotBytes)} + ${x.stored.updates} updates, ${kb(x.stored.updateBytes)})` : 'not found')) : 'in memory')).join(' | ')} |`,
     );
     const st = d.room?.stored;
-    if (st) lines.push(`| the room's whole SQLite file (doc, job states, outbox; ${st.freePages} of ${st.pages} pages free), outbox rows not yet in libSQL | ${servers.map((s) => (s.name === 'room' ? `${kb(st.fileBytes)}, ${st.rows?.outbox ?? '?'} rows` : '-')).join(' | ')} |`);
-    lines.push(`| edits sent / lost / rate | ${servers.map((s) => cell(s.name, (x) => `${x.sent} / ${x.lost} / ${Math.round(x.achievedRate)} per s`)).join(' | ')} |`);
+    if (st)
+      lines.push(
+        `| the room's whole SQLite file (doc, job states, outbox; ${st.freePages} of ${st.pages} pages free), outbox rows not yet in libSQL | ${servers.map((s) => (s.name === 'room' ? `${kb(st.fileBytes)}, ${st.rows?.outbox ?? '?'} rows` : '-')).join(' | ')} |`,
+      );
+    lines.push(
+      `| edits sent / lost / rate | ${servers.map((s) => cell(s.name, (x) => `${x.sent} / ${x.lost} / ${Math.round(x.achievedRate)} per s`)).join(' | ')} |`,
+    );
   }
 
   if (run.coldLoad?.length) {

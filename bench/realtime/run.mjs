@@ -34,7 +34,11 @@ const args = Object.fromEntries(
   }),
 );
 const QUICK = args.quick === 'true';
-const list = (s) => s.split(',').map(Number).filter((n) => n > 0);
+const list = (s) =>
+  s
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
 const cfg = {
   clients: list(args.clients ?? (QUICK ? '10,25' : '10,25,50,100')),
   // Up to 1600: the reference held 1600 edits/s at 50 clients where the room once gave out at 800.
@@ -98,7 +102,11 @@ process.on('SIGTERM', () => finish(143));
 setTimeout(() => finish(2, `bench:realtime gave up after ${limitMs / 60_000} min`), limitMs).unref();
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (xs) => percentile([...xs].sort((a, b) => a - b), 50);
+const median = (xs) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 const version = (p) => JSON.parse(readFileSync(`${root}node_modules/${p}/package.json`, 'utf8')).version;
 const load1 = () => loadavg()[0].toFixed(1);
 
@@ -119,7 +127,9 @@ async function untrack(cs) {
  */
 function dropped(clients) {
   const gone = clients.filter((c) => c.closed);
-  return gone.length ? `${gone.length} of ${clients.length} connections closed by the server (${[...new Set(gone.map((c) => `${c.closed.code} ${c.closed.reason}`.trim()))].join(', ')})` : null;
+  return gone.length
+    ? `${gone.length} of ${clients.length} connections closed by the server (${[...new Set(gone.map((c) => `${c.closed.code} ${c.closed.reason}`.trim()))].join(', ')})`
+    : null;
 }
 const RETRIES = 2;
 
@@ -161,7 +171,9 @@ const loadBefore = load1();
 const results = { points: [], capacity: {}, coldLoad: [], notes: [] };
 
 try {
-  console.log(`bench:realtime${QUICK ? ' --quick' : ''}: clients ${cfg.clients.join(', ')}; rates ${cfg.rates.join(', ')} edits/s; ${cfg.seconds} s per point`);
+  console.log(
+    `bench:realtime${QUICK ? ' --quick' : ''}: clients ${cfg.clients.join(', ')}; rates ${cfg.rates.join(', ')} edits/s; ${cfg.seconds} s per point`,
+  );
   const commit = commitText();
   snapshot = snapshotWorker({ name: 'realtime' });
   console.log(`bundled the Worker as it is now (${commit}): wrangler dev runs that bundle, whatever is saved meanwhile`);
@@ -209,14 +221,24 @@ try {
         break;
       }
       seeds[date] = Y.encodeStateAsUpdate(c.doc);
-      if (date === propDate) results.coldLoad.push({ label: 'room, the first day opened after wrangler dev started: seeded from libSQL (500 jobs)', median: c.times.synced - c.times.created, min: c.times.synced - c.times.created, max: c.times.synced - c.times.created, runs: 1 });
+      if (date === propDate)
+        results.coldLoad.push({
+          label: 'room, the first day opened after wrangler dev started: seeded from libSQL (500 jobs)',
+          median: c.times.synced - c.times.created,
+          min: c.times.synced - c.times.created,
+          max: c.times.synced - c.times.created,
+          runs: 1,
+        });
       await untrack(c);
     }
   }
-  let referenceSeed = 'a copy of the room\'s own doc for the same day, taken by a synced client (same bytes, same client ids)';
+  let referenceSeed = "a copy of the room's own doc for the same day, taken by a synced client (same bytes, same client ids)";
   if (!useRoom) {
     referenceSeed = 'built by core/board-doc.ts createBoardDoc from the same libSQL rows the room seeds from';
-    for (const date of [propDate, ...sizeDates]) seeds[date] = Y.encodeStateAsUpdate(await boardDocFromRecords(stack.libsqlUrl, { orgId: bench.orgId, timezone: bench.timezone, date }));
+    for (const date of [propDate, ...sizeDates])
+      seeds[date] = Y.encodeStateAsUpdate(
+        await boardDocFromRecords(stack.libsqlUrl, { orgId: bench.orgId, timezone: bench.timezone, date }),
+      );
   }
   const servers = [];
   if (useRoom) servers.push(room);
@@ -276,7 +298,8 @@ try {
   for (const n of cfg.clients) {
     const observers = Math.min(n, cfg.observers);
     const sets = {};
-    for (const s of servers) sets[s.name] = await track(openClients(s.url(propDate), { n, observers, headers: s.headers(), label: s.name }));
+    for (const s of servers)
+      sets[s.name] = await track(openClients(s.url(propDate), { n, observers, headers: s.headers(), label: s.name }));
     const jobIds = [...sets[servers[0].name][0].doc.getMap('jobs').keys()].sort();
     const shares = shareJobs(jobIds, n);
     const climbing = new Set(servers.map((s) => s.name));
@@ -292,7 +315,15 @@ try {
         const nth = (tries.get(`${s.name}:${rate}`) ?? 0) + 1;
         tries.set(`${s.name}:${rate}`, nth);
         const picker = placementPicker({ techIds: bench.techIds, day, seed: n * 10_000 + rate + nth * 1_000_000 });
-        const r = await runEdits({ clients: sets[s.name], jobShares: shares, picker, rate, durationMs: (cfg.seconds + cfg.warmupSeconds) * 1000, warmupMs: cfg.warmupSeconds * 1000, drainMs: cfg.drainMs });
+        const r = await runEdits({
+          clients: sets[s.name],
+          jobShares: shares,
+          picker,
+          rate,
+          durationMs: (cfg.seconds + cfg.warmupSeconds) * 1000,
+          warmupMs: cfg.warmupSeconds * 1000,
+          drainMs: cfg.drainMs,
+        });
         const wall = performance.now() - t0;
         const split = cpuDelta(cpu0.server, s.cpu(), { idle: idle[s.name], seconds: wall / 1000 });
         const perEdit = (v) => v / Math.max(1, r.sent);
@@ -301,7 +332,9 @@ try {
         r.benchCpuShare = (selfCpuMs() - cpu0.bench) / wall;
         const why = dropped(sets[s.name]);
         if (!why) return r;
-        console.log(`${s.short} ${n} clients ${rate}/s: ${why}; ${attempt < RETRIES ? 'reconnecting and measuring again' : 'giving up on this point'}`);
+        console.log(
+          `${s.short} ${n} clients ${rate}/s: ${why}; ${attempt < RETRIES ? 'reconnecting and measuring again' : 'giving up on this point'}`,
+        );
         await untrack(sets[s.name]);
         sets[s.name] = await track(openClients(s.url(propDate), { n, observers, headers: s.headers(), label: s.name }));
         r.dropped = why;
@@ -325,7 +358,11 @@ try {
         console.log(
           `${s.short.padEnd(4)} ${String(n).padStart(3)} clients ${String(rate).padStart(4)}/s: p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} p99 ${ms(r.p99)} ms` +
             ` (delivery p50 ${r.deliveryP50.toFixed(1)}), sent ${r.sent} at ${r.achievedRate.toFixed(0)}/s, lost ${r.lost}, refused ${r.refused}${r.refused ? ` (${r.lastRefusal})` : ''}, unchanged ${r.unchanged},` +
-            ` CPU ms/edit ${r.cpuMsPerEdit.server.toFixed(2)} server (${Object.entries(r.cpuSplit).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}), ${r.cpuMsPerEdit.bench.toFixed(2)} bench (${(r.benchCpuShare * 100).toFixed(0)}% of a core), send lag p99 ${r.sendLagP99.toFixed(1)} ms`,
+            ` CPU ms/edit ${r.cpuMsPerEdit.server.toFixed(2)} server (${Object.entries(r.cpuSplit)
+              .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+              .join(
+                ', ',
+              )}), ${r.cpuMsPerEdit.bench.toFixed(2)} bench (${(r.benchCpuShare * 100).toFixed(0)}% of a core), send lag p99 ${r.sendLagP99.toFixed(1)} ms`,
         );
         const cap = (results.capacity[s.name] ??= {});
         if (r.p99 < BUDGET.capacityP99) cap[n] = { rate, open: rate === cfg.rates[cfg.rates.length - 1] };
@@ -346,11 +383,20 @@ try {
     for (const date of sizeDates) {
       sizeDate = date;
       await quiesce(everyServer);
-      const clients = await track(openClients(s.url(date), { n: cfg.docClients, observers: 1, headers: s.headers(), label: `${s.name}-size` }));
+      const clients = await track(
+        openClients(s.url(date), { n: cfg.docClients, observers: 1, headers: s.headers(), label: `${s.name}-size` }),
+      );
       seededBytes = Y.encodeStateAsUpdate(clients[0].doc).byteLength;
       const jobIds = [...clients[0].doc.getMap('jobs').keys()].sort();
       const picker = placementPicker({ techIds: bench.techIds, day: bench.days[date].range, seed: 42 });
-      r = await runEdits({ clients, jobShares: shareJobs(jobIds, cfg.docClients), picker, rate: cfg.docRate, count: cfg.docEdits, drainMs: 15_000 });
+      r = await runEdits({
+        clients,
+        jobShares: shareJobs(jobIds, cfg.docClients),
+        picker,
+        rate: cfg.docRate,
+        count: cfg.docEdits,
+        drainMs: 15_000,
+      });
       const why = dropped(clients);
       await untrack(clients);
       if (!why) break;
@@ -358,9 +404,21 @@ try {
       r.dropped = why;
     }
     const fresh = await track(openClient(s.url(sizeDate), { headers: s.headers() }));
-    results.docSize[s.name] = { date: sizeDate, seededBytes, v1Bytes: Y.encodeStateAsUpdate(fresh.doc).byteLength, v2Bytes: Y.encodeStateAsUpdateV2(fresh.doc).byteLength, sent: r.sent, lost: r.lost, achievedRate: r.achievedRate, refused: r.refused, dropped: r.dropped ?? null };
+    results.docSize[s.name] = {
+      date: sizeDate,
+      seededBytes,
+      v1Bytes: Y.encodeStateAsUpdate(fresh.doc).byteLength,
+      v2Bytes: Y.encodeStateAsUpdateV2(fresh.doc).byteLength,
+      sent: r.sent,
+      lost: r.lost,
+      achievedRate: r.achievedRate,
+      refused: r.refused,
+      dropped: r.dropped ?? null,
+    };
     await untrack(fresh);
-    console.log(`${s.short} doc after ${r.sent} edits: V1 ${(results.docSize[s.name].v1Bytes / 1024).toFixed(1)} KB, V2 ${(results.docSize[s.name].v2Bytes / 1024).toFixed(1)} KB (seeded ${(seededBytes / 1024).toFixed(1)} KB); lost ${r.lost}`);
+    console.log(
+      `${s.short} doc after ${r.sent} edits: V1 ${(results.docSize[s.name].v1Bytes / 1024).toFixed(1)} KB, V2 ${(results.docSize[s.name].v2Bytes / 1024).toFixed(1)} KB (seeded ${(seededBytes / 1024).toFixed(1)} KB); lost ${r.lost}`,
+    );
   }
 
   // ---- the room after a restart: loaded from its own storage -----------------------------------
@@ -377,14 +435,19 @@ try {
     results.stored = Object.fromEntries(dates.map((d) => [d, mine(d) ?? null]));
     if (results.docSize.room.stored) {
       const st = results.docSize.room.stored;
-      console.log(`room stores the ${roomSizeDate} doc in ${((st.snapshotBytes + st.updateBytes) / 1024).toFixed(1)} KB (snapshot ${st.snapshotBytes} B in ${st.snapshotParts} parts, ${st.updates} pending updates ${st.updateBytes} B)`);
+      console.log(
+        `room stores the ${roomSizeDate} doc in ${((st.snapshotBytes + st.updateBytes) / 1024).toFixed(1)} KB (snapshot ${st.snapshotBytes} B in ${st.snapshotParts} parts, ${st.updates} pending updates ${st.updateBytes} B)`,
+      );
     }
     // The first request after a start loads the Worker; do not charge that to a room.
     await fetch(`${stack.url}/api/health`);
     const fromStorage = [];
     for (const date of coldDates) fromStorage.push(...(await timeLoads(room, date, 1)));
     addLoad('room after a restart of wrangler dev: loaded from its own storage (500 jobs)', fromStorage);
-    addLoad(`room after a restart: the day that took the ${cfg.docEdits.toLocaleString('en-US')} edits`, await timeLoads(room, roomSizeDate, 1));
+    addLoad(
+      `room after a restart: the day that took the ${cfg.docEdits.toLocaleString('en-US')} edits`,
+      await timeLoads(room, roomSizeDate, 1),
+    );
     const propEdits = results.points.filter((p) => p.server === 'room').reduce((n, p) => n + p.sent, 0);
     addLoad(`room after a restart: the propagation day (${propEdits.toLocaleString('en-US')} edits)`, await timeLoads(room, propDate, 1));
   }
@@ -401,12 +464,19 @@ try {
     {
       text: `p99 <= ${BUDGET.p99} ms at ${BUDGET.p99Clients} clients and ${BUDGET.p99Rate} edits/s`,
       ok: budgetPoint ? budgetPoint.p99 <= BUDGET.p99 : null,
-      detail: budgetPoint ? `Room p99 ${ms(budgetPoint.p99)} ms (p50 ${ms(budgetPoint.p50)}, p95 ${ms(budgetPoint.p95)})${refPoint ? `; reference p99 ${ms(refPoint.p99)} ms` : ''}.` : 'That point was not run.',
+      detail: budgetPoint
+        ? `Room p99 ${ms(budgetPoint.p99)} ms (p50 ${ms(budgetPoint.p50)}, p95 ${ms(budgetPoint.p95)})${refPoint ? `; reference p99 ${ms(refPoint.p99)} ms` : ''}.`
+        : 'That point was not run.',
     },
     {
-      text: 'capacity at least the reference server\'s',
+      text: "capacity at least the reference server's",
       ok: capOk,
-      detail: capRows.map((r) => `${r.n} clients: room ${r.room ? (r.room.rate ? r.room.rate : `< ${r.room.lowest}`) : '-'}${r.room?.open ? '+' : ''} vs reference ${r.ref ? (r.ref.rate ? r.ref.rate : `< ${r.ref.lowest}`) : '-'}${r.ref?.open ? '+' : ''}`).join('; ') + ' edits/s (+: the top of the ladder still passed).',
+      detail: `${capRows
+        .map(
+          (r) =>
+            `${r.n} clients: room ${r.room ? (r.room.rate ? r.room.rate : `< ${r.room.lowest}`) : '-'}${r.room?.open ? '+' : ''} vs reference ${r.ref ? (r.ref.rate ? r.ref.rate : `< ${r.ref.lowest}`) : '-'}${r.ref?.open ? '+' : ''}`,
+        )
+        .join('; ')} edits/s (+: the top of the ladder still passed).`,
     },
     {
       text: `stored doc <= ${BUDGET.docBytes / 1024} KB after ${BUDGET.docEdits.toLocaleString('en-US')} edits to 500 jobs`,
@@ -439,7 +509,7 @@ try {
   );
 
   const run = {
-    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     commit,
     machine: `${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, wrangler ${version('wrangler')}, yjs ${version('yjs')}, y-partyserver ${version('y-partyserver')}; load average ${loadBefore} before, ${loadAfter} after`,
     versions: { reference: version('@y/websocket-server') },

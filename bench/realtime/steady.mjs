@@ -28,10 +28,17 @@ try {
   const bench = await addBenchDays(stack.libsqlUrl, { today: stack.seed.today, offsets: [60] });
   const [date] = Object.keys(bench.days);
   const cookie = await signInDispatcher(stack.url);
-  clients = await openClients(`${stack.url.replace(/^http/, 'ws')}/api/rooms/board/${date}`, { n, observers: Math.min(n, 8), headers: { cookie, origin: stack.url } });
+  clients = await openClients(`${stack.url.replace(/^http/, 'ws')}/api/rooms/board/${date}`, {
+    n,
+    observers: Math.min(n, 8),
+    headers: { cookie, origin: stack.url },
+  });
   const jobIds = [...clients[0].doc.getMap('jobs').keys()].sort();
   const cpu = () => cpuByProcess(stack.wranglerPid, { sqld: stack.sqldPid });
-  const workerd = Object.keys(cpu()).filter((k) => k.startsWith('workerd')).sort().at(-1);
+  const workerd = Object.keys(cpu())
+    .filter((k) => k.startsWith('workerd'))
+    .sort()
+    .at(-1);
   let perf = null;
   if (args.perf) {
     // The Worker's workerd is the group's last-started one (see cpu-split.mjs's numbering).
@@ -45,12 +52,26 @@ try {
   }
   const before = { server: cpu(), bench: selfCpuMs() };
   const t0 = performance.now();
-  const r = await runEdits({ clients, jobShares: shareJobs(jobIds, n), picker: placementPicker({ techIds: bench.techIds, day: bench.days[date].range }), rate, durationMs: (seconds + 1) * 1000, warmupMs: 1000, drainMs: 3000 });
+  const r = await runEdits({
+    clients,
+    jobShares: shareJobs(jobIds, n),
+    picker: placementPicker({ techIds: bench.techIds, day: bench.days[date].range }),
+    rate,
+    durationMs: (seconds + 1) * 1000,
+    warmupMs: 1000,
+    drainMs: 3000,
+  });
   const wall = performance.now() - t0;
   const split = cpuDelta(before.server, cpu(), { seconds: wall / 1000 });
   if (perf) await new Promise((res) => perf.on('exit', res));
-  console.log(`${n} clients, ${rate} edits/s for ${seconds} s: ${r.sent} edits, p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} p99 ${r.p99.toFixed(1)} ms, lost ${r.lost}, send lag p99 ${r.sendLagP99.toFixed(1)} ms`);
-  console.log(`CPU ms/edit: ${Object.entries(split).map(([k, v]) => `${k} ${(v / r.sent).toFixed(3)}`).join(', ')}; bench ${((selfCpuMs() - before.bench) / r.sent).toFixed(3)} (the Worker's process: ${workerd})`);
+  console.log(
+    `${n} clients, ${rate} edits/s for ${seconds} s: ${r.sent} edits, p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} p99 ${r.p99.toFixed(1)} ms, lost ${r.lost}, send lag p99 ${r.sendLagP99.toFixed(1)} ms`,
+  );
+  console.log(
+    `CPU ms/edit: ${Object.entries(split)
+      .map(([k, v]) => `${k} ${(v / r.sent).toFixed(3)}`)
+      .join(', ')}; bench ${((selfCpuMs() - before.bench) / r.sent).toFixed(3)} (the Worker's process: ${workerd})`,
+  );
 } finally {
   await closeClients(clients).catch(() => {});
   await stack.stop();

@@ -10,14 +10,22 @@ import { join } from 'node:path';
 function readRoom(DatabaseSync, file) {
   const db = new DatabaseSync(file);
   try {
-    const tables = new Set(db.prepare(`select name from sqlite_master where type = 'table'`).all().map((r) => r.name));
+    const tables = new Set(
+      db
+        .prepare(`select name from sqlite_master where type = 'table'`)
+        .all()
+        .map((r) => r.name),
+    );
     if (!tables.has('doc_snapshot')) return null;
     const name = tables.has('__miniflare_do_name') ? db.prepare(`select name from __miniflare_do_name`).get()?.name : file;
     const snap = db.prepare(`select count(*) as parts, coalesce(sum(length(data)), 0) as bytes from doc_snapshot`).get();
-    const upd = tables.has('doc_updates') ? db.prepare(`select count(*) as n, coalesce(sum(length(data)), 0) as bytes from doc_updates`).get() : { n: 0, bytes: 0 };
+    const upd = tables.has('doc_updates')
+      ? db.prepare(`select count(*) as n, coalesce(sum(length(data)), 0) as bytes from doc_updates`).get()
+      : { n: 0, bytes: 0 };
     // Rows of the room's other tables: an outbox still full at a restart is work the next load does.
     const rows = {};
-    for (const t of ['outbox', 'outbox_dead', 'job_state']) if (tables.has(t)) rows[t] = Number(db.prepare(`select count(*) as n from ${t}`).get().n);
+    for (const t of ['outbox', 'outbox_dead', 'job_state'])
+      if (tables.has(t)) rows[t] = Number(db.prepare(`select count(*) as n from ${t}`).get().n);
     return {
       name: String(name),
       snapshotBytes: Number(snap.bytes),

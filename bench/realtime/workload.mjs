@@ -17,7 +17,11 @@ export const prng = mulberry32;
 export function placementPicker({ techIds, day, seed = 1 }) {
   const rnd = prng(seed);
   const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
-  return () => ({ technicianId: pick(techIds), start: day.start + FIRST_SLOT + Math.floor(rnd() * SLOTS) * 15 * MINUTE, durationMin: pick(DURATIONS) });
+  return () => ({
+    technicianId: pick(techIds),
+    start: day.start + FIRST_SLOT + Math.floor(rnd() * SLOTS) * 15 * MINUTE,
+    durationMin: pick(DURATIONS),
+  });
 }
 
 export const placementKey = (jobId, p) => `${jobId}|${p.technicianId}|${p.start}|${p.durationMin}`;
@@ -41,7 +45,16 @@ export function percentile(sorted, p) {
  * the first `warmupMs` are sent but not counted. An edit not seen by every observer within
  * `drainMs` after the last send is lost; it counts as slower than any latency in the percentiles.
  */
-export async function runEdits({ clients, jobShares, picker, rate, durationMs = Infinity, count = Infinity, warmupMs = 0, drainMs = 3000 }) {
+export async function runEdits({
+  clients,
+  jobShares,
+  picker,
+  rate,
+  durationMs = Infinity,
+  count = Infinity,
+  warmupMs = 0,
+  drainMs = 3000,
+}) {
   const n = clients.length;
   const observerIdx = new Set(clients.flatMap((c, i) => (c.observer ? [i] : [])));
   const total = Math.min(count, Math.floor((durationMs / 1000) * rate));

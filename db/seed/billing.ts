@@ -39,7 +39,13 @@ export interface Billing {
 const TRUCK_SKUS = new Set(MATERIALS.filter((m) => m.truck > 0).map((m) => m.sku));
 const MAX_DRAFTS = 8;
 
-export function billCompletedWork(ctx: SeedContext, trails: readonly Trail[], book: PriceBookPlan, warehouseId: string, taxRateBps: number): Billing {
+export function billCompletedWork(
+  ctx: SeedContext,
+  trails: readonly Trail[],
+  book: PriceBookPlan,
+  warehouseId: string,
+  taxRateBps: number,
+): Billing {
   const rng = rngFor(ctx.seed, 'billing');
   const out: Billing = { lineItems: [], invoices: [], payments: [], usages: [] };
   let drafts = 0;
@@ -52,7 +58,10 @@ export function billCompletedWork(ctx: SeedContext, trails: readonly Trail[], bo
     const lines = linesFor(ctx, rng, trail, book, completedAt);
     out.lineItems.push(...lines);
     if (rng.chance(0.75)) out.usages.push(...usagesFor(trail, stockedFrom, lines, completedAt));
-    const totals = invoiceTotals(lines.map((l) => ({ totalCents: l.totalCents, taxable: l.taxable })), taxRateBps);
+    const totals = invoiceTotals(
+      lines.map((l) => ({ totalCents: l.totalCents, taxable: l.taxable })),
+      taxRateBps,
+    );
     const invoice = (status: InvoiceRow['status'], issuedAt: number | null, createdAt: number): InvoiceRow => ({
       id: rng.uuid(),
       orgId: ctx.orgId,
@@ -114,14 +123,34 @@ function settle(ctx: SeedContext, rng: Rng, trail: Trail, inv: InvoiceRow, how: 
   const commercial = trail.state.draft.customer.commercial;
   const total = inv.totalCents;
   const pay = (amount: number, at: number, method: Method) => {
-    out.payments.push({ id: rng.uuid(), orgId: ctx.orgId, invoiceId: inv.id, amountCents: amount, method, reference: reference(rng, method), receivedAt: at, createdAt: at });
+    out.payments.push({
+      id: rng.uuid(),
+      orgId: ctx.orgId,
+      invoiceId: inv.id,
+      amountCents: amount,
+      method,
+      reference: reference(rng, method),
+      receivedAt: at,
+      createdAt: at,
+    });
     inv.paidCents = (inv.paidCents ?? 0) + amount;
     inv.updatedAt = at;
   };
   if (onSite && rng.chance(0.85)) {
     pay(total, issuedAt + rng.int(1, 5) * MINUTE, 'card');
   } else {
-    const method: Method = commercial ? rng.weighted([['check', 50], ['ach', 45], ['card', 5]] as const) : rng.weighted([['card', 55], ['check', 30], ['ach', 5], ['cash', 10]] as const);
+    const method: Method = commercial
+      ? rng.weighted([
+          ['check', 50],
+          ['ach', 45],
+          ['card', 5],
+        ] as const)
+      : rng.weighted([
+          ['card', 55],
+          ['check', 30],
+          ['ach', 5],
+          ['cash', 10],
+        ] as const);
     const payDay = addDays(localDateOf(issuedAt, ctx.tz), commercial ? rng.int(7, 35) : rng.int(1, 14));
     const payAt = ctx.at(payDay, toHhmm(9 * 60 + rng.int(0, 7 * 60)));
     const deposit = Math.round((total * rng.int(30, 60)) / 100 / 100) * 100;
@@ -159,7 +188,10 @@ function numberInvoices(invoices: InvoiceRow[]) {
   for (const inv of invoices) {
     const other = inv.notes ? byId.get(inv.notes) : undefined;
     if (!other) continue;
-    inv.notes = inv.status === 'void' ? `Voided: billed to the wrong location. Replaced by invoice #${other.number}.` : `Replaces voided invoice #${other.number}.`;
+    inv.notes =
+      inv.status === 'void'
+        ? `Voided: billed to the wrong location. Replaced by invoice #${other.number}.`
+        : `Replaces voided invoice #${other.number}.`;
   }
 }
 
@@ -195,7 +227,11 @@ type StockSources = Map<string, { partId: string; fromTruck: boolean; warehouseI
 /** For each material in the price book: its part, and whether trucks carry it. */
 function stockSources(book: PriceBookPlan, warehouseId: string): StockSources {
   const skuOf = new Map(book.parts.map((p) => [p.id!, p.sku]));
-  return new Map(book.items.filter((i) => i.partId).map((i) => [i.id!, { partId: i.partId!, fromTruck: TRUCK_SKUS.has(skuOf.get(i.partId!)!), warehouseId }]));
+  return new Map(
+    book.items
+      .filter((i) => i.partId)
+      .map((i) => [i.id!, { partId: i.partId!, fromTruck: TRUCK_SKUS.has(skuOf.get(i.partId!)!), warehouseId }]),
+  );
 }
 
 /** Materials came off the technician's truck, or from the warehouse for parts trucks do not carry. */
@@ -204,14 +240,16 @@ function usagesFor(trail: Trail, sources: StockSources, lines: readonly LineItem
   return lines.flatMap((l) => {
     const src = sources.get(l.priceBookItemId!);
     if (!src) return [];
-    return [{
-      jobId: trail.state.draft.id,
-      partId: src.partId,
-      locationId: src.fromTruck ? tech.truckId : src.warehouseId,
-      technicianId: tech.row.id,
-      actorUserId: tech.userId,
-      quantity: l.quantityMilli / 1000,
-      at: completedAt - 10 * MINUTE,
-    }];
+    return [
+      {
+        jobId: trail.state.draft.id,
+        partId: src.partId,
+        locationId: src.fromTruck ? tech.truckId : src.warehouseId,
+        technicianId: tech.row.id,
+        actorUserId: tech.userId,
+        quantity: l.quantityMilli / 1000,
+        at: completedAt - 10 * MINUTE,
+      },
+    ];
   });
 }

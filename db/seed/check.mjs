@@ -46,7 +46,27 @@ async function rows(url, sql) {
   }
 }
 
-const TABLES = ['orgs', 'users', 'technicians', 'stock_locations', 'customers', 'locations', 'parts', 'price_book_items', 'stock_levels', 'jobs', 'job_assignments', 'job_events', 'line_items', 'invoices', 'payments', 'part_usages', 'stock_movements', 'purchase_orders', 'purchase_order_lines'];
+const TABLES = [
+  'orgs',
+  'users',
+  'technicians',
+  'stock_locations',
+  'customers',
+  'locations',
+  'parts',
+  'price_book_items',
+  'stock_levels',
+  'jobs',
+  'job_assignments',
+  'job_events',
+  'line_items',
+  'invoices',
+  'payments',
+  'part_usages',
+  'stock_movements',
+  'purchase_orders',
+  'purchase_order_lines',
+];
 
 try {
   // Both databases get the same clock so the comparison holds even across a half-hour boundary.
@@ -67,14 +87,22 @@ try {
     console.log(`  ${table.padEnd(22)} ${String(n).padStart(6)}`);
   }
   console.log('\njobs per status');
-  for (const r of await rows(a, 'select status, count(*) as n from jobs group by status order by n desc')) console.log(`  ${String(r.status).padEnd(12)} ${String(r.n).padStart(6)}`);
+  for (const r of await rows(a, 'select status, count(*) as n from jobs group by status order by n desc'))
+    console.log(`  ${String(r.status).padEnd(12)} ${String(r.n).padStart(6)}`);
   console.log('invoices per status');
-  for (const r of await rows(a, 'select status, count(*) as n from invoices group by status order by n desc')) console.log(`  ${String(r.status).padEnd(12)} ${String(r.n).padStart(6)}`);
+  for (const r of await rows(a, 'select status, count(*) as n from invoices group by status order by n desc'))
+    console.log(`  ${String(r.status).padEnd(12)} ${String(r.n).padStart(6)}`);
 
   const [org] = await rows(a, 'select next_job_number, next_invoice_number, next_po_number from orgs');
-  const [max] = await rows(a, 'select max(number) + 1 as j, (select max(number) + 1 from invoices) as i, (select max(number) + 1 from purchase_orders) as p from jobs');
-  console.log(`\norg counters: job ${org.next_job_number}, invoice ${org.next_invoice_number}, po ${org.next_po_number} (max+1: ${max.j}, ${max.i}, ${max.p})`);
-  if (org.next_job_number !== max.j || org.next_invoice_number !== max.i || org.next_po_number !== max.p) fail('org counters do not follow the inserted numbers');
+  const [max] = await rows(
+    a,
+    'select max(number) + 1 as j, (select max(number) + 1 from invoices) as i, (select max(number) + 1 from purchase_orders) as p from jobs',
+  );
+  console.log(
+    `\norg counters: job ${org.next_job_number}, invoice ${org.next_invoice_number}, po ${org.next_po_number} (max+1: ${max.j}, ${max.i}, ${max.p})`,
+  );
+  if (org.next_job_number !== max.j || org.next_invoice_number !== max.i || org.next_po_number !== max.p)
+    fail('org counters do not follow the inserted numbers');
   const [low] = await rows(a, 'select count(*) as n from stock_levels where quantity < reorder_point');
   console.log(`stock levels below reorder point: ${low.n}`);
 
@@ -84,9 +112,15 @@ try {
   const probes = [
     ['first 5 customers by name', 'select id, name from customers order by name, id limit 5'],
     ['jobs 1000-1004', 'select number, id, status, type from jobs where number < 1005 order by number'],
-    ['last job number and its customer', 'select j.number, c.name from jobs j join customers c on c.id = j.customer_id order by j.number desc limit 1'],
+    [
+      'last job number and its customer',
+      'select j.number, c.name from jobs j join customers c on c.id = j.customer_id order by j.number desc limit 1',
+    ],
     ['invoice totals', 'select count(*) as n, sum(total_cents) as total, sum(paid_cents) as paid from invoices'],
-    ['whole-table digest (jobs)', "select group_concat(id || ':' || number || ':' || status || ':' || coalesce(scheduled_start, ''), ',') as d from (select * from jobs order by id)"],
+    [
+      'whole-table digest (jobs)',
+      "select group_concat(id || ':' || number || ':' || status || ':' || coalesce(scheduled_start, ''), ',') as d from (select * from jobs order by id)",
+    ],
   ];
   for (const [label, sql] of probes) {
     const [ra, rb] = [await rows(a, sql), await rows(b, sql)];

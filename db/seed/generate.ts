@@ -53,7 +53,12 @@ export function generateDemo(opts: GenerateOptions): { ctx: SeedContext; data: D
   const { technicians, stockLocations, warehouseId } = demoTechnicians(ctx);
   const { customers, locations, plans } = demoCustomers(ctx);
   const book = demoPriceBook(ctx);
-  const stockLevels = demoStockLevels(ctx, book, warehouseId, technicians.map((t) => t.truckId));
+  const stockLevels = demoStockLevels(
+    ctx,
+    book,
+    warehouseId,
+    technicians.map((t) => t.truckId),
+  );
 
   const drafts = [...planScheduledJobs(ctx, technicians, plans), ...planQueue(ctx, plans)];
   const trails = simulateJobs(ctx, drafts);
@@ -61,7 +66,9 @@ export function generateDemo(opts: GenerateOptions): { ctx: SeedContext; data: D
   const flow = demoStockFlow(ctx, book, stockLevels, warehouseId, technicians, billing.usages);
 
   // Job numbers follow the order the jobs were taken, as the API would have numbered them.
-  const ordered = [...trails].sort((a, b) => a.state.draft.createdAt - b.state.draft.createdAt || (a.state.draft.id < b.state.draft.id ? -1 : 1));
+  const ordered = [...trails].sort(
+    (a, b) => a.state.draft.createdAt - b.state.draft.createdAt || (a.state.draft.id < b.state.draft.id ? -1 : 1),
+  );
   const jobs = ordered.map((t, i) => {
     const d = t.state.draft;
     const last = t.state.events[t.state.events.length - 1]!;
@@ -84,7 +91,12 @@ export function generateDemo(opts: GenerateOptions): { ctx: SeedContext; data: D
       durationMin: d.durationMin,
       // A scheduled job lives on its day's board; a queued request waits on the board of the
       // day it was asked for, so each demo day opens with a queue to dispatch.
-      boardDate: d.start !== null ? localDateOf(d.start, ctx.tz) : t.state.status === 'unscheduled' && d.requestedStart !== null ? localDateOf(Math.max(d.requestedStart, ctx.now), ctx.tz) : null,
+      boardDate:
+        d.start !== null
+          ? localDateOf(d.start, ctx.tz)
+          : t.state.status === 'unscheduled' && d.requestedStart !== null
+            ? localDateOf(Math.max(d.requestedStart, ctx.now), ctx.tz)
+            : null,
       technicianId: d.tech?.row.id ?? null,
       arrivalWindowStart: windowStart,
       arrivalWindowEnd: windowStart === null ? null : windowStart + 2 * 3_600_000,
@@ -98,7 +110,15 @@ export function generateDemo(opts: GenerateOptions): { ctx: SeedContext; data: D
   });
 
   const weekday = { open: '07:00', close: '17:00' };
-  const businessHours: BusinessHours = { '0': null, '1': weekday, '2': weekday, '3': weekday, '4': weekday, '5': weekday, '6': { open: '08:00', close: '12:00' } };
+  const businessHours: BusinessHours = {
+    '0': null,
+    '1': weekday,
+    '2': weekday,
+    '3': weekday,
+    '4': weekday,
+    '5': weekday,
+    '6': { open: '08:00', close: '12:00' },
+  };
   const data: DemoData = {
     orgs: [
       {
@@ -122,7 +142,9 @@ export function generateDemo(opts: GenerateOptions): { ctx: SeedContext; data: D
     priceBookItems: book.items,
     stockLevels,
     jobs,
-    jobAssignments: jobs.filter((j) => j.technicianId).map((j) => ({ orgId: ctx.orgId, jobId: j.id, technicianId: j.technicianId!, role: 'lead' as const })),
+    jobAssignments: jobs
+      .filter((j) => j.technicianId)
+      .map((j) => ({ orgId: ctx.orgId, jobId: j.id, technicianId: j.technicianId!, role: 'lead' as const })),
     jobEvents: ordered.flatMap((t) => t.state.events),
     lineItems: billing.lineItems,
     invoices: billing.invoices,

@@ -116,7 +116,7 @@ async function writeAll(db: Db, data: Omit<DemoData, 'users'> & { users: (typeof
     const perRow = Object.keys(getTableColumns(table)).length;
     const size = Math.max(1, Math.floor(PARAMS_PER_STATEMENT / perRow));
     for (let i = 0; i < rows.length; i += size) {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one loop over differently typed tables
+      // `as any`: one loop over differently typed tables.
       statements.push(db.insert(table).values(rows.slice(i, i + size) as any));
     }
   }

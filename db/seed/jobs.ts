@@ -41,9 +41,22 @@ export interface JobState {
   completedAt: number | null;
 }
 
-const PRIORITY_URGENT = [['emergency', 6], ['high', 16], ['normal', 68], ['low', 10]] as const;
-const PRIORITY_ROUTINE = [['high', 12], ['normal', 76], ['low', 12]] as const;
-const TRAVEL_MIN = [[0, 4], [15, 5], [30, 1]] as const;
+const PRIORITY_URGENT = [
+  ['emergency', 6],
+  ['high', 16],
+  ['normal', 68],
+  ['low', 10],
+] as const;
+const PRIORITY_ROUTINE = [
+  ['high', 12],
+  ['normal', 76],
+  ['low', 12],
+] as const;
+const TRAVEL_MIN = [
+  [0, 4],
+  [15, 5],
+  [30, 1],
+] as const;
 /** A free technician whose next job starts this soon is already on the way. */
 const EN_ROUTE_WITHIN = 120 * MINUTE;
 
@@ -82,7 +95,10 @@ export function planScheduledJobs(ctx: SeedContext, techs: readonly TechPlan[], 
       // Now and then a panel upgrade takes most of the day; it has to start first thing.
       const panelDay = types.some((t) => t.skill === 'panel-upgrade') && rng.chance(0.12);
       for (let i = 0; i < target; i++) {
-        let jobType = panelDay && i === 0 ? JOB_TYPES.find((t) => t.skill === 'panel-upgrade')! : rng.weighted(types.map((t) => [t, t.weight] as const));
+        let jobType =
+          panelDay && i === 0
+            ? JOB_TYPES.find((t) => t.skill === 'panel-upgrade')!
+            : rng.weighted(types.map((t) => [t, t.weight] as const));
         let durationMin = rng.weighted(jobType.durations);
         // A job may run up to 45 minutes past the shift (a squeeze); otherwise fit a short one.
         const room = shiftEnd + 45 - cursor;
@@ -95,7 +111,16 @@ export function planScheduledJobs(ctx: SeedContext, techs: readonly TechPlan[], 
         const startMin: number = prevStart !== null && rng.chance(0.02) ? prevStart + 30 : cursor;
         prevStart = startMin;
         cursor = startMin + durationMin + rng.weighted(TRAVEL_MIN);
-        drafts.push(draftFor(ctx, rng, { tech, jobType, durationMin, date, startMin, pool: jobType.commercialOnly || rng.chance(0.12) ? commercial : residential }));
+        drafts.push(
+          draftFor(ctx, rng, {
+            tech,
+            jobType,
+            durationMin,
+            date,
+            startMin,
+            pool: jobType.commercialOnly || rng.chance(0.12) ? commercial : residential,
+          }),
+        );
       }
     }
   }
@@ -147,7 +172,13 @@ export function planQueue(ctx: SeedContext, customers: readonly CustomerPlan[], 
     // The first request is an emergency called in this morning, wanted today.
     const emergency = i === 0;
     const date = emergency ? ctx.today : ctx.day(rng.int(1, 7));
-    const [from, to] = emergency ? [ctx.pivot, null] : rng.pick([['08:00', '12:00'], ['12:00', '17:00'], ['08:00', '17:00']] as const);
+    const [from, to] = emergency
+      ? [ctx.pivot, null]
+      : rng.pick([
+          ['08:00', '12:00'],
+          ['12:00', '17:00'],
+          ['08:00', '17:00'],
+        ] as const);
     const requestedStart = ctx.at(date, from);
     drafts.push({
       id: rng.uuid(),
@@ -159,7 +190,13 @@ export function planQueue(ctx: SeedContext, customers: readonly CustomerPlan[], 
       date: null,
       startMin: null,
       start: null,
-      priority: emergency ? 'emergency' : rng.weighted([['high', 20], ['normal', 60], ['low', 20]] as const),
+      priority: emergency
+        ? 'emergency'
+        : rng.weighted([
+            ['high', 20],
+            ['normal', 60],
+            ['low', 20],
+          ] as const),
       description: rng.pick(jobType.descriptions),
       requestedStart,
       requestedEnd: to ? ctx.at(date, to) : requestedStart + 4 * 60 * MINUTE,
@@ -193,7 +230,11 @@ export class Trail {
     this.ctx = ctx;
     this.rng = rng;
     this.state = { draft, status: 'unscheduled', events: [], completedAt: null };
-    this.push('created', draft.createdAt, draft.createdBy, null, { status: 'unscheduled', type: draft.jobType.type, priority: draft.priority });
+    this.push('created', draft.createdAt, draft.createdBy, null, {
+      status: 'unscheduled',
+      type: draft.jobType.type,
+      priority: draft.priority,
+    });
   }
 
   get lastAt(): number {
@@ -206,13 +247,28 @@ export class Trail {
   }
 
   push(kind: string, at: number, actor: string | null, before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
-    this.state.events.push({ id: this.rng.uuid(), orgId: this.ctx.orgId, jobId: this.state.draft.id, actorUserId: actor, at, kind, before, after });
+    this.state.events.push({
+      id: this.rng.uuid(),
+      orgId: this.ctx.orgId,
+      jobId: this.state.draft.id,
+      actorUserId: actor,
+      at,
+      kind,
+      before,
+      after,
+    });
   }
 
   schedule(at: number, actor: string) {
     const d = this.state.draft;
     this.check('scheduled');
-    this.push('scheduled', this.after(at), actor, { status: 'unscheduled', technicianId: null, scheduledStart: null }, { status: 'scheduled', technicianId: d.tech!.row.id, scheduledStart: d.start, durationMin: d.durationMin });
+    this.push(
+      'scheduled',
+      this.after(at),
+      actor,
+      { status: 'unscheduled', technicianId: null, scheduledStart: null },
+      { status: 'scheduled', technicianId: d.tech!.row.id, scheduledStart: d.start, durationMin: d.durationMin },
+    );
     this.state.status = 'scheduled';
   }
 
@@ -264,7 +320,9 @@ export function simulateJobs(ctx: SeedContext, drafts: readonly JobDraft[]): Tra
   // en route is a short state; make sure today's board shows one whenever anyone has work left.
   const busy = (tech: TechPlan) => trails.some((t) => t.state.draft.tech === tech && t.state.status === 'on_site');
   const entries = [...laterToday];
-  const soon = entries.some(([tech, later]) => !busy(tech) && Math.min(...later.map((t) => t.state.draft.start!)) - ctx.now <= EN_ROUTE_WITHIN);
+  const soon = entries.some(
+    ([tech, later]) => !busy(tech) && Math.min(...later.map((t) => t.state.draft.start!)) - ctx.now <= EN_ROUTE_WITHIN,
+  );
   let forced: TechPlan | null = null;
   if (!soon && entries.length) {
     forced = entries[0]![0];
@@ -286,7 +344,8 @@ function work(ctx: SeedContext, rng: Rng, t: Trail, until: 'on_site' | 'on_hold'
   t.move('en_route', Math.min(start - rng.int(15, 35) * MINUTE, ctx.now - 2 * MINUTE), actor);
   const onSite = Math.min(start + rng.int(-5, 10) * MINUTE, ctx.now - MINUTE);
   t.move('on_site', onSite, actor);
-  if (until === 'on_hold') t.move('on_hold', onSite + rng.int(20, Math.max(21, d.durationMin / 2)) * MINUTE, actor, { reason: rng.pick(HOLD_REASONS) });
+  if (until === 'on_hold')
+    t.move('on_hold', onSite + rng.int(20, Math.max(21, d.durationMin / 2)) * MINUTE, actor, { reason: rng.pick(HOLD_REASONS) });
   if (until === 'completed') t.move('completed', Math.min(start + (d.durationMin + rng.int(-10, 20)) * MINUTE, ctx.now), actor);
 }
 
@@ -305,7 +364,10 @@ function dispatchRestOfToday(ctx: SeedContext, rng: Rng, tech: TechPlan, later: 
     t.move('dispatched', Math.min(dispatchAt, ctx.now - 5 * MINUTE), rng.pick(USER_IDS.dispatchers));
     if (next && !busy && (forceEnRoute || t.state.draft.start! - ctx.now <= EN_ROUTE_WITHIN)) {
       // Left after finishing the previous job, not before.
-      const finished = Math.max(0, ...all.filter((o) => o.state.draft.tech === tech && o.state.draft.date === ctx.today).map((o) => o.state.completedAt ?? 0));
+      const finished = Math.max(
+        0,
+        ...all.filter((o) => o.state.draft.tech === tech && o.state.draft.date === ctx.today).map((o) => o.state.completedAt ?? 0),
+      );
       t.move('en_route', Math.max(finished + MINUTE, ctx.now - rng.int(1, 4) * MINUTE), fieldActor(rng, tech));
     }
   });

@@ -30,7 +30,11 @@ const maybe = (rng: Rng, p: number, line: LinePlan): LinePlan[] => (rng.chance(p
 
 export const JOB_TYPES: readonly JobType[] = [
   {
-    type: 'Service call', skill: 'service', weight: 14, durations: [[60, 1]], urgent: true,
+    type: 'Service call',
+    skill: 'service',
+    weight: 14,
+    durations: [[60, 1]],
+    urgent: true,
     descriptions: [
       'Outlet in the living room stopped working; nothing else tripped.',
       'Lights flicker when the AC kicks on.',
@@ -46,7 +50,15 @@ export const JOB_TYPES: readonly JobType[] = [
     ],
   },
   {
-    type: 'Troubleshooting', skill: 'troubleshooting', weight: 14, durations: [[60, 3], [90, 3], [120, 2]], urgent: true,
+    type: 'Troubleshooting',
+    skill: 'troubleshooting',
+    weight: 14,
+    durations: [
+      [60, 3],
+      [90, 3],
+      [120, 2],
+    ],
+    urgent: true,
     descriptions: [
       'Half the kitchen outlets dead since the storm; GFCI will not reset.',
       'Main breaker trips when the dryer and oven run together.',
@@ -64,7 +76,13 @@ export const JOB_TYPES: readonly JobType[] = [
     ],
   },
   {
-    type: 'GFCI / outlet replacement', skill: 'service', weight: 12, durations: [[60, 3], [90, 1]],
+    type: 'GFCI / outlet replacement',
+    skill: 'service',
+    weight: 12,
+    durations: [
+      [60, 3],
+      [90, 1],
+    ],
     descriptions: [
       'Replace bathroom and kitchen outlets with GFCI protection before a home sale.',
       'Two-prong outlets in the bedrooms; customer wants grounded, tamper-resistant ones.',
@@ -82,7 +100,13 @@ export const JOB_TYPES: readonly JobType[] = [
     },
   },
   {
-    type: 'Ceiling fan install', skill: 'lighting', weight: 8, durations: [[60, 2], [90, 2]],
+    type: 'Ceiling fan install',
+    skill: 'lighting',
+    weight: 8,
+    durations: [
+      [60, 2],
+      [90, 2],
+    ],
     descriptions: [
       'Install two customer-supplied fans in the bedrooms, replacing light fixtures.',
       'Patio fan install on the covered porch; existing box may not be fan-rated.',
@@ -90,11 +114,22 @@ export const JOB_TYPES: readonly JobType[] = [
     ],
     lines: (rng) => {
       const n = rng.int(1, 2);
-      return [{ code: 'SVC-FAN', quantityMilli: n * 1000 }, ...maybe(rng, 0.5, { sku: 'BOX-FAN', quantity: n }), ...maybe(rng, 0.5, { sku: 'WIRENUT-25', quantity: 1 })];
+      return [
+        { code: 'SVC-FAN', quantityMilli: n * 1000 },
+        ...maybe(rng, 0.5, { sku: 'BOX-FAN', quantity: n }),
+        ...maybe(rng, 0.5, { sku: 'WIRENUT-25', quantity: 1 }),
+      ];
     },
   },
   {
-    type: 'Recessed lighting', skill: 'lighting', weight: 3, durations: [[120, 2], [180, 2], [240, 1]],
+    type: 'Recessed lighting',
+    skill: 'lighting',
+    weight: 3,
+    durations: [
+      [120, 2],
+      [180, 2],
+      [240, 1],
+    ],
     descriptions: [
       'Add six recessed lights in the living room on a new dimmer.',
       'Kitchen remodel: recessed lights over the island and counters.',
@@ -111,7 +146,14 @@ export const JOB_TYPES: readonly JobType[] = [
     },
   },
   {
-    type: 'EV charger install', skill: 'ev-charger', licence: 'journeyman', weight: 5, durations: [[180, 3], [240, 1]],
+    type: 'EV charger install',
+    skill: 'ev-charger',
+    licence: 'journeyman',
+    weight: 5,
+    durations: [
+      [180, 3],
+      [240, 1],
+    ],
     descriptions: [
       'Level 2 charger in the garage for a new EV; panel on the same wall.',
       'Install a NEMA 14-50 outlet for a mobile charger, about 25 ft from the panel.',
@@ -127,7 +169,15 @@ export const JOB_TYPES: readonly JobType[] = [
     ],
   },
   {
-    type: 'Panel upgrade', skill: 'panel-upgrade', licence: 'journeyman', weight: 2, durations: [[300, 1], [360, 2], [480, 2]],
+    type: 'Panel upgrade',
+    skill: 'panel-upgrade',
+    licence: 'journeyman',
+    weight: 2,
+    durations: [
+      [300, 1],
+      [360, 2],
+      [480, 2],
+    ],
     descriptions: [
       'Upgrade the 100A Federal Pacific panel to 200A; utility disconnect booked.',
       'Panel upgrade to 200A ahead of a heat pump and EV charger.',
@@ -140,16 +190,38 @@ export const JOB_TYPES: readonly JobType[] = [
       { sku: 'BRK-15-1P', quantity: rng.int(2, 4) },
       { sku: 'BRK-20-1P', quantity: rng.int(2, 6) },
       { sku: 'WIRENUT-25', quantity: 2 },
-      ...(rng.chance(0.5) ? [{ code: 'SVC-SURGE', quantityMilli: 1000 }, { sku: 'SURGE-WH', quantity: 1 }] : []),
+      ...(rng.chance(0.5)
+        ? [
+            { code: 'SVC-SURGE', quantityMilli: 1000 },
+            { sku: 'SURGE-WH', quantity: 1 },
+          ]
+        : []),
     ],
   },
   {
-    type: 'Whole-home surge protector', skill: 'service', weight: 4, durations: [[60, 1]],
-    descriptions: ['Install a whole-home surge protector at the main panel.', 'Lost a TV and a fridge board in the last storm; wants surge protection.'],
-    lines: (rng) => [{ code: 'SVC-SURGE', quantityMilli: 1000 }, { sku: 'SURGE-WH', quantity: 1 }, ...maybe(rng, 0.5, { sku: 'BRK-30-2P', quantity: 1 })],
+    type: 'Whole-home surge protector',
+    skill: 'service',
+    weight: 4,
+    durations: [[60, 1]],
+    descriptions: [
+      'Install a whole-home surge protector at the main panel.',
+      'Lost a TV and a fridge board in the last storm; wants surge protection.',
+    ],
+    lines: (rng) => [
+      { code: 'SVC-SURGE', quantityMilli: 1000 },
+      { sku: 'SURGE-WH', quantity: 1 },
+      ...maybe(rng, 0.5, { sku: 'BRK-30-2P', quantity: 1 }),
+    ],
   },
   {
-    type: 'Generator interlock', skill: 'generator', licence: 'journeyman', weight: 3, durations: [[120, 1], [180, 1]],
+    type: 'Generator interlock',
+    skill: 'generator',
+    licence: 'journeyman',
+    weight: 3,
+    durations: [
+      [120, 1],
+      [180, 1],
+    ],
     descriptions: [
       'Interlock kit and 50A inlet for a portable generator, inlet by the garage.',
       'After the winter storm outage: make the panel generator-ready.',
@@ -164,20 +236,41 @@ export const JOB_TYPES: readonly JobType[] = [
     ],
   },
   {
-    type: 'Standby generator maintenance', skill: 'generator', weight: 3, durations: [[90, 1]],
+    type: 'Standby generator maintenance',
+    skill: 'generator',
+    weight: 3,
+    durations: [[90, 1]],
     descriptions: ['Annual maintenance on a 22 kW standby generator.', 'Generator exercises but shows a transfer switch fault.'],
     lines: () => [{ code: 'SVC-GEN-MAINT', quantityMilli: 1000 }],
   },
   {
-    type: 'Smoke / CO alarms', skill: 'service', weight: 4, durations: [[60, 2], [90, 1]],
-    descriptions: ['Replace ten-year-old hardwired smoke alarms with smoke/CO combos.', 'Alarms chirping at night; replace and interconnect.'],
+    type: 'Smoke / CO alarms',
+    skill: 'service',
+    weight: 4,
+    durations: [
+      [60, 2],
+      [90, 1],
+    ],
+    descriptions: [
+      'Replace ten-year-old hardwired smoke alarms with smoke/CO combos.',
+      'Alarms chirping at night; replace and interconnect.',
+    ],
     lines: (rng) => {
       const n = rng.int(2, 6);
-      return [{ code: 'SVC-SMOKE', quantityMilli: n * 1000 }, { sku: 'ALARM-SMCO', quantity: n }];
+      return [
+        { code: 'SVC-SMOKE', quantityMilli: n * 1000 },
+        { sku: 'ALARM-SMCO', quantity: n },
+      ];
     },
   },
   {
-    type: 'Dedicated circuit', skill: 'service', weight: 5, durations: [[90, 1], [120, 2]],
+    type: 'Dedicated circuit',
+    skill: 'service',
+    weight: 5,
+    durations: [
+      [90, 1],
+      [120, 2],
+    ],
     descriptions: [
       'New 20A circuit for a garage freezer and workbench.',
       'Dedicated circuit for a home office with a space heater tripping the breaker.',
@@ -194,27 +287,54 @@ export const JOB_TYPES: readonly JobType[] = [
     ],
   },
   {
-    type: 'Estimate / inspection', skill: 'service', weight: 4, durations: [[60, 1]],
+    type: 'Estimate / inspection',
+    skill: 'service',
+    weight: 4,
+    durations: [[60, 1]],
     descriptions: ['Quote for rewiring a 1950s bungalow.', 'Pre-purchase electrical inspection.', 'Estimate for a backyard pool subpanel.'],
     lines: () => [{ code: 'SVC-CALL', quantityMilli: 1000 }],
   },
   {
-    type: 'Doorbell / low-voltage', skill: 'low-voltage', weight: 2, durations: [[60, 1]],
+    type: 'Doorbell / low-voltage',
+    skill: 'low-voltage',
+    weight: 2,
+    durations: [[60, 1]],
     descriptions: ['Video doorbell keeps rebooting; replace the transformer.', 'Thermostat wire damaged in the attic; run a new one.'],
     lines: (rng) => [{ code: 'SVC-LABOR-HR', quantityMilli: 1000 }, ...maybe(rng, 0.5, { sku: 'WIRENUT-25', quantity: 1 })],
   },
   {
-    type: 'Commercial lighting maintenance', skill: 'commercial', commercialOnly: true, weight: 5, durations: [[120, 3], [180, 2], [240, 1]],
+    type: 'Commercial lighting maintenance',
+    skill: 'commercial',
+    commercialOnly: true,
+    weight: 5,
+    durations: [
+      [120, 3],
+      [180, 2],
+      [240, 1],
+    ],
     descriptions: [
       'Quarterly lighting walk-through; replace failed fixtures in the parking lot.',
       'Retrofit the sales floor troffers to LED.',
       'Exit signs and emergency lights failed their monthly test.',
       'Dock lights and wall packs out on the north side.',
     ],
-    lines: (rng, min) => [{ code: 'SVC-COMM-HR', quantityMilli: hours(min, rng) }, { sku: 'LED-6IN', quantity: rng.int(4, 20) }, { sku: 'WIRENUT-25', quantity: 1 }],
+    lines: (rng, min) => [
+      { code: 'SVC-COMM-HR', quantityMilli: hours(min, rng) },
+      { sku: 'LED-6IN', quantity: rng.int(4, 20) },
+      { sku: 'WIRENUT-25', quantity: 1 },
+    ],
   },
   {
-    type: 'Commercial troubleshooting', skill: 'commercial', commercialOnly: true, weight: 5, durations: [[60, 2], [90, 2], [120, 1]], urgent: true,
+    type: 'Commercial troubleshooting',
+    skill: 'commercial',
+    commercialOnly: true,
+    weight: 5,
+    durations: [
+      [60, 2],
+      [90, 2],
+      [120, 1],
+    ],
+    urgent: true,
     descriptions: [
       'Walk-in cooler circuit tripping overnight.',
       'Rooftop unit loses power in the afternoons.',

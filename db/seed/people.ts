@@ -36,7 +36,16 @@ export function demoUsers(ctx: SeedContext): UserRow[] {
 }
 
 /** The skill vocabulary jobs ask for and technicians offer. */
-export const SKILLS = ['service', 'troubleshooting', 'panel-upgrade', 'ev-charger', 'generator', 'commercial', 'lighting', 'low-voltage'] as const;
+export const SKILLS = [
+  'service',
+  'troubleshooting',
+  'panel-upgrade',
+  'ev-charger',
+  'generator',
+  'commercial',
+  'lighting',
+  'low-voltage',
+] as const;
 export type Skill = (typeof SKILLS)[number];
 export type LicenceClass = 'master' | 'journeyman' | 'apprentice';
 
@@ -61,20 +70,100 @@ interface RosterEntry {
 
 // Two technicians work Tue-Sat and two Sun-Thu, so every day of the week has work on the board.
 const ROSTER: RosterEntry[] = [
-  { name: 'Terry Tech', cls: 'journeyman', skills: ['service', 'troubleshooting', 'ev-charger', 'lighting'], shift: EARLY, days: MON_FRI, colour: '#2563eb', user: true },
-  { name: 'Marcus Delgado', cls: 'master', skills: ['panel-upgrade', 'service', 'troubleshooting', 'generator', 'commercial'], shift: EARLY, days: MON_FRI, colour: '#dc2626' },
-  { name: 'Priya Raman', cls: 'master', skills: ['commercial', 'lighting', 'troubleshooting', 'panel-upgrade', 'low-voltage'], shift: EARLY, days: MON_FRI, colour: '#16a34a' },
-  { name: 'Jake Hollister', cls: 'journeyman', skills: ['service', 'ev-charger', 'panel-upgrade'], shift: EARLY, days: MON_FRI, colour: '#d97706', expiresInDays: 9 },
-  { name: 'Rosa Villanueva', cls: 'journeyman', skills: ['troubleshooting', 'service', 'lighting'], shift: LATE, days: MON_FRI, colour: '#7c3aed' },
-  { name: 'Dwayne Pruitt', cls: 'master', skills: ['generator', 'panel-upgrade', 'commercial', 'service'], shift: EARLY, days: TUE_SAT, colour: '#db2777' },
-  { name: 'Kim Nguyen', cls: 'journeyman', skills: ['ev-charger', 'service', 'troubleshooting'], shift: LATE, days: SUN_THU, colour: '#0891b2' },
-  { name: 'Luis Ortega', cls: 'journeyman', skills: ['commercial', 'lighting', 'low-voltage'], shift: EARLY, days: MON_FRI, colour: '#65a30d', expiresInDays: -18 },
+  {
+    name: 'Terry Tech',
+    cls: 'journeyman',
+    skills: ['service', 'troubleshooting', 'ev-charger', 'lighting'],
+    shift: EARLY,
+    days: MON_FRI,
+    colour: '#2563eb',
+    user: true,
+  },
+  {
+    name: 'Marcus Delgado',
+    cls: 'master',
+    skills: ['panel-upgrade', 'service', 'troubleshooting', 'generator', 'commercial'],
+    shift: EARLY,
+    days: MON_FRI,
+    colour: '#dc2626',
+  },
+  {
+    name: 'Priya Raman',
+    cls: 'master',
+    skills: ['commercial', 'lighting', 'troubleshooting', 'panel-upgrade', 'low-voltage'],
+    shift: EARLY,
+    days: MON_FRI,
+    colour: '#16a34a',
+  },
+  {
+    name: 'Jake Hollister',
+    cls: 'journeyman',
+    skills: ['service', 'ev-charger', 'panel-upgrade'],
+    shift: EARLY,
+    days: MON_FRI,
+    colour: '#d97706',
+    expiresInDays: 9,
+  },
+  {
+    name: 'Rosa Villanueva',
+    cls: 'journeyman',
+    skills: ['troubleshooting', 'service', 'lighting'],
+    shift: LATE,
+    days: MON_FRI,
+    colour: '#7c3aed',
+  },
+  {
+    name: 'Dwayne Pruitt',
+    cls: 'master',
+    skills: ['generator', 'panel-upgrade', 'commercial', 'service'],
+    shift: EARLY,
+    days: TUE_SAT,
+    colour: '#db2777',
+  },
+  {
+    name: 'Kim Nguyen',
+    cls: 'journeyman',
+    skills: ['ev-charger', 'service', 'troubleshooting'],
+    shift: LATE,
+    days: SUN_THU,
+    colour: '#0891b2',
+  },
+  {
+    name: 'Luis Ortega',
+    cls: 'journeyman',
+    skills: ['commercial', 'lighting', 'low-voltage'],
+    shift: EARLY,
+    days: MON_FRI,
+    colour: '#65a30d',
+    expiresInDays: -18,
+  },
   { name: 'Caleb Whitfield', cls: 'apprentice', skills: ['service', 'lighting'], shift: EARLY, days: MON_FRI, colour: '#ea580c' },
-  { name: 'Hannah Brooks', cls: 'journeyman', skills: ['troubleshooting', 'service', 'generator'], shift: LATE, days: SUN_THU, colour: '#4f46e5' },
+  {
+    name: 'Hannah Brooks',
+    cls: 'journeyman',
+    skills: ['troubleshooting', 'service', 'generator'],
+    shift: LATE,
+    days: SUN_THU,
+    colour: '#4f46e5',
+  },
   { name: 'Andre Baptiste', cls: 'apprentice', skills: ['service', 'lighting'], shift: LATE, days: MON_FRI, colour: '#0d9488' },
-  { name: 'Sofia Castillo', cls: 'journeyman', skills: ['panel-upgrade', 'ev-charger', 'service'], shift: LATE, days: TUE_SAT, colour: '#9333ea' },
+  {
+    name: 'Sofia Castillo',
+    cls: 'journeyman',
+    skills: ['panel-upgrade', 'ev-charger', 'service'],
+    shift: LATE,
+    days: TUE_SAT,
+    colour: '#9333ea',
+  },
   { name: 'Tyler Okafor', cls: 'apprentice', skills: ['service', 'low-voltage'], shift: EARLY, days: MON_FRI, colour: '#ca8a04' },
-  { name: 'Megan Schultz', cls: 'journeyman', skills: ['commercial', 'lighting', 'troubleshooting'], shift: LATE, days: MON_FRI, colour: '#e11d48' },
+  {
+    name: 'Megan Schultz',
+    cls: 'journeyman',
+    skills: ['commercial', 'lighting', 'troubleshooting'],
+    shift: LATE,
+    days: MON_FRI,
+    colour: '#e11d48',
+  },
   { name: 'Eli Zamora', cls: 'apprentice', skills: ['service', 'lighting', 'low-voltage'], shift: EARLY, days: MON_FRI, colour: '#475569' },
 ];
 
@@ -101,7 +190,14 @@ export function demoTechnicians(ctx: SeedContext): { technicians: TechPlan[]; st
     const [first, last] = r.name.split(' ') as [string, string];
     const home = NEIGHBOURHOODS[i]!;
     const truckId = rng.uuid();
-    stockLocations.push({ id: truckId, orgId: ctx.orgId, kind: 'truck', name: `Truck ${String(i + 1).padStart(2, '0')} (${first} ${last[0]}.)`, createdAt: created, updatedAt: created });
+    stockLocations.push({
+      id: truckId,
+      orgId: ctx.orgId,
+      kind: 'truck',
+      name: `Truck ${String(i + 1).padStart(2, '0')} (${first} ${last[0]}.)`,
+      createdAt: created,
+      updatedAt: created,
+    });
     const expires = ctx.day(r.expiresInDays ?? rng.int(60, 720));
     const hired = created + rng.int(0, 300) * DAY;
     return {
@@ -141,41 +237,244 @@ export function demoTechnicians(ctx: SeedContext): { technicians: TechPlan[]; st
 }
 
 const FIRST_NAMES = [
-  'Maria', 'James', 'Jennifer', 'Robert', 'Linda', 'Michael', 'Patricia', 'David', 'Elizabeth', 'Jose', 'Ashley', 'Daniel', 'Jessica',
-  'Christopher', 'Sarah', 'Matthew', 'Karen', 'Anthony', 'Nancy', 'Mark', 'Lisa', 'Juan', 'Emily', 'Carlos', 'Amanda', 'Brian',
-  'Stephanie', 'Kevin', 'Rebecca', 'Jason', 'Laura', 'Ryan', 'Michelle', 'Gary', 'Kimberly', 'Eric', 'Angela', 'Luis', 'Melissa',
-  'Jacob', 'Veronica', 'Nicholas', 'Rachel', 'Tyler', 'Olivia', 'Aaron', 'Hannah', 'Miguel', 'Grace', 'Samuel', 'Chloe', 'Ethan',
-  'Priya', 'Wei', 'Mei', 'Arjun', 'Fatima', 'Omar', 'Thanh', 'Minh', 'Ngozi', 'Kwame', 'Yuki', 'Hiroshi', 'Ana', 'Diego', 'Lucia',
-  'Beatriz', 'Rafael', 'Gabriela', 'Brandon', 'Courtney', 'Travis', 'Brooke', 'Cody', 'Shelby', 'Dustin', 'Kayla', 'Wade', 'Tammy',
+  'Maria',
+  'James',
+  'Jennifer',
+  'Robert',
+  'Linda',
+  'Michael',
+  'Patricia',
+  'David',
+  'Elizabeth',
+  'Jose',
+  'Ashley',
+  'Daniel',
+  'Jessica',
+  'Christopher',
+  'Sarah',
+  'Matthew',
+  'Karen',
+  'Anthony',
+  'Nancy',
+  'Mark',
+  'Lisa',
+  'Juan',
+  'Emily',
+  'Carlos',
+  'Amanda',
+  'Brian',
+  'Stephanie',
+  'Kevin',
+  'Rebecca',
+  'Jason',
+  'Laura',
+  'Ryan',
+  'Michelle',
+  'Gary',
+  'Kimberly',
+  'Eric',
+  'Angela',
+  'Luis',
+  'Melissa',
+  'Jacob',
+  'Veronica',
+  'Nicholas',
+  'Rachel',
+  'Tyler',
+  'Olivia',
+  'Aaron',
+  'Hannah',
+  'Miguel',
+  'Grace',
+  'Samuel',
+  'Chloe',
+  'Ethan',
+  'Priya',
+  'Wei',
+  'Mei',
+  'Arjun',
+  'Fatima',
+  'Omar',
+  'Thanh',
+  'Minh',
+  'Ngozi',
+  'Kwame',
+  'Yuki',
+  'Hiroshi',
+  'Ana',
+  'Diego',
+  'Lucia',
+  'Beatriz',
+  'Rafael',
+  'Gabriela',
+  'Brandon',
+  'Courtney',
+  'Travis',
+  'Brooke',
+  'Cody',
+  'Shelby',
+  'Dustin',
+  'Kayla',
+  'Wade',
+  'Tammy',
 ];
 
 // Weights roughly follow how common each surname is in Central Texas, so "Garcia" finds many.
 const LAST_NAMES: readonly (readonly [string, number])[] = [
-  ['Garcia', 9], ['Martinez', 7], ['Hernandez', 7], ['Rodriguez', 6], ['Lopez', 5], ['Gonzalez', 5], ['Smith', 6], ['Johnson', 5],
-  ['Williams', 4], ['Brown', 4], ['Jones', 4], ['Davis', 3], ['Miller', 3], ['Wilson', 3], ['Anderson', 3], ['Taylor', 3],
-  ['Moore', 2], ['Jackson', 2], ['Thompson', 2], ['White', 2], ['Harris', 2], ['Clark', 2], ['Lewis', 2], ['Walker', 2],
-  ['Perez', 3], ['Sanchez', 3], ['Ramirez', 3], ['Torres', 2], ['Flores', 3], ['Rivera', 2], ['Gomez', 2], ['Diaz', 2], ['Reyes', 2],
-  ['Cruz', 2], ['Morales', 2], ['Ortiz', 2], ['Gutierrez', 2], ['Chavez', 2], ['Ramos', 2], ['Vasquez', 1], ['Castillo', 1],
-  ['Nguyen', 3], ['Tran', 2], ['Le', 1], ['Pham', 1], ['Kim', 1], ['Patel', 2], ['Shah', 1], ['Chen', 2], ['Wang', 1], ['Li', 1],
-  ['Okafor', 1], ['Adeyemi', 1], ['Mensah', 1], ['Schmidt', 1], ['Mueller', 1], ['Fischer', 1], ['Weber', 1], ['Novak', 1],
-  ['Baker', 2], ['Hall', 1], ['Young', 1], ['King', 1], ['Wright', 1], ['Scott', 1], ['Green', 1], ['Adams', 1], ['Nelson', 1],
-  ['Hill', 1], ['Campbell', 1], ['Mitchell', 1], ['Roberts', 1], ['Carter', 1], ['Phillips', 1], ['Evans', 1], ['Turner', 1],
-  ['Parker', 1], ['Collins', 1], ['Edwards', 1], ['Stewart', 1], ['Morris', 1], ['Murphy', 1], ['Cook', 1], ['Rogers', 1],
-  ['Bell', 1], ['Bailey', 1], ['Cooper', 1], ['Richardson', 1], ['Cox', 1], ['Howard', 1], ['Ward', 1], ['Brooks', 1],
+  ['Garcia', 9],
+  ['Martinez', 7],
+  ['Hernandez', 7],
+  ['Rodriguez', 6],
+  ['Lopez', 5],
+  ['Gonzalez', 5],
+  ['Smith', 6],
+  ['Johnson', 5],
+  ['Williams', 4],
+  ['Brown', 4],
+  ['Jones', 4],
+  ['Davis', 3],
+  ['Miller', 3],
+  ['Wilson', 3],
+  ['Anderson', 3],
+  ['Taylor', 3],
+  ['Moore', 2],
+  ['Jackson', 2],
+  ['Thompson', 2],
+  ['White', 2],
+  ['Harris', 2],
+  ['Clark', 2],
+  ['Lewis', 2],
+  ['Walker', 2],
+  ['Perez', 3],
+  ['Sanchez', 3],
+  ['Ramirez', 3],
+  ['Torres', 2],
+  ['Flores', 3],
+  ['Rivera', 2],
+  ['Gomez', 2],
+  ['Diaz', 2],
+  ['Reyes', 2],
+  ['Cruz', 2],
+  ['Morales', 2],
+  ['Ortiz', 2],
+  ['Gutierrez', 2],
+  ['Chavez', 2],
+  ['Ramos', 2],
+  ['Vasquez', 1],
+  ['Castillo', 1],
+  ['Nguyen', 3],
+  ['Tran', 2],
+  ['Le', 1],
+  ['Pham', 1],
+  ['Kim', 1],
+  ['Patel', 2],
+  ['Shah', 1],
+  ['Chen', 2],
+  ['Wang', 1],
+  ['Li', 1],
+  ['Okafor', 1],
+  ['Adeyemi', 1],
+  ['Mensah', 1],
+  ['Schmidt', 1],
+  ['Mueller', 1],
+  ['Fischer', 1],
+  ['Weber', 1],
+  ['Novak', 1],
+  ['Baker', 2],
+  ['Hall', 1],
+  ['Young', 1],
+  ['King', 1],
+  ['Wright', 1],
+  ['Scott', 1],
+  ['Green', 1],
+  ['Adams', 1],
+  ['Nelson', 1],
+  ['Hill', 1],
+  ['Campbell', 1],
+  ['Mitchell', 1],
+  ['Roberts', 1],
+  ['Carter', 1],
+  ['Phillips', 1],
+  ['Evans', 1],
+  ['Turner', 1],
+  ['Parker', 1],
+  ['Collins', 1],
+  ['Edwards', 1],
+  ['Stewart', 1],
+  ['Morris', 1],
+  ['Murphy', 1],
+  ['Cook', 1],
+  ['Rogers', 1],
+  ['Bell', 1],
+  ['Bailey', 1],
+  ['Cooper', 1],
+  ['Richardson', 1],
+  ['Cox', 1],
+  ['Howard', 1],
+  ['Ward', 1],
+  ['Brooks', 1],
 ];
 
 /** A surname the generator makes common: the HTTP bench searches for it. */
 export const COMMON_SURNAME = 'Garcia';
 
 const BUSINESS_PREFIXES = [
-  'Lone Star', 'Bluebonnet', 'Hill Country', 'Live Oak', 'Colorado River', 'Barton Creek', 'Pecan Street', 'Capitol', 'Balcones',
-  'Brushy Creek', 'Onion Creek', 'Lakeline', 'Shoal Creek', 'Waterloo', 'Red River', 'Treaty Oak', 'Congress Avenue', 'Mockingbird',
-  'Cypress', 'San Gabriel', 'Bull Creek', 'Walnut Creek', 'Riverside', 'Eastside', 'Southpark', 'Round Rock', 'Cedar Park', 'Buda',
+  'Lone Star',
+  'Bluebonnet',
+  'Hill Country',
+  'Live Oak',
+  'Colorado River',
+  'Barton Creek',
+  'Pecan Street',
+  'Capitol',
+  'Balcones',
+  'Brushy Creek',
+  'Onion Creek',
+  'Lakeline',
+  'Shoal Creek',
+  'Waterloo',
+  'Red River',
+  'Treaty Oak',
+  'Congress Avenue',
+  'Mockingbird',
+  'Cypress',
+  'San Gabriel',
+  'Bull Creek',
+  'Walnut Creek',
+  'Riverside',
+  'Eastside',
+  'Southpark',
+  'Round Rock',
+  'Cedar Park',
+  'Buda',
 ];
 const BUSINESS_KINDS = [
-  'Dental', 'Veterinary Clinic', 'Coffee Co.', 'Apartments', 'Family Church', 'Auto Repair', 'Bakery', 'Brewing Co.', 'Self Storage',
-  'Fitness', 'Montessori School', 'Property Management', 'Tacos', 'Animal Hospital', 'Retail Center', 'Office Park', 'Pediatrics',
-  'Hardware', 'Barbecue', 'Car Wash', 'Credit Union', 'Learning Center', 'Print Shop', 'Salon & Spa', 'Physical Therapy', 'Storage Condos',
+  'Dental',
+  'Veterinary Clinic',
+  'Coffee Co.',
+  'Apartments',
+  'Family Church',
+  'Auto Repair',
+  'Bakery',
+  'Brewing Co.',
+  'Self Storage',
+  'Fitness',
+  'Montessori School',
+  'Property Management',
+  'Tacos',
+  'Animal Hospital',
+  'Retail Center',
+  'Office Park',
+  'Pediatrics',
+  'Hardware',
+  'Barbecue',
+  'Car Wash',
+  'Credit Union',
+  'Learning Center',
+  'Print Shop',
+  'Salon & Spa',
+  'Physical Therapy',
+  'Storage Condos',
 ];
 
 const RESIDENTIAL_NOTES = [
@@ -222,10 +521,17 @@ export interface CustomerPlan {
   locations: { id: string; lat: number; lng: number }[];
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/&/g, 'and').replace(/[^a-z0-9]+/g, '');
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/&/g, 'and')
+    .replace(/[^a-z0-9]+/g, '');
 const phone = (rng: Rng) => `(${rng.pick(['512', '512', '512', '737'])}) 555-${String(rng.int(200, 9999)).padStart(4, '0')}`;
 
-export function demoCustomers(ctx: SeedContext, count = 300): { customers: CustomerRow[]; locations: LocationRow[]; plans: CustomerPlan[] } {
+export function demoCustomers(
+  ctx: SeedContext,
+  count = 300,
+): { customers: CustomerRow[]; locations: LocationRow[]; plans: CustomerPlan[] } {
   const rng = rngFor(ctx.seed, 'customers');
   const customers: CustomerRow[] = [];
   const locations: LocationRow[] = [];
@@ -235,7 +541,9 @@ export function demoCustomers(ctx: SeedContext, count = 300): { customers: Custo
     const commercial = rng.chance(0.2);
     let name: string;
     do {
-      name = commercial ? `${rng.pick(BUSINESS_PREFIXES)} ${rng.pick(BUSINESS_KINDS)}` : `${rng.pick(FIRST_NAMES)} ${rng.weighted(LAST_NAMES)}`;
+      name = commercial
+        ? `${rng.pick(BUSINESS_PREFIXES)} ${rng.pick(BUSINESS_KINDS)}`
+        : `${rng.pick(FIRST_NAMES)} ${rng.weighted(LAST_NAMES)}`;
     } while (used.has(name));
     used.add(name);
     const id = rng.uuid();
@@ -248,15 +556,41 @@ export function demoCustomers(ctx: SeedContext, count = 300): { customers: Custo
         : null;
     const tags = commercial
       ? ['commercial', ...rng.sample(['net-30', 'service-agreement', 'property-manager', 'po-required'], rng.int(0, 2))]
-      : ['residential', ...rng.sample(['member', 'vip', 'referral', 'pays-on-site', 'new-construction'], rng.weighted([[0, 5], [1, 3], [2, 1]] as const))];
+      : [
+          'residential',
+          ...rng.sample(
+            ['member', 'vip', 'referral', 'pays-on-site', 'new-construction'],
+            rng.weighted([
+              [0, 5],
+              [1, 3],
+              [2, 1],
+            ] as const),
+          ),
+        ];
     const places: Place[] = [randomPlace(rng, { commercial })];
     if (rng.chance(commercial ? 0.4 : 0.18)) places.push(randomPlace(rng, { commercial }));
     const plan: CustomerPlan = { id, commercial, locations: [] };
     places.forEach((p, k) => {
       const locId = rng.uuid();
-      const label = commercial ? (k === 0 ? 'Main location' : rng.pick(['Second store', 'Warehouse', 'North office', 'Annex'])) : k === 0 ? 'Home' : rng.pick(['Rental', 'Lake house', "Mother's house", 'Duplex']);
+      const label = commercial
+        ? k === 0
+          ? 'Main location'
+          : rng.pick(['Second store', 'Warehouse', 'North office', 'Annex'])
+        : k === 0
+          ? 'Home'
+          : rng.pick(['Rental', 'Lake house', "Mother's house", 'Duplex']);
       const accessNotes = rng.chance(0.3) ? rng.pick(commercial ? COMMERCIAL_ACCESS : ACCESS_NOTES) : null;
-      locations.push({ id: locId, orgId: ctx.orgId, customerId: id, label, ...p, timezone: ctx.tz, accessNotes, createdAt: created + k * HOUR, updatedAt: created + k * HOUR });
+      locations.push({
+        id: locId,
+        orgId: ctx.orgId,
+        customerId: id,
+        label,
+        ...p,
+        timezone: ctx.tz,
+        accessNotes,
+        createdAt: created + k * HOUR,
+        updatedAt: created + k * HOUR,
+      });
       plan.locations.push({ id: locId, lat: p.lat, lng: p.lng });
     });
     customers.push({
@@ -275,4 +609,3 @@ export function demoCustomers(ctx: SeedContext, count = 300): { customers: Custo
   }
   return { customers, locations, plans };
 }
-

@@ -32,16 +32,51 @@ interface MaterialDef {
 }
 
 export const SERVICES: readonly ServiceDef[] = [
-  { code: 'SVC-CALL', name: 'Service call', unit: 'visit', price: 12_900, cost: 4_500, description: 'Trip and first half hour of diagnosis.' },
+  {
+    code: 'SVC-CALL',
+    name: 'Service call',
+    unit: 'visit',
+    price: 12_900,
+    cost: 4_500,
+    description: 'Trip and first half hour of diagnosis.',
+  },
   { code: 'SVC-TRBL-HR', name: 'Troubleshooting, per hour', unit: 'hour', price: 14_500, cost: 5_200 },
   { code: 'SVC-LABOR-HR', name: 'Electrician labour, per hour', unit: 'hour', price: 12_500, cost: 4_800 },
   { code: 'SVC-COMM-HR', name: 'Commercial maintenance, per hour', unit: 'hour', price: 15_500, cost: 5_600 },
-  { code: 'SVC-PANEL-200', name: 'Panel upgrade to 200A', unit: 'job', price: 285_000, cost: 118_000, description: 'New 200A main panel and meter base, permit and inspection included.' },
-  { code: 'SVC-EV-L2', name: 'EV charger install, level 2', unit: 'job', price: 89_500, cost: 31_000, description: 'Dedicated 50A circuit up to 30 ft from the panel; charger supplied by the customer.' },
+  {
+    code: 'SVC-PANEL-200',
+    name: 'Panel upgrade to 200A',
+    unit: 'job',
+    price: 285_000,
+    cost: 118_000,
+    description: 'New 200A main panel and meter base, permit and inspection included.',
+  },
+  {
+    code: 'SVC-EV-L2',
+    name: 'EV charger install, level 2',
+    unit: 'job',
+    price: 89_500,
+    cost: 31_000,
+    description: 'Dedicated 50A circuit up to 30 ft from the panel; charger supplied by the customer.',
+  },
   { code: 'SVC-GFCI', name: 'GFCI / outlet replacement', unit: 'each', price: 14_500, cost: 3_800 },
-  { code: 'SVC-FAN', name: 'Ceiling fan install', unit: 'each', price: 22_500, cost: 7_200, description: 'On an existing ceiling box; fan supplied by the customer.' },
+  {
+    code: 'SVC-FAN',
+    name: 'Ceiling fan install',
+    unit: 'each',
+    price: 22_500,
+    cost: 7_200,
+    description: 'On an existing ceiling box; fan supplied by the customer.',
+  },
   { code: 'SVC-SURGE', name: 'Whole-home surge protector install', unit: 'job', price: 24_500, cost: 8_000 },
-  { code: 'SVC-GEN-INT', name: 'Generator interlock install', unit: 'job', price: 69_500, cost: 24_000, description: 'Interlock kit and inlet box for a portable generator.' },
+  {
+    code: 'SVC-GEN-INT',
+    name: 'Generator interlock install',
+    unit: 'job',
+    price: 69_500,
+    cost: 24_000,
+    description: 'Interlock kit and inlet box for a portable generator.',
+  },
   { code: 'SVC-RECESS', name: 'Recessed light install, per fixture', unit: 'each', price: 16_500, cost: 5_500 },
   { code: 'SVC-SMOKE', name: 'Smoke / CO alarm install, per unit', unit: 'each', price: 9_500, cost: 2_800 },
   { code: 'SVC-GEN-MAINT', name: 'Standby generator maintenance', unit: 'visit', price: 29_500, cost: 9_500 },
@@ -65,7 +100,15 @@ export const MATERIALS: readonly MaterialDef[] = [
   { sku: 'WIRENUT-25', name: 'Wire connectors, assorted (pack of 25)', unit: 'pack', cost: 450, price: 1_200, truck: 6, warehouse: 60 },
   { sku: 'EMT-12', name: 'Conduit EMT 1/2 in, 10 ft stick', unit: 'stick', cost: 650, price: 1_600, truck: 6, warehouse: 80 },
   { sku: 'PVC-34', name: 'Conduit PVC sch. 40 3/4 in, 10 ft stick', unit: 'stick', cost: 550, price: 1_400, truck: 4, warehouse: 60 },
-  { sku: 'SURGE-WH', name: 'Whole-home surge protective device, type 2', unit: 'each', cost: 8_900, price: 19_500, truck: 1, warehouse: 12 },
+  {
+    sku: 'SURGE-WH',
+    name: 'Whole-home surge protective device, type 2',
+    unit: 'each',
+    cost: 8_900,
+    price: 19_500,
+    truck: 1,
+    warehouse: 12,
+  },
   { sku: 'GEN-INTLK', name: 'Generator interlock kit', unit: 'each', cost: 7_800, price: 16_500, truck: 0, warehouse: 10 },
   { sku: 'GEN-INLET-50', name: 'Generator power inlet box 50A', unit: 'each', cost: 9_200, price: 18_900, truck: 0, warehouse: 10 },
   { sku: 'ALARM-SMCO', name: 'Smoke / CO alarm, hardwired', unit: 'each', cost: 3_400, price: 7_900, truck: 4, warehouse: 36 },
@@ -84,7 +127,14 @@ export function demoPriceBook(ctx: SeedContext): PriceBookPlan {
   const rng = rngFor(ctx.seed, 'pricebook');
   const created = ctx.at(ctx.day(-360), '10:00');
   const base = { orgId: ctx.orgId, createdAt: created, updatedAt: created };
-  const parts: (PartRow & { id: string })[] = MATERIALS.map((m) => ({ ...base, id: rng.uuid(), sku: m.sku, name: m.name, unit: m.unit, costCents: m.cost }));
+  const parts: (PartRow & { id: string })[] = MATERIALS.map((m) => ({
+    ...base,
+    id: rng.uuid(),
+    sku: m.sku,
+    name: m.name,
+    unit: m.unit,
+    costCents: m.cost,
+  }));
   const services = SERVICES.map((v) => ({
     ...base,
     id: rng.uuid(),

@@ -125,7 +125,9 @@ describe('jobs', () => {
       let at = trail[0]!.at;
       for (const e of trail.slice(1)) {
         const to = (e.after as { status: JobStatus }).status;
-        expect(checkTransition(status, to, { technicianId: j.technicianId ?? null, scheduledStart: j.scheduledStart ?? null }).ok).toBe(true);
+        expect(checkTransition(status, to, { technicianId: j.technicianId ?? null, scheduledStart: j.scheduledStart ?? null }).ok).toBe(
+          true,
+        );
         expect(e.at).toBeGreaterThan(at);
         status = to;
         at = e.at;
@@ -160,7 +162,10 @@ describe('money and stock', () => {
     const paidOf = new Map<string, number>();
     for (const p of data.payments) paidOf.set(p.invoiceId, (paidOf.get(p.invoiceId) ?? 0) + p.amountCents);
     for (const inv of data.invoices) {
-      const totals = invoiceTotals(linesOf.get(inv.jobId!)!.map((l) => ({ totalCents: l.totalCents, taxable: l.taxable })), 825);
+      const totals = invoiceTotals(
+        linesOf.get(inv.jobId!)!.map((l) => ({ totalCents: l.totalCents, taxable: l.taxable })),
+        825,
+      );
       expect({ subtotalCents: inv.subtotalCents, taxCents: inv.taxCents, totalCents: inv.totalCents }).toEqual(totals);
       expect(inv.paidCents).toBe(paidOf.get(inv.id) ?? 0);
       expect(inv.paidCents!).toBeLessThanOrEqual(inv.totalCents);

@@ -35,7 +35,12 @@ test.afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close();
 });
 
-async function openBoard(browser: Browser, baseURL: string, viewport: { width: number; height: number }, view: 'both' | 'schedule' | 'map'): Promise<Page> {
+async function openBoard(
+  browser: Browser,
+  baseURL: string,
+  viewport: { width: number; height: number },
+  view: 'both' | 'schedule' | 'map',
+): Promise<Page> {
   const context = await browser.newContext({ baseURL, storageState: state, viewport });
   contexts.push(context);
   await context.addInitScript((v) => localStorage.setItem('switchboard.board.view', v), view);
@@ -61,7 +66,8 @@ async function pixelsNear(page: Page, png: Buffer, hex: string, tolerance = 40):
       const px = g.getImageData(0, 0, img.width, img.height).data;
       const [r, gr, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
       let n = 0;
-      for (let i = 0; i < px.length; i += 4) if (Math.abs(px[i]! - r!) + Math.abs(px[i + 1]! - gr!) + Math.abs(px[i + 2]! - b!) <= tolerance) n++;
+      for (let i = 0; i < px.length; i += 4)
+        if (Math.abs(px[i]! - r!) + Math.abs(px[i + 1]! - gr!) + Math.abs(px[i + 2]! - b!) <= tolerance) n++;
       return n;
     },
     { data: png.toString('base64'), hex, tolerance },

@@ -7,7 +7,7 @@
  * served to the page by Playwright in place of the room and the technicians API.
  */
 import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
@@ -82,7 +82,8 @@ const techId = (name: string) => {
   return id;
 };
 const card = (page: Page, jobId: string) => page.locator(`[data-job-id="${jobId}"]`);
-const cardOn = (page: Page, tech: string, jobId: string) => page.locator(`[data-drop="technician"][data-tech-id="${tech}"] [data-job-id="${jobId}"]`);
+const cardOn = (page: Page, tech: string, jobId: string) =>
+  page.locator(`[data-drop="technician"][data-tech-id="${tech}"] [data-job-id="${jobId}"]`);
 const queueCards = (page: Page) => page.locator('[data-drop="queue"] [data-job-id]');
 
 /**
@@ -96,7 +97,8 @@ async function showRow(page: Page, tech: string): Promise<void> {
     scroller.scrollLeft = 0;
     const head = 28;
     if (row.offsetTop < scroller.scrollTop + head) scroller.scrollTop = row.offsetTop - head;
-    else if (row.offsetTop + row.offsetHeight > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = row.offsetTop + row.offsetHeight - scroller.clientHeight;
+    else if (row.offsetTop + row.offsetHeight > scroller.scrollTop + scroller.clientHeight)
+      scroller.scrollTop = row.offsetTop + row.offsetHeight - scroller.clientHeight;
   }, tech);
 }
 
@@ -300,7 +302,11 @@ test('dragging a card’s right edge changes its length; dragging it onto the qu
   await showRow(a, tech);
   const box = (await card(a, jobId).boundingBox())!;
   const pxPerMin = Number(await a.locator('[data-axis-start]').getAttribute('data-px-per-min'));
-  await drag(a, { x: box.x + box.width - 2, y: box.y + box.height / 2 }, { x: box.x + box.width - 2 + 30 * pxPerMin, y: box.y + box.height / 2 });
+  await drag(
+    a,
+    { x: box.x + box.width - 2, y: box.y + box.height / 2 },
+    { x: box.x + box.width - 2 + 30 * pxPerMin, y: box.y + box.height / 2 },
+  );
   for (const page of [a, b]) {
     await expect(cardOn(page, tech, jobId)).toHaveAttribute('data-duration', String(minutes + 30));
     await expect(cardOn(page, tech, jobId)).toHaveAttribute('data-start', String(start));
@@ -321,7 +327,13 @@ test('when the technicians cannot be loaded the board says so and the rest keeps
   const page = await context.newPage();
   let fail = true;
   await page.route('**/api/technicians?**', (route) =>
-    fail ? route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Service unavailable', status: 503, detail: 'Try again shortly.' }) }) : route.continue(),
+    fail
+      ? route.fulfill({
+          status: 503,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ title: 'Service unavailable', status: 503, detail: 'Try again shortly.' }),
+        })
+      : route.continue(),
   );
   await page.goto(`/board/${day}`);
   await expect(page.getByRole('alert').filter({ hasText: 'Service unavailable' })).toBeVisible();
@@ -508,7 +520,11 @@ test('a day of 2,000 jobs across 100 technicians lays out, answers a click and s
   const ready = await page.waitForFunction(
     () => {
       const grid = document.querySelector<HTMLElement>('[data-axis-start]');
-      const ok = grid?.dataset.rows === '100' && grid.dataset.jobs === '1900' && document.querySelector('[data-job-id="job-0"]') && document.querySelectorAll('[data-drop="queue"] [data-job-id]').length === 100;
+      const ok =
+        grid?.dataset.rows === '100' &&
+        grid.dataset.jobs === '1900' &&
+        document.querySelector('[data-job-id="job-0"]') &&
+        document.querySelectorAll('[data-drop="queue"] [data-job-id]').length === 100;
       return ok ? { sinceNavigation: performance.now(), at: Date.now() } : null;
     },
     undefined,

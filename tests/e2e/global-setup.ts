@@ -49,17 +49,24 @@ export default async function globalSetup() {
       join(root, 'node_modules/.bin/wrangler'),
       [
         'dev',
-        '--ip', '127.0.0.1',
-        '--port', String(port),
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(port),
         // Its own devtools port too, so a `npm run dev` on this machine is not disturbed.
-        '--inspector-port', String(inspectorPort),
-        '--var', `LIBSQL_URL:${sqld.url}`,
+        '--inspector-port',
+        String(inspectorPort),
+        '--var',
+        `LIBSQL_URL:${sqld.url}`,
         // WebAuthn refuses IP addresses as relying-party ids, so the browser uses
         // http://localhost:<port> and the Worker must accept exactly that origin.
-        '--var', `WEBAUTHN_ORIGINS:http://localhost:${port}`,
-        '--persist-to', join(dir, 'wrangler'),
+        '--var',
+        `WEBAUTHN_ORIGINS:http://localhost:${port}`,
+        '--persist-to',
+        join(dir, 'wrangler'),
         '--show-interactive-dev-session=false',
-        '--log-level', 'warn',
+        '--log-level',
+        'warn',
       ],
       {
         cwd: root,

@@ -15,7 +15,11 @@ mkdirSync(SHOTS, { recursive: true });
 /** Somewhere to sign in from: every new person gets their own address, password and name. */
 function newPerson(kind: string): Person & { name: string } {
   const stamp = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-  return { email: `${kind}-${stamp}@example.test`, password: `correct horse ${stamp}`, name: `${kind[0]!.toUpperCase()}${kind.slice(1)} Person` };
+  return {
+    email: `${kind}-${stamp}@example.test`,
+    password: `correct horse ${stamp}`,
+    name: `${kind[0]!.toUpperCase()}${kind.slice(1)} Person`,
+  };
 }
 
 /** Opens the invitation link, checks what it says, sets the password; ends on /account. */
@@ -41,12 +45,24 @@ async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; auth
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   });
   return { cdp, authenticatorId };
 }
 
-test('a new dispatcher accepts an invitation, adds a passkey, and signs back in with it alone (button and autofill)', async ({ browser, baseURL, page, problems }) => {
+test('a new dispatcher accepts an invitation, adds a passkey, and signs back in with it alone (button and autofill)', async ({
+  browser,
+  baseURL,
+  page,
+  problems,
+}) => {
   const who = newPerson('passkey');
   const admin = await adminPage(browser, baseURL!);
   const link = await invite(admin, { email: who.email, name: who.name, role: 'dispatcher' });
@@ -84,7 +100,12 @@ test('a new dispatcher accepts an invitation, adds a passkey, and signs back in 
       ? route.fulfill({
           status: 403,
           contentType: 'application/problem+json',
-          body: JSON.stringify({ type: 'about:blank', status: 403, title: 'Sign in again to change this', detail: 'Needs a sign-in in the last 5 minutes.' }),
+          body: JSON.stringify({
+            type: 'about:blank',
+            status: 403,
+            title: 'Sign in again to change this',
+            detail: 'Needs a sign-in in the last 5 minutes.',
+          }),
         })
       : route.continue(),
   );
@@ -106,11 +127,18 @@ test('a new dispatcher accepts an invitation, adds a passkey, and signs back in 
   await page.reload();
   await page.getByLabel('Email').click();
   await expect(page).toHaveURL(/\/jobs(\?|$)/);
-  expect((await apiIn<{ email: string; method: string }>(page, 'GET', '/api/auth/me')).body).toMatchObject({ email: who.email, method: 'passkey' });
+  expect((await apiIn<{ email: string; method: string }>(page, 'GET', '/api/auth/me')).body).toMatchObject({
+    email: who.email,
+    method: 'passkey',
+  });
   expect(await problems.violations()).toEqual([]);
 });
 
-test('a new manager enrols an authenticator app, then signs in with a code and with a recovery code', async ({ browser, baseURL, page }) => {
+test('a new manager enrols an authenticator app, then signs in with a code and with a recovery code', async ({
+  browser,
+  baseURL,
+  page,
+}) => {
   const who = newPerson('totp');
   const admin = await adminPage(browser, baseURL!);
   const link = await invite(admin, { email: who.email, name: who.name, role: 'manager' });
@@ -178,7 +206,7 @@ const PAYLOADS = [
   'javascript:alert(1)',
   "{{constructor.constructor('window.__xss=1')()}}",
   '<a href="javascript:window.__xss=1">x</a>',
-  "'\"><iframe srcdoc=\"<script>parent.__xss=1</script>\">",
+  '\'"><iframe srcdoc="<script>parent.__xss=1</script>">',
 ];
 
 /** Fails the test if any script of ours ran, or any dialog opened, on this page. */
@@ -188,7 +216,11 @@ async function assertInert(page: Page, dialogs: string[]) {
   expect(await page.locator('main iframe, main script, main svg[onload], main img[onerror]').count()).toBe(0);
 }
 
-test('injection strings stored in every displayed text field come back byte for byte and render as inert text', async ({ browser, baseURL, playwright }) => {
+test('injection strings stored in every displayed text field come back byte for byte and render as inert text', async ({
+  browser,
+  baseURL,
+  playwright,
+}) => {
   test.setTimeout(180_000);
   const page = await adminPage(browser, baseURL!);
   const dialogs: string[] = [];
@@ -205,11 +237,12 @@ test('injection strings stored in every displayed text field come back byte for 
 
   const stored: { customerId: string; jobId: string; texts: string[]; userName: string }[] = [];
   for (const [i, p] of PAYLOADS.entries()) {
-    const post = async <T,>(path: string, body: Record<string, unknown>) => {
+    const post = async <T>(path: string, body: Record<string, unknown>) => {
       const res = await apiIn<T & { id: string }>(page, 'POST', path, body);
       expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(201);
       // What went in comes back unchanged, in every field we sent as text.
-      for (const [k, v] of Object.entries(body)) if (typeof v === 'string' && !k.endsWith('Id')) expect((res.body as Record<string, unknown>)[k], `${path} ${k}`).toBe(v);
+      for (const [k, v] of Object.entries(body))
+        if (typeof v === 'string' && !k.endsWith('Id')) expect((res.body as Record<string, unknown>)[k], `${path} ${k}`).toBe(v);
       return res.body;
     };
     const customerName = `Inert ${stamp}-${i} ${p}`;
@@ -246,13 +279,25 @@ test('injection strings stored in every displayed text field come back byte for 
 
     const userName = `User ${i} ${p}`;
     const link = await invite(page, { email: `inert-${stamp}-${i}@example.test`, name: userName, role: 'technician' });
-    const accepted = await outsider.post('/api/invitations/accept', { data: { token: new URL(link).hash.slice(1), password: `inert password ${stamp}` } });
+    const accepted = await outsider.post('/api/invitations/accept', {
+      data: { token: new URL(link).hash.slice(1), password: `inert password ${stamp}` },
+    });
     expect(accepted.status()).toBe(201);
     stored.push({
       customerId: customer.id,
       jobId: job.id,
       userName,
-      texts: [customerName, `Notes ${p}`, `${p} billing`, `1 ${p} St`, `Gate ${p}`, p.slice(0, 80), `Job ${stamp}-${i} ${p}`, `Line ${p}`, `Tech ${p}`],
+      texts: [
+        customerName,
+        `Notes ${p}`,
+        `${p} billing`,
+        `1 ${p} St`,
+        `Gate ${p}`,
+        p.slice(0, 80),
+        `Job ${stamp}-${i} ${p}`,
+        `Line ${p}`,
+        `Tech ${p}`,
+      ],
     });
   }
   await outsider.dispose();
@@ -287,13 +332,19 @@ test('injection strings stored in every displayed text field come back byte for 
   await page.context().close();
 });
 
-test('the admin invites a person, sees the link, withdraws it, and resets a second factor after confirming', async ({ browser, baseURL, page }) => {
+test('the admin invites a person, sees the link, withdraws it, and resets a second factor after confirming', async ({
+  browser,
+  baseURL,
+  page,
+}) => {
   // Someone with an authenticator app, set up through the API as their phone would.
   const who = newPerson('reset');
   const admin = await adminPage(browser, baseURL!);
   const link = await invite(admin, { email: who.email, name: who.name, role: 'dispatcher' });
   await page.goto('/sign-in');
-  expect((await apiIn(page, 'POST', '/api/invitations/accept', { token: new URL(link).hash.slice(1), password: who.password })).status).toBe(201);
+  expect(
+    (await apiIn(page, 'POST', '/api/invitations/accept', { token: new URL(link).hash.slice(1), password: who.password })).status,
+  ).toBe(201);
   const setup = await apiIn<{ secret: string }>(page, 'POST', '/api/account/totp/setup');
   expect(setup.status).toBe(200);
   const confirmed = await apiIn(page, 'POST', '/api/account/totp/confirm', { code: await totpCode(who.email, setup.body.secret) });
@@ -301,7 +352,10 @@ test('the admin invites a person, sees the link, withdraws it, and resets a seco
 
   await admin.goto('/admin/users');
   await expect(admin.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
-  await expect(admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' })).toHaveAttribute('aria-current', 'page');
+  await expect(admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' })).toHaveAttribute(
+    'aria-current',
+    'page',
+  );
   await expect(admin.getByTestId('users-table')).toContainText(who.email);
 
   // Invite through the form: the one-time link is shown, ready to copy, and listed as open.
@@ -331,27 +385,42 @@ test('the admin invites a person, sees the link, withdraws it, and resets a seco
   await stranger.close();
 
   // Reset second factor: cancel first (nothing happens), then confirm.
-  await admin.getByRole('button', { name: `Reset second factor for ${who.name}` }).first().click();
+  await admin
+    .getByRole('button', { name: `Reset second factor for ${who.name}` })
+    .first()
+    .click();
   const dialog = admin.getByRole('dialog', { name: `Reset second factor for ${who.name}?` });
   await expect(dialog).toBeVisible();
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toBeHidden();
   expect((await apiIn(page, 'GET', '/api/auth/me')).status).toBe(200);
 
-  await admin.getByRole('button', { name: `Reset second factor for ${who.name}` }).first().click();
+  await admin
+    .getByRole('button', { name: `Reset second factor for ${who.name}` })
+    .first()
+    .click();
   await dialog.getByRole('button', { name: 'Reset second factor' }).click();
   await expect(dialog).toBeHidden();
   await expect(admin.getByText(`Second factor reset for ${who.name}.`)).toBeVisible();
   // Their session is over, and their password alone now signs in, into enrolment only.
   expect((await apiIn(page, 'GET', '/api/auth/me')).status).toBe(401);
-  const again = await apiIn<{ status: string; me?: { mustEnrolSecondFactor: boolean } }>(page, 'POST', '/api/auth/sign-in', { email: who.email, password: who.password });
+  const again = await apiIn<{ status: string; me?: { mustEnrolSecondFactor: boolean } }>(page, 'POST', '/api/auth/sign-in', {
+    email: who.email,
+    password: who.password,
+  });
   expect(again.body).toMatchObject({ status: 'signed-in', me: { mustEnrolSecondFactor: true } });
 
   // Change role and deactivate, as the table offers.
   await admin.getByLabel(`Role for ${who.name}`).first().selectOption('manager');
   await expect(admin.getByText(`${who.name} is now a manager.`)).toBeVisible();
-  await admin.getByRole('button', { name: `Deactivate ${who.name}` }).first().click();
-  await admin.getByRole('dialog', { name: `Deactivate ${who.name}?` }).getByRole('button', { name: 'Deactivate' }).click();
+  await admin
+    .getByRole('button', { name: `Deactivate ${who.name}` })
+    .first()
+    .click();
+  await admin
+    .getByRole('dialog', { name: `Deactivate ${who.name}?` })
+    .getByRole('button', { name: 'Deactivate' })
+    .click();
   await expect(admin.getByText(`${who.name} is deactivated and signed out.`)).toBeVisible();
   await expect(admin.getByRole('button', { name: `Reactivate ${who.name}` }).first()).toBeVisible();
   await admin.context().close();

@@ -50,7 +50,9 @@ describe('who may connect', () => {
     for (const bad of ['2026-02-30', 'today', '2026-1-01', `${testDate(0)}x`, testDate(500), testDate(-500)]) {
       await expectRefused(await openRaw('a.dispatcher', bad), 400);
     }
-    const get = await SELF.fetch(`http://switchboard.test/api/rooms/board/${testDate(1)}`, { headers: { cookie: `__Host-sb_session=${fx.a.tokens.dispatcher}` } });
+    const get = await SELF.fetch(`http://switchboard.test/api/rooms/board/${testDate(1)}`, {
+      headers: { cookie: `__Host-sb_session=${fx.a.tokens.dispatcher}` },
+    });
     expect(get.status).toBe(426);
     await get.text();
   });
@@ -62,7 +64,12 @@ describe('who may connect', () => {
     const a = await BoardClient.open('a.dispatcher', date);
     // Forged room-identity headers and partyserver's own headers are not passed on.
     const b = await BoardClient.open('b.dispatcher', date, {
-      headers: { 'x-switchboard-user-id': fx.a.userIds.admin, 'x-switchboard-role': 'admin', 'x-partykit-room': `${fx.a.orgId}:${date}`, 'x-partykit-props': '{"orgId":"x"}' },
+      headers: {
+        'x-switchboard-user-id': fx.a.userIds.admin,
+        'x-switchboard-role': 'admin',
+        'x-partykit-room': `${fx.a.orgId}:${date}`,
+        'x-partykit-props': '{"orgId":"x"}',
+      },
     });
     open.push(a, b);
     expect(Object.keys(a.schedules())).toEqual([aJob]);
@@ -71,7 +78,9 @@ describe('who may connect', () => {
     await sleep(100);
     expect(a.job(aJob!)?.durationMin).toBe(60);
     // The org b connection is known to its room as the org b dispatcher, not as the forged admin.
-    const who = await runInDurableObject(roomStub('b', date), (room: BoardRoom) => [...room.getConnections()].map((c) => (c.state as { who: { userId: string } }).who.userId));
+    const who = await runInDurableObject(roomStub('b', date), (room: BoardRoom) =>
+      [...room.getConnections()].map((c) => (c.state as { who: { userId: string } }).who.userId),
+    );
     expect(who).toEqual([fx.b.userIds.dispatcher]);
   });
 

@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import type { BoardRoom } from '../../rooms/board-room.ts';
 import { readJob } from '../../core/board-doc.ts';
 import { setMovesStatements, statementsFor } from '../../rooms/outbox.ts';
-import { BoardClient, ORIGIN, at, fx, makeJobs, record, roomStub, sql, testDate, waitFor, type Actor, trackedClients } from './board-client.ts';
+import { ORIGIN, at, fx, makeJobs, record, roomStub, sql, testDate, waitFor, type Actor, trackedClients } from './board-client.ts';
 
 const connect = trackedClients();
 
@@ -18,23 +18,32 @@ async function api(actor: Exclude<Actor, 'anon'>, method: string, path: string, 
   const [org, role] = actor.split('.') as ['a' | 'b', keyof (typeof fx)['a']['tokens']];
   const res = await SELF.fetch(`${ORIGIN}/api${path}`, {
     method,
-    headers: { origin: ORIGIN, cookie: `__Host-sb_session=${fx[org].tokens[role]}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      origin: ORIGIN,
+      cookie: `__Host-sb_session=${fx[org].tokens[role]}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   return { status: res.status, body: (await res.json()) as any };
 }
 
-const boardDateOf = async (jobId: string) => (await sql.execute({ sql: `select board_date from jobs where id = ?`, args: [jobId] })).rows[0]!.board_date;
+const boardDateOf = async (jobId: string) =>
+  (await sql.execute({ sql: `select board_date from jobs where id = ?`, args: [jobId] })).rows[0]!.board_date;
 const eventsOf = async (jobId: string) =>
-  (await sql.execute({ sql: `select kind, actor_user_id, after from job_events where job_id = ? order by at, rowid`, args: [jobId] })).rows.map((r) => ({ kind: r.kind, actor: r.actor_user_id, after: JSON.parse(String(r.after)) }));
-const onBoard = (org: 'a' | 'b', date: string, jobId: string) => runInDurableObject(roomStub(org, date), (room: BoardRoom) => room.jobState(jobId));
+  (
+    await sql.execute({ sql: `select kind, actor_user_id, after from job_events where job_id = ? order by at, rowid`, args: [jobId] })
+  ).rows.map((r) => ({ kind: r.kind, actor: r.actor_user_id, after: JSON.parse(String(r.after)) }));
+const onBoard = (org: 'a' | 'b', date: string, jobId: string) =>
+  runInDurableObject(roomStub(org, date), (room: BoardRoom) => room.jobState(jobId));
 
 describe('changes from outside go through the room', () => {
   it('shows billing on the board: invoiced, completed again after a void, then paid', async () => {
     const date = testDate(50);
     const [j] = await makeJobs('a', date, 1);
     const c = await connect('a.manager', date);
-    for (const to of ['dispatched', 'en_route', 'on_site', 'completed']) expect((await api('a.dispatcher', 'POST', `/jobs/${j}/transitions`, { to })).status).toBe(200);
+    for (const to of ['dispatched', 'en_route', 'on_site', 'completed'])
+      expect((await api('a.dispatcher', 'POST', `/jobs/${j}/transitions`, { to })).status).toBe(200);
     await waitFor(() => c.job(j!)?.status === 'completed', 'the board to show the job completed');
     const now = Date.now();
     await sql.execute({
@@ -52,7 +61,11 @@ describe('changes from outside go through the room', () => {
 
     const second = await api('a.dispatcher', 'POST', '/invoices', { jobId: j });
     expect((await api('a.dispatcher', 'POST', `/invoices/${second.body.id}/transitions`, { to: 'sent' })).status).toBe(200);
-    const paid = await api('a.dispatcher', 'POST', '/payments', { invoiceId: second.body.id, amountCents: second.body.totalCents, method: 'card' });
+    const paid = await api('a.dispatcher', 'POST', '/payments', {
+      invoiceId: second.body.id,
+      amountCents: second.body.totalCents,
+      method: 'card',
+    });
     expect(paid.status, JSON.stringify(paid.body)).toBe(201);
     await waitFor(() => c.job(j!)?.status === 'paid', 'the board to show the job paid');
     expect(await record(j!)).toMatchObject({ status: 'paid' });
@@ -64,11 +77,23 @@ describe('changes from outside go through the room', () => {
     const c = await connect('a.manager', date);
     const res = await api('a.dispatcher', 'PATCH', `/jobs/${j}`, { technicianId: fx.a.technicianId, scheduledStart: at(date, '13:00') });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ technicianId: fx.a.technicianId, scheduledStart: at(date, '13:00'), boardDate: date, status: 'scheduled' });
-    await waitFor(() => c.job(j!)?.start === at(date, '13:00') && c.job(j!)?.technicianId === fx.a.technicianId, 'the client to see the API change');
+    expect(res.body).toMatchObject({
+      technicianId: fx.a.technicianId,
+      scheduledStart: at(date, '13:00'),
+      boardDate: date,
+      status: 'scheduled',
+    });
+    await waitFor(
+      () => c.job(j!)?.start === at(date, '13:00') && c.job(j!)?.technicianId === fx.a.technicianId,
+      'the client to see the API change',
+    );
     // The API answered once libSQL had it: no waiting on the outbox here.
     expect(await record(j!)).toMatchObject({ technicianId: fx.a.technicianId, start: at(date, '13:00') });
-    expect((await eventsOf(j!)).at(-1)).toMatchObject({ kind: 'rescheduled', actor: fx.a.userIds.dispatcher, after: { via: 'board', boardDate: date } });
+    expect((await eventsOf(j!)).at(-1)).toMatchObject({
+      kind: 'rescheduled',
+      actor: fx.a.userIds.dispatcher,
+      after: { via: 'board', boardDate: date },
+    });
   });
 
   it('moves a job to another day with the records on exactly one day throughout', async () => {
@@ -87,7 +112,10 @@ describe('changes from outside go through the room', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ scheduledStart: at(d2, '10:00'), boardDate: d2, durationMin: 75 });
 
-    await waitFor(() => c1.job(j!) === undefined && c2.job(j!)?.start === at(d2, '10:00'), 'the job to leave one board and land on the other');
+    await waitFor(
+      () => c1.job(j!) === undefined && c2.job(j!)?.start === at(d2, '10:00'),
+      'the job to leave one board and land on the other',
+    );
     expect(await onBoard('a', d1, j!)).toBeNull();
     expect((await onBoard('a', d2, j!))?.schedule).toMatchObject({ start: at(d2, '10:00'), durationMin: 75 });
     await runDurableObjectAlarm(roomStub('a', d1));
@@ -97,8 +125,19 @@ describe('changes from outside go through the room', () => {
     // The old day's room can no longer write this job, whatever version it sends.
     // Neither said alone nor in a set of moves (rooms/outbox.ts setMovesStatements).
     const staleRow = {
-      seq: 1, jobId: j!, version: Number.MAX_SAFE_INTEGER, eventId: crypto.randomUUID(), actorUserId: null, at: Date.now(), kind: 'rescheduled' as const,
-      before: null, after: { technicianId: fx.a.ownTechnicianId, start: at(d1, '09:00'), durationMin: 60, status: 'scheduled' }, boardDate: d1, takeOver: false, note: null, warnings: null,
+      seq: 1,
+      jobId: j!,
+      version: Number.MAX_SAFE_INTEGER,
+      eventId: crypto.randomUUID(),
+      actorUserId: null,
+      at: Date.now(),
+      kind: 'rescheduled' as const,
+      before: null,
+      after: { technicianId: fx.a.ownTechnicianId, start: at(d1, '09:00'), durationMin: 60, status: 'scheduled' },
+      boardDate: d1,
+      takeOver: false,
+      note: null,
+      warnings: null,
     };
     await sql.batch(statementsFor(fx.a.orgId, d1, staleRow), 'write');
     await sql.batch(setMovesStatements(fx.a.orgId, d1, [staleRow, { ...staleRow, eventId: crypto.randomUUID() }]), 'write');
@@ -122,7 +161,8 @@ describe('changes from outside go through the room', () => {
     const d1 = testDate(44);
     const d2 = testDate(45);
     const [j] = await makeJobs('a', d1, 1);
-    for (const to of ['dispatched', 'en_route']) expect((await api('a.dispatcher', 'POST', `/jobs/${j}/transitions`, { to })).status).toBe(200);
+    for (const to of ['dispatched', 'en_route'])
+      expect((await api('a.dispatcher', 'POST', `/jobs/${j}/transitions`, { to })).status).toBe(200);
     const res = await api('a.dispatcher', 'PATCH', `/jobs/${j}`, { scheduledStart: at(d2, '10:00') });
     expect(res.status).toBe(409);
     expect(res.body.errors[0]).toMatchObject({ field: 'scheduledStart' });
@@ -139,11 +179,19 @@ describe('changes from outside go through the room', () => {
     const r = await api('a.technician', 'POST', `/jobs/${j}/transitions`, { to: 'en_route', note: 'Leaving the shop' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     await waitFor(() => c.job(j!)?.status === 'en_route', 'the board to show en route');
-    expect((await eventsOf(j!)).at(-1)).toMatchObject({ kind: 'status_changed', actor: fx.a.userIds.technician, after: { status: 'en_route', note: 'Leaving the shop' } });
+    expect((await eventsOf(j!)).at(-1)).toMatchObject({
+      kind: 'status_changed',
+      actor: fx.a.userIds.technician,
+      after: { status: 'en_route', note: 'Leaving the shop' },
+    });
 
     const created = await api('a.dispatcher', 'POST', '/jobs', {
-      customerId: fx.a.customerId, locationId: fx.a.locationId, type: 'Service call', description: 'Made through the API',
-      technicianId: fx.a.technicianId, scheduledStart: at(date, '14:00'),
+      customerId: fx.a.customerId,
+      locationId: fx.a.locationId,
+      type: 'Service call',
+      description: 'Made through the API',
+      technicianId: fx.a.technicianId,
+      scheduledStart: at(date, '14:00'),
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.boardDate).toBe(date);
@@ -173,16 +221,24 @@ describe('changes from outside go through the room', () => {
     const [j1, j2] = await makeJobs('a', date, 2, 'other');
     const c = await connect('a.dispatcher', date);
     c.set(j2!, { start: at(date, '08:30') });
-    const warningsOf = async (id: string) => JSON.parse(String((await sql.execute({ sql: `select warnings from jobs where id = ?`, args: [id] })).rows[0]!.warnings)) as { code: string; message: string }[];
+    const warningsOf = async (id: string) =>
+      JSON.parse(String((await sql.execute({ sql: `select warnings from jobs where id = ?`, args: [id] })).rows[0]!.warnings)) as {
+        code: string;
+        message: string;
+      }[];
     await waitFor(async () => {
       await runDurableObjectAlarm(roomStub('a', date));
-      return (await warningsOf(j1!)).some((w) => w.code === 'double-booked') && (await warningsOf(j2!)).some((w) => w.code === 'double-booked');
+      return (
+        (await warningsOf(j1!)).some((w) => w.code === 'double-booked') && (await warningsOf(j2!)).some((w) => w.code === 'double-booked')
+      );
     }, 'double-booking warnings in libSQL');
     expect((await warningsOf(j2!)).find((w) => w.code === 'double-booked')!.message).toMatch(/#\d+/);
     c.set(j2!, { start: at(date, '12:00') });
     await waitFor(async () => {
       await runDurableObjectAlarm(roomStub('a', date));
-      return !(await warningsOf(j1!)).some((w) => w.code === 'double-booked') && !(await warningsOf(j2!)).some((w) => w.code === 'double-booked');
+      return (
+        !(await warningsOf(j1!)).some((w) => w.code === 'double-booked') && !(await warningsOf(j2!)).some((w) => w.code === 'double-booked')
+      );
     }, 'the warnings to clear');
   });
 });

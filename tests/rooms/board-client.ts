@@ -164,7 +164,8 @@ export class BoardClient {
       const raw = readRawJob(this.doc, jobId);
       if (!entry || !raw) throw new Error(`no job ${jobId} in this client's doc`);
       const { technicianId = raw.technicianId, start = raw.start, durationMin = raw.durationMin, status, ...rest } = fields;
-      if ('technicianId' in fields || 'start' in fields || 'durationMin' in fields) entry.set('placement', [technicianId, start, durationMin]);
+      if ('technicianId' in fields || 'start' in fields || 'durationMin' in fields)
+        entry.set('placement', [technicianId, start, durationMin]);
       if ('status' in fields) entry.set('status', status);
       for (const [k, v] of Object.entries(rest)) entry.set(k, v);
     });
@@ -216,7 +217,19 @@ export async function makeJobs(org: 'a' | 'b', date: string, n: number, technici
     await sql.execute({
       sql: `insert into jobs (id, org_id, number, customer_id, location_id, type, priority, description, status, scheduled_start, duration_min, technician_id, warnings, created_at, updated_at)
             values (?, ?, ?, ?, ?, 'Service call', 'normal', ?, ?, ?, 60, ?, '[]', ?, ?)`,
-      args: [id, f.orgId, 500_000 + Math.floor(Math.random() * 1e6) * 100 + (jobCounter++ % 100), f.customerId, f.locationId, `Room test job ${i}`, techId ? 'scheduled' : 'unscheduled', start, techId, now, now],
+      args: [
+        id,
+        f.orgId,
+        500_000 + Math.floor(Math.random() * 1e6) * 100 + (jobCounter++ % 100),
+        f.customerId,
+        f.locationId,
+        `Room test job ${i}`,
+        techId ? 'scheduled' : 'unscheduled',
+        start,
+        techId,
+        now,
+        now,
+      ],
     });
     ids.push(id);
   }
@@ -232,7 +245,10 @@ export interface JobRecord {
 }
 
 export async function record(jobId: string): Promise<JobRecord> {
-  const r = await sql.execute({ sql: `select technician_id, scheduled_start, duration_min, status, schedule_version from jobs where id = ?`, args: [jobId] });
+  const r = await sql.execute({
+    sql: `select technician_id, scheduled_start, duration_min, status, schedule_version from jobs where id = ?`,
+    args: [jobId],
+  });
   const row = r.rows[0]!;
   return {
     technicianId: (row.technician_id as string | null) ?? null,
@@ -244,7 +260,9 @@ export async function record(jobId: string): Promise<JobRecord> {
 }
 
 /** Every job of a doc as libSQL holds it, in the doc's terms. */
-export async function recordsOf(client: BoardClient): Promise<Record<string, { technicianId: unknown; start: unknown; durationMin: unknown; status: unknown }>> {
+export async function recordsOf(
+  client: BoardClient,
+): Promise<Record<string, { technicianId: unknown; start: unknown; durationMin: unknown; status: unknown }>> {
   const out: Record<string, any> = {};
   for (const id of Object.keys(client.schedules())) {
     const r = await record(id);

@@ -8,7 +8,20 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'c
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { BoardRoom } from '../../rooms/board-room.ts';
-import { BoardClient, at, fx, makeJobs, record, recordsOf, roomStub, sleep, sql, testDate, waitFor, trackedClients } from './board-client.ts';
+import {
+  type BoardClient,
+  at,
+  fx,
+  makeJobs,
+  record,
+  recordsOf,
+  roomStub,
+  sleep,
+  sql,
+  testDate,
+  waitFor,
+  trackedClients,
+} from './board-client.ts';
 
 const connect = trackedClients();
 
@@ -52,15 +65,28 @@ describe('board room', () => {
     b.set(j2!, { technicianId: fx.a.technicianId, start: at(date, '14:00') });
     a.set(j3!, { durationMin: 30 });
     b.set(j3!, { durationMin: 45 });
-    await waitFor(() => JSON.stringify(a.schedules()) === JSON.stringify(b.schedules()) && a.job(j2!)?.technicianId === fx.a.technicianId && b.job(j1!)?.durationMin === 90, 'both docs to converge');
+    await waitFor(
+      () =>
+        JSON.stringify(a.schedules()) === JSON.stringify(b.schedules()) &&
+        a.job(j2!)?.technicianId === fx.a.technicianId &&
+        b.job(j1!)?.durationMin === 90,
+      'both docs to converge',
+    );
     expect([30, 45]).toContain(a.job(j3!)?.durationMin);
     await recordsMatch(a, 'a', date);
 
-    const events = await sql.execute({ sql: `select job_id, actor_user_id, kind, after from job_events where job_id in (?, ?) order by at`, args: [j1!, j2!] });
+    const events = await sql.execute({
+      sql: `select job_id, actor_user_id, kind, after from job_events where job_id in (?, ?) order by at`,
+      args: [j1!, j2!],
+    });
     const byJob = Object.fromEntries(events.rows.map((r) => [r.job_id, r]));
     expect(byJob[j1!]).toMatchObject({ actor_user_id: fx.a.userIds.dispatcher, kind: 'rescheduled' });
     expect(byJob[j2!]).toMatchObject({ actor_user_id: fx.a.userIds.admin, kind: 'rescheduled' });
-    expect(JSON.parse(String(byJob[j2!]!.after))).toMatchObject({ technicianId: fx.a.technicianId, scheduledStart: at(date, '14:00'), via: 'board' });
+    expect(JSON.parse(String(byJob[j2!]!.after))).toMatchObject({
+      technicianId: fx.a.technicianId,
+      scheduledStart: at(date, '14:00'),
+      via: 'board',
+    });
     // The lead assignment follows the technician, as for API reschedules.
     const lead = await sql.execute({ sql: `select technician_id from job_assignments where job_id = ? and role = 'lead'`, args: [j2!] });
     expect(lead.rows.map((r) => r.technician_id)).toEqual([fx.a.technicianId]);
@@ -89,7 +115,11 @@ describe('board room', () => {
       // Exactly one stored update since: the dispatcher's.
       expect((await storedCounts('a', date)).updates - updatesBefore).toBe(1);
       await recordsMatch(writer, 'a', date);
-      expect(await record(j1!)).toMatchObject({ durationMin: before.durationMin, technicianId: before.technicianId, start: at(date, '10:00') });
+      expect(await record(j1!)).toMatchObject({
+        durationMin: before.durationMin,
+        technicianId: before.technicianId,
+        start: at(date, '10:00'),
+      });
 
       await evictDurableObject(roomStub('a', date));
       const fresh = await connect('a.dispatcher', date);
@@ -151,14 +181,27 @@ describe('board room', () => {
 
     await recordsMatch(c, 'a', date);
     const v = (await record(j1!)).scheduleVersion;
-    expect(moved.ok && v).toBe(moved.ok ? (await runInDurableObject(stub, (_r: BoardRoom, s) => Number(s.storage.sql.exec('select version from job_state where job_id = ?', j1!).one().version))) : -1);
-    const ev = await sql.execute({ sql: `select actor_user_id from job_events where job_id = ? and kind = 'rescheduled'`, args: [elsewhere!] });
+    expect(moved.ok && v).toBe(
+      moved.ok
+        ? await runInDurableObject(stub, (_r: BoardRoom, s) =>
+            Number(s.storage.sql.exec('select version from job_state where job_id = ?', j1!).one().version),
+          )
+        : -1,
+    );
+    const ev = await sql.execute({
+      sql: `select actor_user_id from job_events where job_id = ? and kind = 'rescheduled'`,
+      args: [elsewhere!],
+    });
     expect(ev.rows.map((r) => r.actor_user_id)).toEqual([fx.a.userIds.admin]);
 
     // Off the board: back to the queue in the records, gone from the doc.
     const off = await stub.applySchedule(j1!, null, actor);
     // To the backlog: no day; the technician named for it stays named.
-    expect(off).toMatchObject({ ok: true, boardDate: null, schedule: { start: null, technicianId: fx.a.technicianId, status: 'unscheduled' } });
+    expect(off).toMatchObject({
+      ok: true,
+      boardDate: null,
+      schedule: { start: null, technicianId: fx.a.technicianId, status: 'unscheduled' },
+    });
     await waitFor(() => c.job(j1!) === undefined, 'job to leave the board');
     await waitFor(async () => {
       await runDurableObjectAlarm(stub);
@@ -177,7 +220,8 @@ describe('board room', () => {
     a.doc.transact(() => a.jobs().set('not-a-job', new Y.Map()));
     await waitFor(
       () =>
-        JSON.stringify(b.job(j1!) && { s: b.job(j1!)!.status, d: b.job(j1!)!.durationMin, t: b.job(j1!)!.start }) === JSON.stringify({ s: 'scheduled', d: 60, t: at(date, '08:00') }) &&
+        JSON.stringify(b.job(j1!) && { s: b.job(j1!)!.status, d: b.job(j1!)!.durationMin, t: b.job(j1!)!.start }) ===
+          JSON.stringify({ s: 'scheduled', d: 60, t: at(date, '08:00') }) &&
         b.job(j2!)?.technicianId === null &&
         b.job(j2!)?.status === 'unscheduled' &&
         a.job('not-a-job') === undefined,

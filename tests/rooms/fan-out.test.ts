@@ -21,7 +21,11 @@ describe('fan-out', () => {
     const watcher = await connect('a.manager', date);
     const before = watcher.frames;
     const EDITS = 60;
-    for (let i = 0; i < EDITS; i++) writer.set(jobs[i % jobs.length]!, { technicianId: fx.a.technicianId, start: at(date, `${String(8 + (i % 10)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`) });
+    for (let i = 0; i < EDITS; i++)
+      writer.set(jobs[i % jobs.length]!, {
+        technicianId: fx.a.technicianId,
+        start: at(date, `${String(8 + (i % 10)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`),
+      });
     await waitFor(() => JSON.stringify(watcher.schedules()) === JSON.stringify(writer.schedules()), 'the watcher to converge');
     const frames = watcher.frames - before;
     expect(frames).toBeGreaterThan(0);
@@ -36,7 +40,10 @@ describe('fan-out', () => {
     const before = await editStats(date);
     const EDITS = 60;
     for (let i = 0; i < EDITS; i++) writer.set(jobs[i % jobs.length]!, { durationMin: 30 + i });
-    await waitFor(() => jobs.every((id, k) => watcher.job(id)?.durationMin === 30 + EDITS - jobs.length + k), 'the watcher to see the last edits');
+    await waitFor(
+      () => jobs.every((id, k) => watcher.job(id)?.durationMin === 30 + EDITS - jobs.length + k),
+      'the watcher to see the last edits',
+    );
     const burst = await editStats(date);
     expect(burst.accepted - before.accepted).toBe(EDITS);
     expect(burst.commits - before.commits).toBeGreaterThan(0);
@@ -68,4 +75,3 @@ describe('windowFor', () => {
     expect(windowFor(300, 100)).toBe(MAX_WINDOW_MS);
   });
 });
-

@@ -31,7 +31,9 @@ async function attacker(): Promise<{ ws: WebSocket; closed: Promise<{ code: numb
   const res = await openRaw('a.dispatcher', date);
   const ws = res.webSocket!;
   ws.accept();
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.addEventListener('close', (ev) => resolve({ code: ev.code, reason: ev.reason })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.addEventListener('close', (ev) => resolve({ code: ev.code, reason: ev.reason })),
+  );
   return { ws, closed };
 }
 
@@ -57,7 +59,8 @@ function rng(seed: number) {
   };
 }
 /** The close code the room sent, or null if it did not close the socket within two seconds. */
-const closeCode = async (a: { closed: Promise<{ code: number }> }) => (await Promise.race([a.closed, sleep(2000).then(() => null)]))?.code ?? null;
+const closeCode = async (a: { closed: Promise<{ code: number }> }) =>
+  (await Promise.race([a.closed, sleep(2000).then(() => null)]))?.code ?? null;
 const randomBytes = (next: () => number, n: number) => Uint8Array.from({ length: n }, () => Math.floor(next() * 256));
 
 /** A real update that sets the job's placement (with `value` as its duration), made against the room's current state. */

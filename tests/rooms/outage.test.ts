@@ -41,7 +41,14 @@ describe('libSQL outage', () => {
     let n = 0;
     const edit = (c: BoardClient, k: number) => {
       n++;
-      c.set(ids[k % 4]!, k % 3 === 0 ? { technicianId: k % 2 ? fx.a.technicianId : fx.a.ownTechnicianId } : k % 3 === 1 ? { durationMin: 30 + k } : { start: at(date, `${String(8 + (k % 9)).padStart(2, '0')}:15`) });
+      c.set(
+        ids[k % 4]!,
+        k % 3 === 0
+          ? { technicianId: k % 2 ? fx.a.technicianId : fx.a.ownTechnicianId }
+          : k % 3 === 1
+            ? { durationMin: 30 + k }
+            : { start: at(date, `${String(8 + (k % 9)).padStart(2, '0')}:15`) },
+      );
     };
     for (let k = 0; k < 40; k++) {
       edit(k % 2 ? a : b, k);
@@ -61,10 +68,14 @@ describe('libSQL outage', () => {
     expect((await roomStorage(date)).outbox).toBeGreaterThanOrEqual(during.outbox);
 
     await sqld('start');
-    await waitFor(async () => {
-      await runDurableObjectAlarm(roomStub('a', date));
-      return (await roomStorage(date)).outbox === 0;
-    }, 'the outbox to drain', 20_000);
+    await waitFor(
+      async () => {
+        await runDurableObjectAlarm(roomStub('a', date));
+        return (await roomStorage(date)).outbox === 0;
+      },
+      'the outbox to drain',
+      20_000,
+    );
 
     expect(await recordsOf(a)).toEqual(a.schedules());
     expect(a.schedules()).toEqual(b.schedules());
@@ -72,10 +83,15 @@ describe('libSQL outage', () => {
     expect(after).toEqual({ outbox: 0, failures: 0, dead: 0 });
     // Every job's last event describes what the record now holds.
     for (const id of ids) {
-      const ev = await sql.execute({ sql: `select after from job_events where job_id = ? order by json_extract(after, '$.scheduleVersion') desc limit 1`, args: [id] });
+      const ev = await sql.execute({
+        sql: `select after from job_events where job_id = ? order by json_extract(after, '$.scheduleVersion') desc limit 1`,
+        args: [id],
+      });
       const last = JSON.parse(String(ev.rows[0]!.after));
       const doc = a.schedules()[id]!;
-      expect({ technicianId: last.technicianId, start: last.scheduledStart, durationMin: last.durationMin, status: last.status }).toEqual(doc);
+      expect({ technicianId: last.technicianId, start: last.scheduledStart, durationMin: last.durationMin, status: last.status }).toEqual(
+        doc,
+      );
     }
   });
 

@@ -6,7 +6,22 @@ let seq = 0;
 const s = (start: number | null, status = 'scheduled') => ({ technicianId: start == null ? null : 't1', start, durationMin: 60, status });
 function row(jobId: string, actor: string | null, before: number | null, after: number | null, extra: Partial<OutboxRow> = {}): OutboxRow {
   seq++;
-  return { seq, jobId, version: seq, eventId: `e${seq}`, actorUserId: actor, at: seq, kind: 'rescheduled', before: s(before), after: s(after), boardDate: '2026-12-01', takeOver: false, note: null, warnings: null, ...extra };
+  return {
+    seq,
+    jobId,
+    version: seq,
+    eventId: `e${seq}`,
+    actorUserId: actor,
+    at: seq,
+    kind: 'rescheduled',
+    before: s(before),
+    after: s(after),
+    boardDate: '2026-12-01',
+    takeOver: false,
+    note: null,
+    warnings: null,
+    ...extra,
+  };
 }
 
 describe('coalesce', () => {
@@ -44,8 +59,12 @@ describe('coalesce', () => {
 });
 
 describe('statementsForBatch', () => {
-  const sqlOf = (rows: OutboxRow[]) => statementsForBatch('org', '2026-12-01', rows).map((st) => (typeof st === 'string' ? st : st.sql).trim().split(/\s+/).slice(0, 3).join(' '));
-  const warned = (jobId: string) => row(jobId, null, null, null, { kind: 'warnings', warnings: [{ code: 'double-booked', message: jobId }] });
+  const sqlOf = (rows: OutboxRow[]) =>
+    statementsForBatch('org', '2026-12-01', rows).map((st) =>
+      (typeof st === 'string' ? st : st.sql).trim().split(/\s+/).slice(0, 3).join(' '),
+    );
+  const warned = (jobId: string) =>
+    row(jobId, null, null, null, { kind: 'warnings', warnings: [{ code: 'double-booked', message: jobId }] });
 
   it('says a run of warnings rows in one statement, in its place between schedule rows', () => {
     const moved = row('j1', 'u1', 1, 2, { before: { technicianId: 't0', start: 1, durationMin: 60, status: 'scheduled' } });
@@ -73,4 +92,3 @@ describe('statementsForBatch', () => {
     expect(sqlOf([row('j1', 'u1', 1, 2, { before: null })])).toHaveLength(4);
   });
 });
-

@@ -8,8 +8,13 @@ import { setMovesStatements, type OutboxRow } from '../../rooms/outbox.ts';
 import { at, fx, makeJobs, record, sql, testDate } from './board-client.ts';
 
 const eventsOf = async (jobId: string) =>
-  (await sql.execute({ sql: `select actor_user_id, kind, after from job_events where job_id = ? order by at`, args: [jobId] })).rows.map((r) => ({ actor: r.actor_user_id, kind: r.kind, after: JSON.parse(String(r.after)) }));
-const leadOf = async (jobId: string) => (await sql.execute({ sql: `select technician_id from job_assignments where job_id = ? and role = 'lead'`, args: [jobId] })).rows.map((r) => r.technician_id);
+  (await sql.execute({ sql: `select actor_user_id, kind, after from job_events where job_id = ? order by at`, args: [jobId] })).rows.map(
+    (r) => ({ actor: r.actor_user_id, kind: r.kind, after: JSON.parse(String(r.after)) }),
+  );
+const leadOf = async (jobId: string) =>
+  (await sql.execute({ sql: `select technician_id from job_assignments where job_id = ? and role = 'lead'`, args: [jobId] })).rows.map(
+    (r) => r.technician_id,
+  );
 
 describe('outbox set statements', () => {
   it('moves many jobs in four statements with the one-row guards, and a replay adds nothing', async () => {
@@ -17,10 +22,20 @@ describe('outbox set statements', () => {
     const [moved, retimed, foreign, older] = await makeJobs('a', date, 4);
     const version = Date.now() * 1000;
     const row = (jobId: string, after: Partial<OutboxRow['after']>, extra: Partial<OutboxRow> = {}): OutboxRow => ({
-      seq: 0, jobId, version, eventId: crypto.randomUUID(), actorUserId: fx.a.userIds.dispatcher, at: Date.now(), kind: 'rescheduled',
+      seq: 0,
+      jobId,
+      version,
+      eventId: crypto.randomUUID(),
+      actorUserId: fx.a.userIds.dispatcher,
+      at: Date.now(),
+      kind: 'rescheduled',
       before: { technicianId: fx.a.ownTechnicianId, start: at(date, '08:00'), durationMin: 60, status: 'scheduled' },
       after: { technicianId: fx.a.ownTechnicianId, start: at(date, '13:00'), durationMin: 45, status: 'scheduled', ...after },
-      boardDate: date, takeOver: false, note: null, warnings: null, ...extra,
+      boardDate: date,
+      takeOver: false,
+      note: null,
+      warnings: null,
+      ...extra,
     });
     const rows = [
       row(moved!, { technicianId: fx.a.technicianId }),
@@ -35,12 +50,23 @@ describe('outbox set statements', () => {
     expect(statements).toHaveLength(4);
     await sql.batch(statements, 'write');
 
-    expect(await record(moved!)).toMatchObject({ technicianId: fx.a.technicianId, start: at(date, '13:00'), durationMin: 45, scheduleVersion: version });
+    expect(await record(moved!)).toMatchObject({
+      technicianId: fx.a.technicianId,
+      start: at(date, '13:00'),
+      durationMin: 45,
+      scheduleVersion: version,
+    });
     expect(await leadOf(moved!)).toEqual([fx.a.technicianId]);
     expect(await record(retimed!)).toMatchObject({ technicianId: fx.a.ownTechnicianId, start: at(date, '13:00'), durationMin: 45 });
     expect(await record(foreign!)).toEqual(untouched.foreign);
     expect(await record(older!)).toEqual(untouched.older);
-    expect(await eventsOf(moved!)).toEqual([{ actor: fx.a.userIds.dispatcher, kind: 'rescheduled', after: expect.objectContaining({ technicianId: fx.a.technicianId, via: 'board', scheduleVersion: version }) }]);
+    expect(await eventsOf(moved!)).toEqual([
+      {
+        actor: fx.a.userIds.dispatcher,
+        kind: 'rescheduled',
+        after: expect.objectContaining({ technicianId: fx.a.technicianId, via: 'board', scheduleVersion: version }),
+      },
+    ]);
     expect(await eventsOf(foreign!)).toEqual([]);
     expect(await eventsOf(older!)).toEqual([]);
 

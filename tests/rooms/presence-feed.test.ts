@@ -5,11 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { BoardClient, at, fx, makeJobs, openRaw, sleep, testDate, waitFor, trackedClients } from './board-client.ts';
+import { at, fx, makeJobs, openRaw, sleep, testDate, waitFor, trackedClients } from './board-client.ts';
 
 const connect = trackedClients();
 
-const me = (who: 'dispatcher' | 'manager' | 'admin', extra: Record<string, unknown> = {}) => ({ user: { id: fx.a.userIds[who], name: `${who} a`, colour: '#0a7', role: who }, ...extra });
+const me = (who: 'dispatcher' | 'manager' | 'admin', extra: Record<string, unknown> = {}) => ({
+  user: { id: fx.a.userIds[who], name: `${who} a`, colour: '#0a7', role: who },
+  ...extra,
+});
 
 describe('presence', () => {
   it('relays who is on the board and which card they drag, re-announced to late joiners', async () => {
@@ -19,13 +22,19 @@ describe('presence', () => {
     const b = await connect('a.manager', date);
     a.announce(me('dispatcher', { dragging: { jobId: j, technicianId: fx.a.technicianId, start: at(date, '09:00') } }));
     b.announce(me('manager'));
-    await waitFor(() => b.presentUsers().includes(fx.a.userIds.dispatcher) && a.presentUsers().includes(fx.a.userIds.manager), 'both to see each other');
+    await waitFor(
+      () => b.presentUsers().includes(fx.a.userIds.dispatcher) && a.presentUsers().includes(fx.a.userIds.manager),
+      'both to see each other',
+    );
     const seen = [...b.awareness.getStates().values()].find((s: any) => s.user.id === fx.a.userIds.dispatcher) as any;
     expect(seen.dragging).toMatchObject({ jobId: j });
 
     // Someone arriving later is told who is already here.
     const late = await connect('a.admin', date);
-    await waitFor(() => late.presentUsers().includes(fx.a.userIds.dispatcher) && late.presentUsers().includes(fx.a.userIds.manager), 'a late joiner to see the others');
+    await waitFor(
+      () => late.presentUsers().includes(fx.a.userIds.dispatcher) && late.presentUsers().includes(fx.a.userIds.manager),
+      'a late joiner to see the others',
+    );
 
     // Leaving takes the presence away for everyone.
     a.close();

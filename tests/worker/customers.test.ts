@@ -11,7 +11,12 @@ describe('health', () => {
 
 describe('customers', () => {
   it('creates, reads, updates and lists with an audit trail', async () => {
-    const created = await api('a.dispatcher', 'POST', '/customers', { name: 'Zed Voltage', phone: '(512) 555-0199', email: 'Zed@Example.com', tags: ['commercial'] });
+    const created = await api('a.dispatcher', 'POST', '/customers', {
+      name: 'Zed Voltage',
+      phone: '(512) 555-0199',
+      email: 'Zed@Example.com',
+      tags: ['commercial'],
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'Zed Voltage', email: 'zed@example.com', tags: ['commercial'] });
     const id = created.body.id;

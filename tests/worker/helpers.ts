@@ -16,7 +16,13 @@ export interface ApiResult<T = any> {
 }
 
 /** Calls the Worker as a fixture user (org a or b, by role), like a same-origin browser would. */
-export async function api<T = any>(actor: Actor, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResult<T>> {
+export async function api<T = any>(
+  actor: Actor,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResult<T>> {
   const h: Record<string, string> = { ...headers };
   if (actor !== 'anon') {
     const [org, role] = actor.split('.') as ['a' | 'b', Role];
@@ -51,7 +57,9 @@ export async function count(table: string, where = '1=1', args: (string | number
 
 /** A fingerprint of every table's row count and content, to prove a refused request changed nothing. */
 export async function dbFingerprint(): Promise<string> {
-  const tables = await sql.execute(`select name from sqlite_master where type='table' and name not like 'sqlite_%' and name not like '__drizzle%' and name <> 'sessions' order by name`);
+  const tables = await sql.execute(
+    `select name from sqlite_master where type='table' and name not like 'sqlite_%' and name not like '__drizzle%' and name <> 'sessions' order by name`,
+  );
   const parts: string[] = [];
   for (const row of tables.rows) {
     const r = await sql.execute(`select * from "${row.name}" order by rowid`);
@@ -62,7 +70,8 @@ export async function dbFingerprint(): Promise<string> {
 
 export function expectProblem(res: ApiResult, status: number, field?: string) {
   if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
-  if (!res.headers.get('content-type')?.startsWith('application/problem+json')) throw new Error(`not problem+json: ${res.headers.get('content-type')}`);
+  if (!res.headers.get('content-type')?.startsWith('application/problem+json'))
+    throw new Error(`not problem+json: ${res.headers.get('content-type')}`);
   if (field && !res.body.errors?.some((e: { field: string }) => e.field === field)) {
     throw new Error(`expected an error naming ${field}: ${JSON.stringify(res.body)}`);
   }

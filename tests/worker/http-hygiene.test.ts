@@ -36,7 +36,15 @@ describe('errors', () => {
   });
 
   it('store SQL and HTML metacharacters as plain text, byte for byte', async () => {
-    const nasty = [`Robert'); DROP TABLE customers;--`, `<script>alert(1)</script>`, `" onmouseover="alert(1)`, `%_\\' OR 1=1 --`, 'Ünïcødé 🔌 ⚡', '${7*7}{{7*7}}'];
+    const nasty = [
+      `Robert'); DROP TABLE customers;--`,
+      `<script>alert(1)</script>`,
+      `" onmouseover="alert(1)`,
+      `%_\\' OR 1=1 --`,
+      'Ünïcødé 🔌 ⚡',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, on purpose
+      '${7*7}{{7*7}}',
+    ];
     for (const name of nasty) {
       const created = await api('a.dispatcher', 'POST', '/customers', { name, notes: name });
       expect(created.status).toBe(201);
@@ -60,7 +68,9 @@ describe('the API reference', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.paths['/api/customers'].get['x-permission']).toBe('customers.read');
     expect(doc.components.schemas.Customer.properties.name.type).toBe('string');
-    expect(doc.paths['/api/customers'].post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/CustomerCreate');
+    expect(doc.paths['/api/customers'].post.requestBody.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/CustomerCreate',
+    );
   });
 
   it('serves a readable page that renders it', async () => {

@@ -27,12 +27,33 @@ async function jobWith(lines: Line[], opts: { org?: 'a' | 'b'; status?: string; 
   await sql.execute({
     sql: `insert into jobs (id, org_id, number, customer_id, location_id, type, priority, description, status, duration_min, warnings, completed_at, created_at, updated_at)
           values (?, ?, ?, ?, ?, 'service', 'normal', 'Breaker trips <when> the dryer "runs"', ?, 60, '[]', ?, ?, ?)`,
-    args: [id, f.orgId, 5_000_000 + Math.floor(Math.random() * 1e9), opts.customerId ?? f.customerId, f.locationId, opts.status ?? 'completed', now, now, now],
+    args: [
+      id,
+      f.orgId,
+      5_000_000 + Math.floor(Math.random() * 1e9),
+      opts.customerId ?? f.customerId,
+      f.locationId,
+      opts.status ?? 'completed',
+      now,
+      now,
+      now,
+    ],
   });
   for (const [i, l] of lines.entries()) {
     await sql.execute({
       sql: `insert into line_items (id, org_id, job_id, description, quantity_milli, unit_price_cents, taxable, total_cents, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      args: [crypto.randomUUID(), f.orgId, id, `Line ${i}`, l.quantityMilli, l.unitPriceCents, l.taxable ? 1 : 0, lineTotalCents(l.quantityMilli, l.unitPriceCents), now + i, now + i],
+      args: [
+        crypto.randomUUID(),
+        f.orgId,
+        id,
+        `Line ${i}`,
+        l.quantityMilli,
+        l.unitPriceCents,
+        l.taxable ? 1 : 0,
+        lineTotalCents(l.quantityMilli, l.unitPriceCents),
+        now + i,
+        now + i,
+      ],
     });
   }
   return id;
@@ -43,7 +64,10 @@ async function jobStatus(id: string): Promise<string> {
 }
 
 async function statusEvents(jobId: string): Promise<string[]> {
-  const r = await sql.execute({ sql: "select before, after from job_events where job_id = ? and kind = 'status_changed' order by at, rowid", args: [jobId] });
+  const r = await sql.execute({
+    sql: "select before, after from job_events where job_id = ? and kind = 'status_changed' order by at, rowid",
+    args: [jobId],
+  });
   return r.rows.map((e) => `${JSON.parse(String(e.before)).status}->${JSON.parse(String(e.after)).status}`);
 }
 
@@ -55,18 +79,38 @@ async function sentInvoice(lines: Line[] = ELECTRICAL, customerId?: string) {
   return { job, invoice: inv.body as { id: string; totalCents: number; number: number } };
 }
 
-const pay = (invoiceId: string, amountCents: unknown, extra: Record<string, unknown> = {}, actor: 'a.dispatcher' | 'b.admin' = 'a.dispatcher') =>
-  api(actor, 'POST', '/payments', { invoiceId, amountCents, method: 'card', ...extra });
+const pay = (
+  invoiceId: string,
+  amountCents: unknown,
+  extra: Record<string, unknown> = {},
+  actor: 'a.dispatcher' | 'b.admin' = 'a.dispatcher',
+) => api(actor, 'POST', '/payments', { invoiceId, amountCents, method: 'card', ...extra });
 
 describe('invoices', () => {
   it("makes a draft from a completed job's lines with tax at the org rate, and marks the job invoiced", async () => {
     const job = await jobWith(ELECTRICAL);
-    const before = Number((await sql.execute({ sql: 'select next_invoice_number as n from orgs where id = ?', args: [fx.a.orgId] })).rows[0]!.n);
+    const before = Number(
+      (await sql.execute({ sql: 'select next_invoice_number as n from orgs where id = ?', args: [fx.a.orgId] })).rows[0]!.n,
+    );
     const res = await api('a.dispatcher', 'POST', '/invoices', { jobId: job, notes: 'Thanks! <3 & "more"' });
     expect(res.status).toBe(201);
     // 18750 labour (untaxed) + 4800 + 1899 taxed at 8.25%: 6699 x 0.0825 = 552.67 -> 553.
-    expect(res.body).toMatchObject({ status: 'draft', jobId: job, customerId: fx.a.customerId, subtotalCents: 25_449, taxCents: 553, totalCents: 26_002, paidCents: 0, issuedAt: null });
-    expect(res.body).toMatchObject(invoiceTotals(ELECTRICAL.map((l) => ({ totalCents: lineTotalCents(l.quantityMilli, l.unitPriceCents), taxable: l.taxable })), 825));
+    expect(res.body).toMatchObject({
+      status: 'draft',
+      jobId: job,
+      customerId: fx.a.customerId,
+      subtotalCents: 25_449,
+      taxCents: 553,
+      totalCents: 26_002,
+      paidCents: 0,
+      issuedAt: null,
+    });
+    expect(res.body).toMatchObject(
+      invoiceTotals(
+        ELECTRICAL.map((l) => ({ totalCents: lineTotalCents(l.quantityMilli, l.unitPriceCents), taxable: l.taxable })),
+        825,
+      ),
+    );
     expect(res.body.notes).toBe('Thanks! <3 & "more"');
     expect(res.body.number).toBeGreaterThanOrEqual(before);
     expect(res.body.lines.map((l: { totalCents: number }) => l.totalCents)).toEqual([18_750, 4_800, 1_899]);
@@ -78,7 +122,9 @@ describe('invoices', () => {
     expect(detail.body).toEqual(res.body);
     expect(detail.roundTrips).toBeLessThanOrEqual(2);
 
-    const next = await api('a.dispatcher', 'POST', '/invoices', { jobId: await jobWith([{ quantityMilli: 1000, unitPriceCents: 100, taxable: false }]) });
+    const next = await api('a.dispatcher', 'POST', '/invoices', {
+      jobId: await jobWith([{ quantityMilli: 1000, unitPriceCents: 100, taxable: false }]),
+    });
     expect(next.body.number).toBeGreaterThan(res.body.number);
     expect(next.body).toMatchObject({ subtotalCents: 100, taxCents: 0, totalCents: 100 });
   });
@@ -208,7 +254,14 @@ describe('invoices', () => {
   it('answers list and detail in at most 2 libSQL round trips', async () => {
     const { invoice } = await sentInvoice();
     const payment = await pay(invoice.id, 100);
-    for (const path of ['/invoices', '/invoices?status=sent&from=2026-01-01', `/invoices/${invoice.id}`, '/payments', `/payments?invoiceId=${invoice.id}`, `/payments/${payment.body.id}`]) {
+    for (const path of [
+      '/invoices',
+      '/invoices?status=sent&from=2026-01-01',
+      `/invoices/${invoice.id}`,
+      '/payments',
+      `/payments?invoiceId=${invoice.id}`,
+      `/payments/${payment.body.id}`,
+    ]) {
       const r = await api('a.manager', 'GET', path);
       expect(r.status, path).toBe(200);
       expect(r.roundTrips, path).toBeLessThanOrEqual(2);
@@ -221,7 +274,13 @@ describe('payments', () => {
     const { job, invoice } = await sentInvoice();
     const first = await pay(invoice.id, 10_000, { method: 'check', reference: 'Chk #1042 <b>' });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ invoiceId: invoice.id, amountCents: 10_000, method: 'check', reference: 'Chk #1042 <b>', invoice: { status: 'sent', paidCents: 10_000 } });
+    expect(first.body).toMatchObject({
+      invoiceId: invoice.id,
+      amountCents: 10_000,
+      method: 'check',
+      reference: 'Chk #1042 <b>',
+      invoice: { status: 'sent', paidCents: 10_000 },
+    });
     expect(await jobStatus(job)).toBe('invoiced');
 
     const second = await pay(invoice.id, 6_002, { receivedAt: Date.now() - 86_400_000 });
@@ -238,7 +297,12 @@ describe('payments', () => {
 
     const listed = await api('a.manager', 'GET', `/payments?invoiceId=${invoice.id}&sort=amountCents&fields=amountCents,method`);
     expect(listed.body.items[0]).toEqual({ amountCents: 6_002, method: 'card' });
-    expect(listed.body.items.slice(1).map((p: { method: string }) => p.method).sort()).toEqual(['ach', 'check']);
+    expect(
+      listed.body.items
+        .slice(1)
+        .map((p: { method: string }) => p.method)
+        .sort(),
+    ).toEqual(['ach', 'check']);
     const yesterday = addDays(localDateOf(Date.now(), 'America/Chicago'), -1);
     const byDate = await api('a.manager', 'GET', `/payments?invoiceId=${invoice.id}&from=${yesterday}&to=${yesterday}&fields=amountCents`);
     // Received 24 hours ago is yesterday in Chicago, unless the test runs within a DST shift's extra hour.
@@ -291,7 +355,8 @@ describe('payments', () => {
     const results = await Promise.all([1, 2, 3, 4].map(() => pay(invoice.id, invoice.totalCents)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     for (const r of results.filter((x) => x.status !== 201)) expect([409, 422]).toContain(r.status);
-    const row = (await sql.execute({ sql: 'select paid_cents, total_cents, status from invoices where id = ?', args: [invoice.id] })).rows[0]!;
+    const row = (await sql.execute({ sql: 'select paid_cents, total_cents, status from invoices where id = ?', args: [invoice.id] }))
+      .rows[0]!;
     expect(Number(row.paid_cents)).toBe(Number(row.total_cents));
     expect(row.status).toBe('paid');
     expect(await count('payments', 'invoice_id = ?', [invoice.id])).toBe(1);

@@ -18,17 +18,30 @@ async function place(org: 'a' | 'b' = 'a') {
   return { customerId: customer.body.id as string, locationId: location.body.id as string };
 }
 
-async function newJob(where: { customerId: string; locationId: string }, extra: Record<string, unknown> = {}, actor: Actor = 'a.dispatcher') {
+async function newJob(
+  where: { customerId: string; locationId: string },
+  extra: Record<string, unknown> = {},
+  actor: Actor = 'a.dispatcher',
+) {
   const res = await api(actor, 'POST', '/jobs', { ...where, type: 'Service call', description: 'Breaker trips', ...extra });
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
-const transition = (actor: Actor, id: string, to: string, note?: string) => api(actor, 'POST', `/jobs/${id}/transitions`, note ? { to, note } : { to });
+const transition = (actor: Actor, id: string, to: string, note?: string) =>
+  api(actor, 'POST', `/jobs/${id}/transitions`, note ? { to, note } : { to });
 
 async function events(jobId: string) {
-  const r = await sql.execute({ sql: 'select kind, actor_user_id, before, after from job_events where job_id = ? order by at, rowid', args: [jobId] });
-  return r.rows.map((e) => ({ kind: e.kind, actor: e.actor_user_id, before: e.before ? JSON.parse(String(e.before)) : null, after: e.after ? JSON.parse(String(e.after)) : null }));
+  const r = await sql.execute({
+    sql: 'select kind, actor_user_id, before, after from job_events where job_id = ? order by at, rowid',
+    args: [jobId],
+  });
+  return r.rows.map((e) => ({
+    kind: e.kind,
+    actor: e.actor_user_id,
+    before: e.before ? JSON.parse(String(e.before)) : null,
+    after: e.after ? JSON.parse(String(e.after)) : null,
+  }));
 }
 
 async function leads(jobId: string) {
@@ -60,8 +73,21 @@ describe('jobs: create and read', () => {
     const second = await newJob(where, { technicianId: fx.a.technicianId, scheduledStart: T, durationMin: 90, priority: 'high' });
     // Other test files create jobs too, so only the order is certain here (uniqueness below).
     expect(second.number).toBeGreaterThan(first.number);
-    expect(first).toMatchObject({ status: 'unscheduled', technicianId: null, scheduledStart: null, durationMin: 60, priority: 'normal', createdBy: fx.a.userIds.dispatcher });
-    expect(second).toMatchObject({ status: 'scheduled', technicianId: fx.a.technicianId, scheduledStart: T, durationMin: 90, priority: 'high' });
+    expect(first).toMatchObject({
+      status: 'unscheduled',
+      technicianId: null,
+      scheduledStart: null,
+      durationMin: 60,
+      priority: 'normal',
+      createdBy: fx.a.userIds.dispatcher,
+    });
+    expect(second).toMatchObject({
+      status: 'scheduled',
+      technicianId: fx.a.technicianId,
+      scheduledStart: T,
+      durationMin: 90,
+      priority: 'high',
+    });
     expect(first).not.toHaveProperty('orgId');
 
     // A technician alone, or a start alone, is not a place on the board.
@@ -72,7 +98,12 @@ describe('jobs: create and read', () => {
     expect(await leads(first.id)).toEqual([]);
     const [created] = await events(second.id);
     expect(created).toMatchObject({ kind: 'created', actor: fx.a.userIds.dispatcher, before: null });
-    expect(created!.after).toMatchObject({ number: second.number, status: 'scheduled', technicianId: fx.a.technicianId, customerId: where.customerId });
+    expect(created!.after).toMatchObject({
+      number: second.number,
+      status: 'scheduled',
+      technicianId: fx.a.technicianId,
+      customerId: where.customerId,
+    });
 
     // Org b counts on its own counter.
     const other = await newJob(await place('b'), {}, 'b.dispatcher');
@@ -83,7 +114,9 @@ describe('jobs: create and read', () => {
 
   it('never gives two jobs created at once the same number', async () => {
     const where = await place();
-    const results = await Promise.all(Array.from({ length: 6 }, () => api('a.dispatcher', 'POST', '/jobs', { ...where, type: 'Race', description: 'Same moment' })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => api('a.dispatcher', 'POST', '/jobs', { ...where, type: 'Race', description: 'Same moment' })),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(6).fill(201));
     expect(new Set(results.map((r) => r.body.number)).size).toBe(6);
   });
@@ -103,7 +136,12 @@ describe('jobs: create and read', () => {
     expect(got.body.assignments).toEqual([{ technicianId: fx.a.technicianId, role: 'lead', name: 'Tech a', colour: '#2563eb' }]);
     expect(got.body.lineItems).toMatchObject([{ description: 'Labour', quantity: 1.5, totalCents: 18000 }]);
     expect(got.body.events.map((e: { kind: string }) => e.kind)).toEqual(['created', 'line_item_added', 'updated']);
-    expect(got.body.events[2]).toMatchObject({ actorUserId: fx.a.userIds.dispatcher, actorName: 'dispatcher a', before: { description: 'Breaker trips' }, after: { description: 'Breaker trips twice a day' } });
+    expect(got.body.events[2]).toMatchObject({
+      actorUserId: fx.a.userIds.dispatcher,
+      actorName: 'dispatcher a',
+      before: { description: 'Breaker trips' },
+      after: { description: 'Breaker trips twice a day' },
+    });
 
     const slim = await api('a.manager', 'GET', `/jobs/${job.id}?fields=number,status,customer`);
     expect(Object.keys(slim.body).sort()).toEqual(['customer', 'number', 'status']);
@@ -115,12 +153,21 @@ describe('jobs: create and read', () => {
 describe('jobs: changes', () => {
   it('writes details with a before/after event naming who did it, and nothing when nothing changed', async () => {
     const job = await newJob(await place());
-    const res = await api('a.admin', 'PATCH', `/jobs/${job.id}`, { priority: 'emergency', requiredSkill: 'panel', description: 'Breaker trips' });
+    const res = await api('a.admin', 'PATCH', `/jobs/${job.id}`, {
+      priority: 'emergency',
+      requiredSkill: 'panel',
+      description: 'Breaker trips',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ priority: 'emergency', requiredSkill: 'panel', status: 'unscheduled', updatedBy: fx.a.userIds.admin });
     const last = (await events(job.id)).at(-1)!;
     // The unchanged description is not in the event.
-    expect(last).toEqual({ kind: 'updated', actor: fx.a.userIds.admin, before: { priority: 'normal', requiredSkill: null }, after: { priority: 'emergency', requiredSkill: 'panel' } });
+    expect(last).toEqual({
+      kind: 'updated',
+      actor: fx.a.userIds.admin,
+      before: { priority: 'normal', requiredSkill: null },
+      after: { priority: 'emergency', requiredSkill: 'panel' },
+    });
 
     const same = await api('a.admin', 'PATCH', `/jobs/${job.id}`, { priority: 'emergency' });
     expect(same.status).toBe(200);
@@ -129,7 +176,11 @@ describe('jobs: changes', () => {
 
   it('moves the status with the schedule and keeps the lead assignment in step', async () => {
     const job = await newJob(await place());
-    const placed = await api('a.dispatcher', 'PATCH', `/jobs/${job.id}`, { technicianId: fx.a.technicianId, scheduledStart: T, durationMin: 120 });
+    const placed = await api('a.dispatcher', 'PATCH', `/jobs/${job.id}`, {
+      technicianId: fx.a.technicianId,
+      scheduledStart: T,
+      durationMin: 120,
+    });
     expect(placed.status).toBe(200);
     expect(placed.body).toMatchObject({ status: 'scheduled', technicianId: fx.a.technicianId, scheduledStart: T, durationMin: 120 });
     expect(await leads(job.id)).toEqual([fx.a.technicianId]);
@@ -210,7 +261,8 @@ describe('jobs: transitions', () => {
 
   it('leaves invoiced and paid to billing', async () => {
     const job = await newJob(await place(), { technicianId: fx.a.technicianId, scheduledStart: T });
-    for (const to of ['dispatched', 'en_route', 'on_site', 'completed']) expect((await transition('a.dispatcher', job.id, to)).status).toBe(200);
+    for (const to of ['dispatched', 'en_route', 'on_site', 'completed'])
+      expect((await transition('a.dispatcher', job.id, to)).status).toBe(200);
     expectProblem(await transition('a.admin', job.id, 'invoiced'), 409, 'to');
     await sql.execute({ sql: "update jobs set status = 'invoiced' where id = ?", args: [job.id] });
     expectProblem(await transition('a.admin', job.id, 'completed'), 409, 'to');
@@ -234,7 +286,10 @@ describe('jobs: technicians', () => {
     const mine = await newJob(where, { technicianId: fx.a.ownTechnicianId, scheduledStart: T });
     const theirs = await newJob(where, { technicianId: fx.a.technicianId, scheduledStart: T });
     const helping = await newJob(where, { technicianId: fx.a.technicianId, scheduledStart: T + 7200_000 });
-    await sql.execute({ sql: "insert into job_assignments (org_id, job_id, technician_id, role) values (?, ?, ?, 'helper')", args: [fx.a.orgId, helping.id, fx.a.ownTechnicianId] });
+    await sql.execute({
+      sql: "insert into job_assignments (org_id, job_id, technician_id, role) values (?, ?, ?, 'helper')",
+      args: [fx.a.orgId, helping.id, fx.a.ownTechnicianId],
+    });
 
     const listed = (await allPages('a.technician', `customerId=${where.customerId}&limit=1`)).map((j) => j.id);
     expect(listed.sort()).toEqual([mine.id, helping.id].sort());
@@ -242,7 +297,10 @@ describe('jobs: technicians', () => {
     expect(byTech.body.items.map((j: { id: string }) => j.id)).not.toContain(theirs.id);
 
     expect((await api('a.technician', 'GET', `/jobs/${mine.id}`)).status).toBe(200);
-    expect((await api('a.technician', 'GET', `/jobs/${helping.id}`)).body.assignments.map((a: { role: string }) => a.role)).toEqual(['lead', 'helper']);
+    expect((await api('a.technician', 'GET', `/jobs/${helping.id}`)).body.assignments.map((a: { role: string }) => a.role)).toEqual([
+      'lead',
+      'helper',
+    ]);
     expectProblem(await api('a.technician', 'GET', `/jobs/${theirs.id}`), 404);
     expectProblem(await transition('a.technician', theirs.id, 'en_route'), 404);
     expectProblem(await api('a.technician', 'PATCH', `/jobs/${mine.id}`, { description: 'mine now' }), 403);
@@ -274,7 +332,9 @@ describe('jobs: lists', () => {
     for (const limit of [1, 2, 3]) {
       expect((await allPages('a.dispatcher', `customerId=${where.customerId}&limit=${limit}`)).map((j) => j.id)).toEqual(expected);
     }
-    expect((await allPages('a.dispatcher', `customerId=${where.customerId}&limit=2&sort=-scheduledStart`)).map((j) => j.id)).toEqual([...expected].reverse());
+    expect((await allPages('a.dispatcher', `customerId=${where.customerId}&limit=2&sort=-scheduledStart`)).map((j) => j.id)).toEqual(
+      [...expected].reverse(),
+    );
     const byNumber = (await allPages('a.dispatcher', `customerId=${where.customerId}&limit=3&sort=-number`)).map((j) => j.number);
     expect(byNumber).toEqual(made.map((j) => j.number).sort((a, b) => b - a));
 
@@ -325,7 +385,9 @@ describe('jobs: lists', () => {
   it('answers lists and details in at most 2 libSQL round trips, for office and field', async () => {
     const mine = await newJob(await place(), { technicianId: fx.a.ownTechnicianId, scheduledStart: T });
     for (const actor of ['a.dispatcher', 'a.technician'] as const) {
-      expect((await api(actor, 'GET', '/jobs?status=scheduled,dispatched&from=2026-01-01&to=2026-12-31&sort=-priority')).roundTrips).toBeLessThanOrEqual(2);
+      expect(
+        (await api(actor, 'GET', '/jobs?status=scheduled,dispatched&from=2026-01-01&to=2026-12-31&sort=-priority')).roundTrips,
+      ).toBeLessThanOrEqual(2);
       expect((await api(actor, 'GET', `/jobs/${mine.id}`)).roundTrips).toBeLessThanOrEqual(2);
     }
   });
@@ -353,10 +415,22 @@ describe('jobs: bad input', () => {
     expectProblem(await api('a.dispatcher', 'POST', '/jobs', '{"type":'), 400);
     expectProblem(await api('a.dispatcher', 'PATCH', `/jobs/${job.id}`, { durationMin: null }), 422, 'durationMin');
     expectProblem(await api('a.dispatcher', 'PATCH', `/jobs/${job.id}`, { customerId: where.customerId }), 422, 'customerId');
-    expectProblem(await api('a.dispatcher', 'PATCH', `/jobs/${job.id}`, { arrivalWindowStart: T, arrivalWindowEnd: T }), 422, 'arrivalWindowEnd');
+    expectProblem(
+      await api('a.dispatcher', 'PATCH', `/jobs/${job.id}`, { arrivalWindowStart: T, arrivalWindowEnd: T }),
+      422,
+      'arrivalWindowEnd',
+    );
     expectProblem(await api('a.dispatcher', 'PATCH', `/jobs/${job.id}`, { technicianId: crypto.randomUUID() }), 422, 'technicianId');
     expectProblem(await api('a.dispatcher', 'GET', '/jobs?cursor=not-a-cursor'), 400, 'cursor');
-    expectProblem(await api('a.dispatcher', 'GET', `/jobs?sort=-number&cursor=${encodeURIComponent(btoa('{"s":"scheduledStart","d":0,"v":1,"id":"x"}'))}`), 400, 'cursor');
+    expectProblem(
+      await api(
+        'a.dispatcher',
+        'GET',
+        `/jobs?sort=-number&cursor=${encodeURIComponent(btoa('{"s":"scheduledStart","d":0,"v":1,"id":"x"}'))}`,
+      ),
+      400,
+      'cursor',
+    );
     expectProblem(await api('a.dispatcher', 'GET', '/jobs?status=scheduled,bogus'), 400, 'status');
     expectProblem(await api('a.dispatcher', 'GET', '/jobs?from=2026-02-30'), 400, 'from');
     expectProblem(await api('a.dispatcher', 'GET', '/jobs?from=06/15/2026'), 400, 'from');
@@ -370,7 +444,13 @@ describe('jobs: bad input', () => {
 
   it('stores SQL and HTML metacharacters byte for byte', async () => {
     const where = await place();
-    const nasty = [`Robert'); DROP TABLE jobs;--`, `<img src=x onerror=alert(1)>`, `%_\\' OR 1=1 --`, 'Ünïcødé ⚡ 🔌', '"; select * from sessions; --'];
+    const nasty = [
+      `Robert'); DROP TABLE jobs;--`,
+      `<img src=x onerror=alert(1)>`,
+      `%_\\' OR 1=1 --`,
+      'Ünïcødé ⚡ 🔌',
+      '"; select * from sessions; --',
+    ];
     for (const text of nasty) {
       const job = await newJob(where, { type: text, description: text, requiredSkill: text });
       const got = await api('a.dispatcher', 'GET', `/jobs/${job.id}`);
@@ -386,9 +466,17 @@ describe('jobs: other orgs', () => {
     const alsoMine = await place('b');
     const before = await dbFingerprint();
     const body = { type: 'x', description: 'x' };
-    expectProblem(await api('b.dispatcher', 'POST', '/jobs', { ...body, customerId: fx.a.customerId, locationId: fx.a.locationId }), 422, 'customerId');
+    expectProblem(
+      await api('b.dispatcher', 'POST', '/jobs', { ...body, customerId: fx.a.customerId, locationId: fx.a.locationId }),
+      422,
+      'customerId',
+    );
     expectProblem(await api('b.dispatcher', 'POST', '/jobs', { ...body, ...mine, locationId: fx.a.locationId }), 422, 'locationId');
-    expectProblem(await api('b.dispatcher', 'POST', '/jobs', { ...body, customerId: mine.customerId, locationId: alsoMine.locationId }), 422, 'locationId');
+    expectProblem(
+      await api('b.dispatcher', 'POST', '/jobs', { ...body, customerId: mine.customerId, locationId: alsoMine.locationId }),
+      422,
+      'locationId',
+    );
     const stranger = await api('b.dispatcher', 'POST', '/jobs', { ...body, ...mine, technicianId: fx.a.technicianId, scheduledStart: T });
     expectProblem(stranger, 422, 'technicianId');
     expect(JSON.stringify(stranger.body)).not.toContain(fx.a.technicianId);
@@ -422,7 +510,8 @@ describe('jobs: OpenAPI', () => {
     expect(doc.paths['/api/jobs/{id}'].get['x-permission']).toBe('jobs.read');
     expect(doc.paths['/api/jobs/{id}'].patch['x-permission']).toBe('jobs.write');
     expect(doc.paths['/api/jobs/{id}/transitions'].post['x-permission']).toBe('jobs.transition');
-    for (const name of ['Job', 'JobCreate', 'JobUpdate', 'JobDetail', 'JobTransition', 'JobEvent']) expect(doc.components.schemas[name], name).toBeDefined();
+    for (const name of ['Job', 'JobCreate', 'JobUpdate', 'JobDetail', 'JobTransition', 'JobEvent'])
+      expect(doc.components.schemas[name], name).toBeDefined();
     expect(doc.components.schemas.Job.properties.status.enum).toContain('on_hold');
     expectProblem(await api('anon', 'GET', '/jobs'), 401);
     expectProblem(await api('anon', 'GET', `/jobs/${crypto.randomUUID()}`), 401);

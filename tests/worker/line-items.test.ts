@@ -22,7 +22,17 @@ async function priceBookItem(org: 'a' | 'b', fields: { name: string; unitPriceCe
   await sql.execute({
     sql: `insert into price_book_items (id, org_id, kind, code, name, unit, unit_price_cents, cost_cents, taxable, active, created_at, updated_at)
           values (?, ?, 'service', ?, ?, 'each', ?, 0, ?, ?, ?, ?)`,
-    args: [id, fx[org].orgId, `LI-${id.slice(0, 8)}`, fields.name, fields.unitPriceCents, fields.taxable ? 1 : 0, fields.active === false ? 0 : 1, now, now],
+    args: [
+      id,
+      fx[org].orgId,
+      `LI-${id.slice(0, 8)}`,
+      fields.name,
+      fields.unitPriceCents,
+      fields.taxable ? 1 : 0,
+      fields.active === false ? 0 : 1,
+      now,
+      now,
+    ],
   });
   return id;
 }
@@ -30,21 +40,50 @@ async function priceBookItem(org: 'a' | 'b', fields: { name: string; unitPriceCe
 const add = (actor: Actor, body: Record<string, unknown>) => api(actor, 'POST', '/line-items', body);
 
 async function jobEvents(jobId: string) {
-  const r = await sql.execute({ sql: 'select kind, actor_user_id, before, after from job_events where job_id = ? order by at, rowid', args: [jobId] });
-  return r.rows.map((e) => ({ kind: e.kind, actor: e.actor_user_id, before: e.before ? JSON.parse(String(e.before)) : null, after: e.after ? JSON.parse(String(e.after)) : null }));
+  const r = await sql.execute({
+    sql: 'select kind, actor_user_id, before, after from job_events where job_id = ? order by at, rowid',
+    args: [jobId],
+  });
+  return r.rows.map((e) => ({
+    kind: e.kind,
+    actor: e.actor_user_id,
+    before: e.before ? JSON.parse(String(e.before)) : null,
+    after: e.after ? JSON.parse(String(e.after)) : null,
+  }));
 }
 
 describe('line items', () => {
   it('stores decimal quantities as thousandths and totals them exactly, with a job event', async () => {
     const jobId = await job();
-    const res = await add('a.dispatcher', { jobId, description: 'Troubleshooting hour', quantity: 1.5, unitPriceCents: 12345, taxable: false });
+    const res = await add('a.dispatcher', {
+      jobId,
+      description: 'Troubleshooting hour',
+      quantity: 1.5,
+      unitPriceCents: 12345,
+      taxable: false,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     // 1.5 x $123.45 = $185.175, rounded half away from zero.
-    expect(res.body).toMatchObject({ jobId, description: 'Troubleshooting hour', quantity: 1.5, unitPriceCents: 12345, taxable: false, totalCents: 18518, priceBookItemId: null });
+    expect(res.body).toMatchObject({
+      jobId,
+      description: 'Troubleshooting hour',
+      quantity: 1.5,
+      unitPriceCents: 12345,
+      taxable: false,
+      totalCents: 18518,
+      priceBookItemId: null,
+    });
     const stored = await sql.execute({ sql: 'select quantity_milli, total_cents from line_items where id = ?', args: [res.body.id] });
     expect(stored.rows[0]).toMatchObject({ quantity_milli: 1500, total_cents: 18518 });
-    expect((await add('a.dispatcher', { jobId, description: 'Wire', quantity: 0.001, unitPriceCents: 99 })).body).toMatchObject({ quantity: 0.001, totalCents: 0, taxable: true });
-    expect((await add('a.dispatcher', { jobId, description: 'Wire', quantity: 2.125, unitPriceCents: 100 })).body).toMatchObject({ quantity: 2.125, totalCents: 213 });
+    expect((await add('a.dispatcher', { jobId, description: 'Wire', quantity: 0.001, unitPriceCents: 99 })).body).toMatchObject({
+      quantity: 0.001,
+      totalCents: 0,
+      taxable: true,
+    });
+    expect((await add('a.dispatcher', { jobId, description: 'Wire', quantity: 2.125, unitPriceCents: 100 })).body).toMatchObject({
+      quantity: 2.125,
+      totalCents: 213,
+    });
 
     const [created, added] = await jobEvents(jobId);
     expect(created!.kind).toBe('created');
@@ -52,7 +91,15 @@ describe('line items', () => {
       kind: 'line_item_added',
       actor: fx.a.userIds.dispatcher,
       before: null,
-      after: { lineItemId: res.body.id, priceBookItemId: null, description: 'Troubleshooting hour', quantity: 1.5, unitPriceCents: 12345, taxable: false, totalCents: 18518 },
+      after: {
+        lineItemId: res.body.id,
+        priceBookItemId: null,
+        description: 'Troubleshooting hour',
+        quantity: 1.5,
+        unitPriceCents: 12345,
+        taxable: false,
+        totalCents: 18518,
+      },
     });
   });
 
@@ -60,9 +107,28 @@ describe('line items', () => {
     const jobId = await job();
     const pb = await priceBookItem('a', { name: 'GFCI outlet, installed', unitPriceCents: 18900, taxable: true });
     const plain = await add('a.dispatcher', { jobId, priceBookItemId: pb, quantity: 2 });
-    expect(plain.body).toMatchObject({ priceBookItemId: pb, description: 'GFCI outlet, installed', unitPriceCents: 18900, taxable: true, totalCents: 37800, quantity: 2 });
-    const tweaked = await add('a.dispatcher', { jobId, priceBookItemId: pb, quantity: 1, unitPriceCents: 15000, taxable: false, description: 'GFCI outlet (returning customer)' });
-    expect(tweaked.body).toMatchObject({ description: 'GFCI outlet (returning customer)', unitPriceCents: 15000, taxable: false, totalCents: 15000 });
+    expect(plain.body).toMatchObject({
+      priceBookItemId: pb,
+      description: 'GFCI outlet, installed',
+      unitPriceCents: 18900,
+      taxable: true,
+      totalCents: 37800,
+      quantity: 2,
+    });
+    const tweaked = await add('a.dispatcher', {
+      jobId,
+      priceBookItemId: pb,
+      quantity: 1,
+      unitPriceCents: 15000,
+      taxable: false,
+      description: 'GFCI outlet (returning customer)',
+    });
+    expect(tweaked.body).toMatchObject({
+      description: 'GFCI outlet (returning customer)',
+      unitPriceCents: 15000,
+      taxable: false,
+      totalCents: 15000,
+    });
     const retired = await priceBookItem('a', { name: 'Knob and tube inspection', unitPriceCents: 5000, taxable: false, active: false });
     expectProblem(await add('a.dispatcher', { jobId, priceBookItemId: retired, quantity: 1 }), 422, 'priceBookItemId');
   });
@@ -70,7 +136,8 @@ describe('line items', () => {
   it('lists by job with pagination and fields=, and reads one, in at most 2 round trips', async () => {
     const jobId = await job();
     const made: string[] = [];
-    for (let i = 1; i <= 5; i++) made.push((await add('a.dispatcher', { jobId, description: `Line ${i}`, quantity: i, unitPriceCents: 100 })).body.id);
+    for (let i = 1; i <= 5; i++)
+      made.push((await add('a.dispatcher', { jobId, description: `Line ${i}`, quantity: i, unitPriceCents: 100 })).body.id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -109,7 +176,11 @@ describe('line items', () => {
     const removed = await api('a.dispatcher', 'DELETE', `/line-items/${line.id}`);
     expect(removed.status).toBe(204);
     expectProblem(await api('a.dispatcher', 'GET', `/line-items/${line.id}`), 404);
-    expect((await jobEvents(jobId)).at(-1)).toMatchObject({ kind: 'line_item_removed', before: { lineItemId: line.id, quantity: 2.5, totalCents: 23750 }, after: null });
+    expect((await jobEvents(jobId)).at(-1)).toMatchObject({
+      kind: 'line_item_removed',
+      before: { lineItemId: line.id, quantity: 2.5, totalCents: 23750 },
+      after: null,
+    });
     expectProblem(await api('a.dispatcher', 'DELETE', `/line-items/${line.id}`), 404);
   });
 
@@ -180,7 +251,7 @@ describe('line items', () => {
     expect(await dbFingerprint()).toBe(before);
   });
 
-  it("lets technicians bill their own jobs only", async () => {
+  it('lets technicians bill their own jobs only', async () => {
     const mine = await job('a', fx.a.ownTechnicianId);
     const theirs = await job('a', fx.a.technicianId);
     const theirLine = (await add('a.dispatcher', { jobId: theirs, description: 'Labour', quantity: 1, unitPriceCents: 100 })).body;

@@ -11,7 +11,18 @@ async function job(technicianId: string | null, opts: { org?: 'a' | 'b'; status?
   await sql.execute({
     sql: `insert into jobs (id, org_id, number, customer_id, location_id, type, priority, description, status, scheduled_start, duration_min, technician_id, warnings, created_at, updated_at)
           values (?, ?, ?, ?, ?, 'service', 'normal', 'Replace breaker', ?, ?, 60, ?, '[]', ?, ?)`,
-    args: [id, f.orgId, 7_000_000 + Math.floor(Math.random() * 1e9), f.customerId, f.locationId, opts.status ?? 'on_site', now, technicianId, now, now],
+    args: [
+      id,
+      f.orgId,
+      7_000_000 + Math.floor(Math.random() * 1e9),
+      f.customerId,
+      f.locationId,
+      opts.status ?? 'on_site',
+      now,
+      technicianId,
+      now,
+      now,
+    ],
   });
   return id;
 }
@@ -20,12 +31,17 @@ async function job(technicianId: string | null, opts: { org?: 'a' | 'b'; status?
 async function stockedTruck(qty: number) {
   const part = (await api('a.admin', 'POST', '/parts', { sku: `PU-${tag()}`, name: `Usage part ${tag()}` })).body.id as string;
   const truck = (await api('a.admin', 'POST', '/stock/locations', { kind: 'truck', name: `Usage truck ${tag()}` })).body.id as string;
-  expect((await api('a.admin', 'POST', '/stock/movements', { partId: part, toLocationId: truck, quantity: qty, reason: 'receive' })).status).toBe(201);
+  expect(
+    (await api('a.admin', 'POST', '/stock/movements', { partId: part, toLocationId: truck, quantity: qty, reason: 'receive' })).status,
+  ).toBe(201);
   return { part, truck };
 }
 
 async function onHand(partId: string, locationId: string): Promise<number> {
-  const r = await sql.execute({ sql: 'select quantity from stock_levels where part_id = ? and location_id = ?', args: [partId, locationId] });
+  const r = await sql.execute({
+    sql: 'select quantity from stock_levels where part_id = ? and location_id = ?',
+    args: [partId, locationId],
+  });
   return Number(r.rows[0]?.quantity ?? NaN);
 }
 
@@ -38,7 +54,16 @@ describe('part usage', () => {
     expect(res.body).toMatchObject({ jobId: mine, partId: part, locationId: truck, quantity: 3, technicianId: fx.a.ownTechnicianId });
     expect(await onHand(part, truck)).toBe(7);
     const moves = await api('a.technician', 'GET', `/stock/movements?jobId=${mine}`);
-    expect(moves.body.items).toEqual([expect.objectContaining({ reason: 'use', partId: part, fromLocationId: truck, toLocationId: null, quantity: 3, actorUserId: fx.a.userIds.technician })]);
+    expect(moves.body.items).toEqual([
+      expect.objectContaining({
+        reason: 'use',
+        partId: part,
+        fromLocationId: truck,
+        toLocationId: null,
+        quantity: 3,
+        actorUserId: fx.a.userIds.technician,
+      }),
+    ]);
     expect(await count('audit_events', "entity = 'part usage' and entity_id = ?", [res.body.id])).toBe(1);
 
     await api('a.technician', 'POST', '/part-usages', { jobId: mine, partId: part, locationId: truck, quantity: 1 });
@@ -56,13 +81,33 @@ describe('part usage', () => {
     const { part, truck } = await stockedTruck(10);
     const theirs = await job(fx.a.technicianId);
     const before = await dbFingerprint();
-    expectProblem(await api('a.technician', 'POST', '/part-usages', { jobId: theirs, partId: part, locationId: truck, quantity: 1 }), 422, 'jobId');
-    expectProblem(await api('a.technician', 'POST', '/part-usages', { jobId: theirs, partId: part, locationId: truck, quantity: 1, technicianId: fx.a.ownTechnicianId }), 422, 'technicianId');
+    expectProblem(
+      await api('a.technician', 'POST', '/part-usages', { jobId: theirs, partId: part, locationId: truck, quantity: 1 }),
+      422,
+      'jobId',
+    );
+    expectProblem(
+      await api('a.technician', 'POST', '/part-usages', {
+        jobId: theirs,
+        partId: part,
+        locationId: truck,
+        quantity: 1,
+        technicianId: fx.a.ownTechnicianId,
+      }),
+      422,
+      'technicianId',
+    );
     expect(await dbFingerprint()).toBe(before);
 
     const logged = await api('a.dispatcher', 'POST', '/part-usages', { jobId: theirs, partId: part, locationId: truck, quantity: 2 });
     expect(logged.body.technicianId).toBe(fx.a.technicianId);
-    const helper = await api('a.admin', 'POST', '/part-usages', { jobId: theirs, partId: part, locationId: truck, quantity: 1, technicianId: fx.a.ownTechnicianId });
+    const helper = await api('a.admin', 'POST', '/part-usages', {
+      jobId: theirs,
+      partId: part,
+      locationId: truck,
+      quantity: 1,
+      technicianId: fx.a.ownTechnicianId,
+    });
     expect(helper.body.technicianId).toBe(fx.a.ownTechnicianId);
     // The technician is not on that job, so its usage is not theirs to see.
     expect((await api('a.technician', 'GET', `/part-usages?jobId=${theirs}`)).body.items).toEqual([]);
@@ -77,7 +122,11 @@ describe('part usage', () => {
     const res = await api('a.technician', 'POST', '/part-usages', { jobId: mine, partId: part, locationId: truck, quantity: 3 });
     expectProblem(res, 409, 'quantity');
     expect(res.body.detail).toContain('2 on hand');
-    expectProblem(await api('a.technician', 'POST', '/part-usages', { jobId: mine, partId: part, locationId: fx.a.warehouseId, quantity: 1 }), 409, 'quantity');
+    expectProblem(
+      await api('a.technician', 'POST', '/part-usages', { jobId: mine, partId: part, locationId: fx.a.warehouseId, quantity: 1 }),
+      409,
+      'quantity',
+    );
     expect(await dbFingerprint()).toBe(before);
     expect(await onHand(part, truck)).toBe(2);
   });
@@ -85,7 +134,9 @@ describe('part usage', () => {
   it('never goes negative when usages race', async () => {
     const { part, truck } = await stockedTruck(5);
     const mine = await job(fx.a.ownTechnicianId);
-    const results = await Promise.all([1, 2, 3, 4].map(() => api('a.technician', 'POST', '/part-usages', { jobId: mine, partId: part, locationId: truck, quantity: 2 })));
+    const results = await Promise.all(
+      [1, 2, 3, 4].map(() => api('a.technician', 'POST', '/part-usages', { jobId: mine, partId: part, locationId: truck, quantity: 2 })),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(2);
     for (const r of results.filter((x) => x.status !== 201)) expectProblem(r, 409, 'quantity');
     expect(await onHand(part, truck)).toBe(1);
@@ -99,7 +150,8 @@ describe('part usage', () => {
     const cancelled = await job(fx.a.ownTechnicianId, { status: 'cancelled' });
     const otherOrgJob = await job(fx.b.technicianId, { org: 'b' });
     const ok = { jobId: mine, partId: part, locationId: truck, quantity: 1 };
-    const post = (b: unknown, actor: 'a.technician' | 'a.dispatcher' | 'a.manager' | 'b.admin' = 'a.technician') => api(actor, 'POST', '/part-usages', b);
+    const post = (b: unknown, actor: 'a.technician' | 'a.dispatcher' | 'a.manager' | 'b.admin' = 'a.technician') =>
+      api(actor, 'POST', '/part-usages', b);
     const before = await dbFingerprint();
     expectProblem(await post({ ...ok, jobId: cancelled }), 409, 'jobId');
     expectProblem(await post({ ...ok, quantity: 0 }), 422, 'quantity');

@@ -42,7 +42,8 @@ describe('parts', () => {
 
   it('paginates by sku without repeating a row', async () => {
     const t = tag();
-    for (let i = 0; i < 5; i++) expect((await api('a.admin', 'POST', '/parts', { sku: `PG-${t}-${i}`, name: `Paged ${t}` })).status).toBe(201);
+    for (let i = 0; i < 5; i++)
+      expect((await api('a.admin', 'POST', '/parts', { sku: `PG-${t}-${i}`, name: `Paged ${t}` })).status).toBe(201);
     const rows = await collect(`/parts?q=PG-${t}&sort=-sku&fields=sku`, 2);
     expect(rows).toEqual([4, 3, 2, 1, 0].map((i) => ({ sku: `PG-${t}-${i}` })));
   });
@@ -79,7 +80,13 @@ describe('parts', () => {
 describe('price book', () => {
   it('creates services and materials, reads, updates and filters them', async () => {
     const t = tag();
-    const service = await api('a.admin', 'POST', '/pricebook', { kind: 'service', code: `SVC-${t}`, name: `Service call ${t}`, unit: 'visit', unitPriceCents: 8900 });
+    const service = await api('a.admin', 'POST', '/pricebook', {
+      kind: 'service',
+      code: `SVC-${t}`,
+      name: `Service call ${t}`,
+      unit: 'visit',
+      unitPriceCents: 8900,
+    });
     expect(service.status).toBe(201);
     expect(service.body).toMatchObject({ kind: 'service', taxable: false, active: true, partId: null, costCents: 0 });
     const material = await api('a.admin', 'POST', '/pricebook', {
@@ -101,25 +108,35 @@ describe('price book', () => {
     expect(retired.body).toMatchObject({ active: false, unitPriceCents: 9900, unit: 'visit' });
     expect(await count('audit_events', "entity = 'price book item' and entity_id = ?", [service.body.id])).toBe(2);
 
-    const ids = async (query: string) => (await api('a.manager', 'GET', `/pricebook?q=${t}&${query}`)).body.items.map((i: { id: string }) => i.id);
+    const ids = async (query: string) =>
+      (await api('a.manager', 'GET', `/pricebook?q=${t}&${query}`)).body.items.map((i: { id: string }) => i.id);
     expect(await ids('kind=material')).toEqual([material.body.id]);
     expect(await ids('kind=service')).toEqual([service.body.id]);
     expect(await ids('active=false')).toEqual([service.body.id]);
     expect(await ids('active=true')).toEqual([material.body.id]);
     expect(await ids('sort=-unitPriceCents')).toEqual([service.body.id, material.body.id]);
-    expect((await api('a.manager', 'GET', `/pricebook?q=brk-${t}`)).body.items.map((i: { id: string }) => i.id)).toEqual([material.body.id]);
+    expect((await api('a.manager', 'GET', `/pricebook?q=brk-${t}`)).body.items.map((i: { id: string }) => i.id)).toEqual([
+      material.body.id,
+    ]);
   });
 
   it('paginates with cursors', async () => {
     const t = tag();
-    for (let i = 0; i < 5; i++) await api('a.admin', 'POST', '/pricebook', { kind: 'service', code: `P${i}-${t}`, name: `Page ${t} ${i}`, unitPriceCents: 100 * i });
+    for (let i = 0; i < 5; i++)
+      await api('a.admin', 'POST', '/pricebook', { kind: 'service', code: `P${i}-${t}`, name: `Page ${t} ${i}`, unitPriceCents: 100 * i });
     const rows = await collect(`/pricebook?q=${t}&sort=code&fields=code`, 2);
     expect(rows).toEqual([0, 1, 2, 3, 4].map((i) => ({ code: `P${i}-${t}` })));
   });
 
   it('stores SQL and HTML metacharacters byte for byte and finds them literally', async () => {
     const t = tag();
-    const created = await api('a.admin', 'POST', '/pricebook', { kind: 'service', code: `Q%_${t}`, name: `${NASTY} ${t}`, description: NASTY, unitPriceCents: 1 });
+    const created = await api('a.admin', 'POST', '/pricebook', {
+      kind: 'service',
+      code: `Q%_${t}`,
+      name: `${NASTY} ${t}`,
+      description: NASTY,
+      unitPriceCents: 1,
+    });
     expect(created.status).toBe(201);
     const got = await api('a.admin', 'GET', `/pricebook/${created.body.id}`);
     expect(got.body.name).toBe(`${NASTY} ${t}`);
@@ -134,7 +151,11 @@ describe('price book', () => {
     await api('a.admin', 'POST', '/pricebook', { kind: 'service', code: `DUP-${t}`, name: 'One', unitPriceCents: 1 });
     const second = await api('a.admin', 'POST', '/pricebook', { kind: 'service', code: `NOT-DUP-${t}`, name: 'Two', unitPriceCents: 1 });
     const before = await dbFingerprint();
-    expectProblem(await api('a.admin', 'POST', '/pricebook', { kind: 'material', code: `DUP-${t}`, name: 'Three', unitPriceCents: 1 }), 409, 'code');
+    expectProblem(
+      await api('a.admin', 'POST', '/pricebook', { kind: 'material', code: `DUP-${t}`, name: 'Three', unitPriceCents: 1 }),
+      409,
+      'code',
+    );
     expectProblem(await api('a.admin', 'PATCH', `/pricebook/${second.body.id}`, { code: `DUP-${t}` }), 409, 'code');
     expect(await dbFingerprint()).toBe(before);
   });
@@ -176,7 +197,12 @@ describe('price book', () => {
   });
 
   it('answers list and detail in at most 2 libSQL round trips', async () => {
-    const item = await api('a.admin', 'POST', '/pricebook', { kind: 'service', code: `RT-${tag()}`, name: 'Round trips', unitPriceCents: 1 });
+    const item = await api('a.admin', 'POST', '/pricebook', {
+      kind: 'service',
+      code: `RT-${tag()}`,
+      name: 'Round trips',
+      unitPriceCents: 1,
+    });
     for (const path of ['/pricebook', `/pricebook/${item.body.id}`, '/pricebook?kind=service&q=round', '/parts', `/parts/${fx.a.partId}`]) {
       const r = await api('a.technician', 'GET', path);
       expect(r.status, path).toBe(200);
@@ -201,7 +227,19 @@ describe('OpenAPI document', () => {
     expect(permission('post', '/api/payments')).toBe('payments.write');
     expect(permission('get', '/api/part-usages')).toBe('stock.read');
     expect(permission('post', '/api/part-usages')).toBe('lineitems.write');
-    for (const name of ['PriceBookItem', 'Part', 'StockLocation', 'StockLevel', 'StockMovement', 'StockMovementCreate', 'PurchaseOrderDetail', 'InvoiceDetail', 'Payment', 'PaymentReceipt', 'PartUsage']) {
+    for (const name of [
+      'PriceBookItem',
+      'Part',
+      'StockLocation',
+      'StockLevel',
+      'StockMovement',
+      'StockMovementCreate',
+      'PurchaseOrderDetail',
+      'InvoiceDetail',
+      'Payment',
+      'PaymentReceipt',
+      'PartUsage',
+    ]) {
       expect(doc.components.schemas[name], name).toBeDefined();
     }
   });

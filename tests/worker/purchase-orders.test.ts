@@ -17,11 +17,15 @@ async function newWarehouse() {
 }
 
 async function onHand(partId: string, locationId: string): Promise<number | null> {
-  const r = await sql.execute({ sql: 'select quantity from stock_levels where part_id = ? and location_id = ?', args: [partId, locationId] });
+  const r = await sql.execute({
+    sql: 'select quantity from stock_levels where part_id = ? and location_id = ?',
+    args: [partId, locationId],
+  });
   return r.rows.length ? Number(r.rows[0]!.quantity) : null;
 }
 
-const transition = (id: string, to: string, actor: 'a.admin' | 'b.admin' = 'a.admin') => api(actor, 'POST', `/purchase-orders/${id}/transitions`, { to });
+const transition = (id: string, to: string, actor: 'a.admin' | 'b.admin' = 'a.admin') =>
+  api(actor, 'POST', `/purchase-orders/${id}/transitions`, { to });
 
 describe('purchase orders', () => {
   it('creates a draft with lines and totals, numbered per org', async () => {
@@ -38,9 +42,23 @@ describe('purchase orders', () => {
       ],
     });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ supplier, status: 'draft', locationId: warehouse, totalCents: 10 * 899 + 3 * 1250, orderedAt: null, notes: 'Dock 2 <b>only</b>' });
-    expect(first.body.lines.map((l: { partId: string; quantity: number }) => [l.partId, l.quantity])).toEqual([[p1, 10], [p2, 3]]);
-    const second = await api('a.admin', 'POST', '/purchase-orders', { supplier, locationId: warehouse, lines: [{ partId: p1, quantity: 1, unitCostCents: 1 }] });
+    expect(first.body).toMatchObject({
+      supplier,
+      status: 'draft',
+      locationId: warehouse,
+      totalCents: 10 * 899 + 3 * 1250,
+      orderedAt: null,
+      notes: 'Dock 2 <b>only</b>',
+    });
+    expect(first.body.lines.map((l: { partId: string; quantity: number }) => [l.partId, l.quantity])).toEqual([
+      [p1, 10],
+      [p2, 3],
+    ]);
+    const second = await api('a.admin', 'POST', '/purchase-orders', {
+      supplier,
+      locationId: warehouse,
+      lines: [{ partId: p1, quantity: 1, unitCostCents: 1 }],
+    });
     expect(second.body.number).toBeGreaterThan(first.body.number);
     expect(await count('audit_events', "entity = 'purchase order' and entity_id = ?", [first.body.id])).toBe(1);
 
@@ -55,8 +73,12 @@ describe('purchase orders', () => {
       { id: second.body.id, status: 'draft' },
     ]);
     const today = localDateOf(Date.now(), 'America/Chicago');
-    expect((await api('a.manager', 'GET', `/purchase-orders?locationId=${warehouse}&from=${today}&to=${today}`)).body.items).toHaveLength(2);
-    expect((await api('a.manager', 'GET', `/purchase-orders?locationId=${warehouse}&from=${addDays(today, 1)}`)).body.items).toHaveLength(0);
+    expect((await api('a.manager', 'GET', `/purchase-orders?locationId=${warehouse}&from=${today}&to=${today}`)).body.items).toHaveLength(
+      2,
+    );
+    expect((await api('a.manager', 'GET', `/purchase-orders?locationId=${warehouse}&from=${addDays(today, 1)}`)).body.items).toHaveLength(
+      0,
+    );
     const pages: string[] = [];
     let cursor: string | null = null;
     do {
@@ -70,8 +92,15 @@ describe('purchase orders', () => {
   it('edits only drafts; new lines replace the old and the total follows', async () => {
     const [p1, p2] = [await newPart(), await newPart()];
     const warehouse = await newWarehouse();
-    const po = await api('a.admin', 'POST', '/purchase-orders', { supplier: 'Rexel', locationId: warehouse, lines: [{ partId: p1, quantity: 5, unitCostCents: 100 }] });
-    const edited = await api('a.admin', 'PATCH', `/purchase-orders/${po.body.id}`, { supplier: 'Rexel North', lines: [{ partId: p2, quantity: 4, unitCostCents: 250 }] });
+    const po = await api('a.admin', 'POST', '/purchase-orders', {
+      supplier: 'Rexel',
+      locationId: warehouse,
+      lines: [{ partId: p1, quantity: 5, unitCostCents: 100 }],
+    });
+    const edited = await api('a.admin', 'PATCH', `/purchase-orders/${po.body.id}`, {
+      supplier: 'Rexel North',
+      lines: [{ partId: p2, quantity: 4, unitCostCents: 250 }],
+    });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ supplier: 'Rexel North', totalCents: 1000 });
     expect(edited.body.lines.map((l: { partId: string }) => l.partId)).toEqual([p2]);
@@ -113,7 +142,16 @@ describe('purchase orders', () => {
     expect(await onHand(p1, warehouse)).toBe(42);
     expect(await onHand(p2, warehouse)).toBe(6);
     const moves = await api('a.dispatcher', 'GET', `/stock/movements?purchaseOrderId=${po.body.id}&sort=at`);
-    expect(moves.body.items.map((m: { partId: string; quantity: number; reason: string; toLocationId: string }) => [m.partId, m.quantity, m.reason, m.toLocationId]).sort()).toEqual(
+    expect(
+      moves.body.items
+        .map((m: { partId: string; quantity: number; reason: string; toLocationId: string }) => [
+          m.partId,
+          m.quantity,
+          m.reason,
+          m.toLocationId,
+        ])
+        .sort(),
+    ).toEqual(
       [
         [p1, 40, 'receive', warehouse],
         [p2, 6, 'receive', warehouse],
@@ -129,9 +167,17 @@ describe('purchase orders', () => {
   it('receives once even when two receives race', async () => {
     const part = await newPart();
     const warehouse = await newWarehouse();
-    const po = await api('a.admin', 'POST', '/purchase-orders', { supplier: 'Race Supply', locationId: warehouse, lines: [{ partId: part, quantity: 7, unitCostCents: 10 }] });
+    const po = await api('a.admin', 'POST', '/purchase-orders', {
+      supplier: 'Race Supply',
+      locationId: warehouse,
+      lines: [{ partId: part, quantity: 7, unitCostCents: 10 }],
+    });
     await transition(po.body.id, 'ordered');
-    const results = await Promise.all([transition(po.body.id, 'received'), transition(po.body.id, 'received'), transition(po.body.id, 'received')]);
+    const results = await Promise.all([
+      transition(po.body.id, 'received'),
+      transition(po.body.id, 'received'),
+      transition(po.body.id, 'received'),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
     expect(await onHand(part, warehouse)).toBe(7);
     expect(await count('stock_movements', 'purchase_order_id = ?', [po.body.id])).toBe(1);
@@ -141,7 +187,12 @@ describe('purchase orders', () => {
   it('cancels drafts and ordered orders without touching stock', async () => {
     const part = await newPart();
     const warehouse = await newWarehouse();
-    const mk = () => api('a.admin', 'POST', '/purchase-orders', { supplier: 'Cancel Co', locationId: warehouse, lines: [{ partId: part, quantity: 1, unitCostCents: 1 }] });
+    const mk = () =>
+      api('a.admin', 'POST', '/purchase-orders', {
+        supplier: 'Cancel Co',
+        locationId: warehouse,
+        lines: [{ partId: part, quantity: 1, unitCostCents: 1 }],
+      });
     const draft = await mk();
     const ordered = await mk();
     await transition(ordered.body.id, 'ordered');
@@ -164,14 +215,26 @@ describe('purchase orders', () => {
     expectProblem(await post({ ...ok, lines: [{ partId: part, quantity: 0, unitCostCents: 1 }] }), 422, 'lines.0.quantity');
     expectProblem(await post({ ...ok, lines: [{ partId: part, quantity: 1, unitCostCents: -5 }] }), 422, 'lines.0.unitCostCents');
     expectProblem(await post({ ...ok, lines: [{ partId: part, quantity: 1, unitCostCents: 1, discount: 5 }] }), 422, 'lines.0.discount');
-    expectProblem(await post({ ...ok, lines: [ok.lines[0], { partId: fx.b.partId, quantity: 1, unitCostCents: 1 }] }), 422, 'lines.1.partId');
-    expectProblem(await post({ ...ok, lines: Array.from({ length: 100 }, () => ({ partId: part, quantity: 1_000_000, unitCostCents: 1_000_000 })) }), 422, 'lines');
+    expectProblem(
+      await post({ ...ok, lines: [ok.lines[0], { partId: fx.b.partId, quantity: 1, unitCostCents: 1 }] }),
+      422,
+      'lines.1.partId',
+    );
+    expectProblem(
+      await post({ ...ok, lines: Array.from({ length: 100 }, () => ({ partId: part, quantity: 1_000_000, unitCostCents: 1_000_000 })) }),
+      422,
+      'lines',
+    );
     expectProblem(await post({ ...ok, locationId: fx.b.warehouseId }), 422, 'locationId');
     expectProblem(await post({ ...ok, supplier: '' }), 422, 'supplier');
     expectProblem(await post({ ...ok, supplier: 's'.repeat(50_000) }), 422, 'supplier');
     expectProblem(await post({ ...ok, status: 'received' }), 422, 'status');
     expectProblem(await post({ ...ok, number: 1 }), 422, 'number');
-    expectProblem(await api('a.admin', 'PATCH', `/purchase-orders/${draft.body.id}`, { lines: [{ partId: 'nope', quantity: 1, unitCostCents: 1 }] }), 422, 'lines.0.partId');
+    expectProblem(
+      await api('a.admin', 'PATCH', `/purchase-orders/${draft.body.id}`, { lines: [{ partId: 'nope', quantity: 1, unitCostCents: 1 }] }),
+      422,
+      'lines.0.partId',
+    );
     expectProblem(await api('a.admin', 'POST', `/purchase-orders/${draft.body.id}/transitions`, { to: 'paid' }), 422, 'to');
     expectProblem(await api('a.admin', 'GET', '/purchase-orders?status=lost'), 400, 'status');
     expectProblem(await api('a.admin', 'GET', '/purchase-orders?cursor=e30'), 400, 'cursor');
@@ -183,19 +246,35 @@ describe('purchase orders', () => {
 
   it('keeps orgs apart', async () => {
     const part = await newPart();
-    const po = await api('a.admin', 'POST', '/purchase-orders', { supplier: 'Org A only', locationId: fx.a.warehouseId, lines: [{ partId: part, quantity: 1, unitCostCents: 1 }] });
+    const po = await api('a.admin', 'POST', '/purchase-orders', {
+      supplier: 'Org A only',
+      locationId: fx.a.warehouseId,
+      lines: [{ partId: part, quantity: 1, unitCostCents: 1 }],
+    });
     const before = await dbFingerprint();
     expectProblem(await api('b.admin', 'GET', `/purchase-orders/${po.body.id}`), 404);
     expectProblem(await api('b.admin', 'PATCH', `/purchase-orders/${po.body.id}`, { supplier: 'stolen' }), 404);
     expectProblem(await transition(po.body.id, 'ordered', 'b.admin'), 404);
-    expectProblem(await api('b.admin', 'POST', '/purchase-orders', { supplier: 'x', locationId: fx.b.warehouseId, lines: [{ partId: part, quantity: 1, unitCostCents: 1 }] }), 422, 'lines.0.partId');
+    expectProblem(
+      await api('b.admin', 'POST', '/purchase-orders', {
+        supplier: 'x',
+        locationId: fx.b.warehouseId,
+        lines: [{ partId: part, quantity: 1, unitCostCents: 1 }],
+      }),
+      422,
+      'lines.0.partId',
+    );
     expect(await dbFingerprint()).toBe(before);
     const listed = (await api('b.admin', 'GET', '/purchase-orders?limit=200')).body.items.map((p: { id: string }) => p.id);
     expect(listed).not.toContain(po.body.id);
   });
 
   it('answers list and detail in at most 2 libSQL round trips', async () => {
-    const po = await api('a.admin', 'POST', '/purchase-orders', { supplier: 'RT', locationId: fx.a.warehouseId, lines: [{ partId: await newPart(), quantity: 1, unitCostCents: 1 }] });
+    const po = await api('a.admin', 'POST', '/purchase-orders', {
+      supplier: 'RT',
+      locationId: fx.a.warehouseId,
+      lines: [{ partId: await newPart(), quantity: 1, unitCostCents: 1 }],
+    });
     for (const path of ['/purchase-orders', '/purchase-orders?status=draft&q=RT', `/purchase-orders/${po.body.id}`]) {
       const r = await api('a.manager', 'GET', path);
       expect(r.status, path).toBe(200);

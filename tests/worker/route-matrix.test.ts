@@ -17,14 +17,19 @@ interface Operation {
 }
 
 const ROLES: Role[] = ['admin', 'dispatcher', 'manager', 'technician'];
-let operations: Operation[] = [];
+const operations: Operation[] = [];
 
 beforeAll(async () => {
   const doc = await api('anon', 'GET', '/openapi.json');
   expect(doc.status).toBe(200);
   for (const [path, item] of Object.entries<Record<string, { 'x-permission'?: string }>>(doc.body.paths)) {
     for (const [method, op] of Object.entries(item)) {
-      operations.push({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, permission: op['x-permission'] as Operation['permission'] });
+      operations.push({
+        key: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase(),
+        path,
+        permission: op['x-permission'] as Operation['permission'],
+      });
     }
   }
 });
@@ -45,7 +50,9 @@ async function concretePath(op: Operation): Promise<string> {
 
 /** Every row of org a, to show another org's requests left it exactly as it was. */
 async function orgSnapshot(orgId: string): Promise<string> {
-  const tables = await sql.execute(`select m.name from sqlite_master m where m.type = 'table' and exists (select 1 from pragma_table_info(m.name) where name = 'org_id') order by m.name`);
+  const tables = await sql.execute(
+    `select m.name from sqlite_master m where m.type = 'table' and exists (select 1 from pragma_table_info(m.name) where name = 'org_id') order by m.name`,
+  );
   const out: string[] = [];
   for (const t of tables.rows) {
     const rows = await sql.execute({ sql: `select * from "${t.name}" where org_id = ? order by rowid`, args: [orgId] });

@@ -56,7 +56,17 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'PATCH /api/customers/{id}': { id: (f) => f.customerId, body: () => ({ notes: `matrix ${uniq()}` }) },
 
   'GET /api/locations': {},
-  'POST /api/locations': { body: (f) => ({ customerId: f.customerId, address: `${uniq()} Matrix St`, city: 'Austin', region: 'TX', postalCode: '78701', lat: 30.27, lng: -97.74 }) },
+  'POST /api/locations': {
+    body: (f) => ({
+      customerId: f.customerId,
+      address: `${uniq()} Matrix St`,
+      city: 'Austin',
+      region: 'TX',
+      postalCode: '78701',
+      lat: 30.27,
+      lng: -97.74,
+    }),
+  },
   'GET /api/locations/{id}': { id: (f) => f.locationId },
   'PATCH /api/locations/{id}': { id: (f) => f.locationId, body: () => ({ accessNotes: `matrix ${uniq()}` }) },
 
@@ -66,7 +76,9 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'PATCH /api/technicians/{id}': { id: (f) => f.technicianId, body: () => ({ phone: '512-555-0111' }) },
 
   'GET /api/jobs': {},
-  'POST /api/jobs': { body: (f) => ({ customerId: f.customerId, locationId: f.locationId, type: 'Matrix', description: `matrix ${uniq()}` }) },
+  'POST /api/jobs': {
+    body: (f) => ({ customerId: f.customerId, locationId: f.locationId, type: 'Matrix', description: `matrix ${uniq()}` }),
+  },
   'GET /api/jobs/{id}': { id: (f) => f.jobId },
   'PATCH /api/jobs/{id}': { id: (f) => f.jobId, body: () => ({ description: `matrix ${uniq()}` }) },
   'POST /api/jobs/{id}/transitions': { id: (f) => f.jobId, body: () => ({ to: 'on_hold' }) },
@@ -105,7 +117,9 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/stock/movements/{id}': { id: (f) => stockMovement(f) },
 
   'GET /api/purchase-orders': {},
-  'POST /api/purchase-orders': { body: (f) => ({ supplier: 'Matrix Supply', locationId: f.warehouseId, lines: [{ partId: f.partId, quantity: 1, unitCostCents: 900 }] }) },
+  'POST /api/purchase-orders': {
+    body: (f) => ({ supplier: 'Matrix Supply', locationId: f.warehouseId, lines: [{ partId: f.partId, quantity: 1, unitCostCents: 900 }] }),
+  },
   'GET /api/purchase-orders/{id}': { id: (f) => purchaseOrder(f) },
   'PATCH /api/purchase-orders/{id}': { id: (f) => purchaseOrder(f), body: () => ({ notes: `matrix ${uniq()}` }) },
   'POST /api/purchase-orders/{id}/transitions': { id: (f) => purchaseOrder(f), body: () => ({ to: 'cancelled' }) },
@@ -133,8 +147,16 @@ function once(make: (f: OrgFixture) => Promise<string>) {
 }
 const made = async (path: string, body: unknown) => (await api('a.admin', 'POST', path, body)).body.id as string;
 const pricebookItem = once(() => made('/pricebook', { kind: 'service', code: `MX-${uniq()}`, name: 'Matrix item', unitPriceCents: 100 }));
-const stockMovement = once((f) => made('/stock/movements', { partId: f.partId, toLocationId: f.warehouseId, quantity: 1, reason: 'receive' }));
-const purchaseOrder = once((f) => made('/purchase-orders', { supplier: 'Matrix Supply', locationId: f.warehouseId, lines: [{ partId: f.partId, quantity: 1, unitCostCents: 1 }] }));
+const stockMovement = once((f) =>
+  made('/stock/movements', { partId: f.partId, toLocationId: f.warehouseId, quantity: 1, reason: 'receive' }),
+);
+const purchaseOrder = once((f) =>
+  made('/purchase-orders', {
+    supplier: 'Matrix Supply',
+    locationId: f.warehouseId,
+    lines: [{ partId: f.partId, quantity: 1, unitCostCents: 1 }],
+  }),
+);
 const partUsage = once((f) => made('/part-usages', { jobId: f.jobId, partId: f.partId, locationId: f.warehouseId, quantity: 1 }));
 /** A draft invoice on a completed job of its own (written with SQL: only completed jobs are invoiced). */
 async function newInvoice(f: OrgFixture): Promise<string> {

@@ -50,7 +50,9 @@ describe('TOTP', () => {
     const u = await withTotp();
     const code = codeAt(u.secret, 1); // the enrolment used this step's code already
     const b = new Browser();
-    expect((await b.call('POST', '/auth/sign-in', { email: u.email, password: PASSWORD })).body).toEqual({ status: 'second-factor-required' });
+    expect((await b.call('POST', '/auth/sign-in', { email: u.email, password: PASSWORD })).body).toEqual({
+      status: 'second-factor-required',
+    });
     expect(b.cookie('__Host-sb_session')).toBeUndefined();
     expectProblem(await b.call('GET', '/customers'), 401);
     const ok = await b.call('POST', '/auth/second-factor', { code });
@@ -99,7 +101,9 @@ describe('TOTP', () => {
 
     // Same client address, different account: unaffected.
     const sameClient = new Browser(b.address);
-    expect((await sameClient.call('POST', '/auth/sign-in', { email: other.email, password: PASSWORD })).body).toEqual({ status: 'second-factor-required' });
+    expect((await sameClient.call('POST', '/auth/sign-in', { email: other.email, password: PASSWORD })).body).toEqual({
+      status: 'second-factor-required',
+    });
     expect((await sameClient.call('POST', '/auth/second-factor', { code: codeAt(other.secret, 1) })).status).toBe(200);
   });
 
@@ -121,9 +125,15 @@ describe('TOTP', () => {
     expect((await elsewhere.call('GET', '/auth/me')).status).toBe(200);
 
     // Age the current session past 5 minutes: the change is refused.
-    await sql.execute({ sql: 'update sessions set created_at = created_at - 600000 where user_id = ? and revoked_at is null', args: [u.id] });
+    await sql.execute({
+      sql: 'update sessions set created_at = created_at - 600000 where user_id = ? and revoked_at is null',
+      args: [u.id],
+    });
     expectProblem(await u.b.call('DELETE', '/account/totp', { signOutOthers: true }), 403);
-    await sql.execute({ sql: 'update sessions set created_at = created_at + 600000 where user_id = ? and revoked_at is null', args: [u.id] });
+    await sql.execute({
+      sql: 'update sessions set created_at = created_at + 600000 where user_id = ? and revoked_at is null',
+      args: [u.id],
+    });
 
     // A manager needs a second factor: refused while TOTP is the only one.
     expectProblem(await u.b.call('DELETE', '/account/totp', { signOutOthers: true }), 409);
@@ -213,7 +223,10 @@ describe('passkeys', () => {
 
   it('refuses an assertion made for another origin or RP id', async () => {
     const { key } = await enrolPasskey();
-    for (const where of [{ origin: 'https://evil.example', rpId: RP.rpId }, { origin: RP.origin, rpId: 'evil.example' }]) {
+    for (const where of [
+      { origin: 'https://evil.example', rpId: RP.rpId },
+      { origin: RP.origin, rpId: 'evil.example' },
+    ]) {
       const b = new Browser();
       const options = await b.call('POST', '/auth/passkey/options');
       expectProblem(await b.call('POST', '/auth/passkey', { response: await key.assert(options.body, where) }), 401);
@@ -227,7 +240,9 @@ describe('passkeys', () => {
     expect((await api('a.admin', 'POST', `/users/${id}/reset-second-factor`)).status).toBe(204);
     expectProblem(await b.call('GET', '/auth/me'), 401);
     expect(await count('passkeys', 'user_id = ?', [id])).toBe(0);
-    expect(await count('audit_events', "entity_id = ? and action = 'second_factor_reset' and actor_user_id = ?", [id, fx.a.userIds.admin])).toBe(1);
+    expect(
+      await count('audit_events', "entity_id = ? and action = 'second_factor_reset' and actor_user_id = ?", [id, fx.a.userIds.admin]),
+    ).toBe(1);
   });
 });
 
@@ -245,7 +260,8 @@ describe('sessions', () => {
   it('lists sessions and signs one or all others out', async () => {
     const u = await newUser('technician');
     const [one, two, three] = [new Browser(), new Browser(), new Browser()];
-    for (const b of [one, two, three]) await b.call('POST', '/auth/sign-in', { email: u.email, password: PASSWORD }, { 'user-agent': `Phone ${b.address}` });
+    for (const b of [one, two, three])
+      await b.call('POST', '/auth/sign-in', { email: u.email, password: PASSWORD }, { 'user-agent': `Phone ${b.address}` });
     const list = await one.call('GET', '/account/sessions');
     expect(list.body.items).toHaveLength(3);
     expect(list.body.items.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
@@ -261,7 +277,9 @@ describe('sessions', () => {
     const u = await newUser('technician');
     const b = new Browser();
     await b.call('POST', '/auth/sign-in', { email: u.email, password: PASSWORD });
-    const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(b.cookie('__Host-sb_session')!)))].map((x) => x.toString(16).padStart(2, '0')).join('');
+    const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(b.cookie('__Host-sb_session')!)))]
+      .map((x) => x.toString(16).padStart(2, '0'))
+      .join('');
     const old = Date.now() - 90 * 60_000;
     await sql.execute({ sql: 'update sessions set last_seen_at = ? where token_hash = ?', args: [old, hash] });
     const me = await b.call('GET', '/auth/me');
@@ -271,7 +289,9 @@ describe('sessions', () => {
     let seen = old;
     for (let i = 0; i < 50 && seen === old; i++) {
       await new Promise((r) => setTimeout(r, 20));
-      seen = Number((await sql.execute({ sql: 'select last_seen_at from sessions where token_hash = ?', args: [hash] })).rows[0]!.last_seen_at);
+      seen = Number(
+        (await sql.execute({ sql: 'select last_seen_at from sessions where token_hash = ?', args: [hash] })).rows[0]!.last_seen_at,
+      );
     }
     expect(seen).toBeGreaterThan(old);
   });
@@ -282,9 +302,18 @@ describe('sessions', () => {
     await idle.call('POST', '/auth/sign-in', { email: u.email, password: PASSWORD });
     const old = new Browser();
     await old.call('POST', '/auth/sign-in', { email: u.email, password: PASSWORD });
-    const hash = async (t: string) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(t)))].map((x) => x.toString(16).padStart(2, '0')).join('');
-    await sql.execute({ sql: 'update sessions set last_seen_at = last_seen_at - 3 * 3600000 where token_hash = ?', args: [await hash(idle.cookie('__Host-sb_session')!)] });
-    await sql.execute({ sql: 'update sessions set expires_at = ? where token_hash = ?', args: [Date.now() - 1, await hash(old.cookie('__Host-sb_session')!)] });
+    const hash = async (t: string) =>
+      [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(t)))]
+        .map((x) => x.toString(16).padStart(2, '0'))
+        .join('');
+    await sql.execute({
+      sql: 'update sessions set last_seen_at = last_seen_at - 3 * 3600000 where token_hash = ?',
+      args: [await hash(idle.cookie('__Host-sb_session')!)],
+    });
+    await sql.execute({
+      sql: 'update sessions set expires_at = ? where token_hash = ?',
+      args: [Date.now() - 1, await hash(old.cookie('__Host-sb_session')!)],
+    });
     expectProblem(await idle.call('GET', '/auth/me'), 401);
     expectProblem(await old.call('GET', '/auth/me'), 401);
   });
@@ -313,7 +342,11 @@ describe('invitations', () => {
   });
 
   it('a withdrawn invitation no longer works', async () => {
-    const inv = await api('a.admin', 'POST', '/invitations', { email: `w-${crypto.randomUUID().slice(0, 8)}@org-a.test`, name: 'Withdrawn', role: 'manager' });
+    const inv = await api('a.admin', 'POST', '/invitations', {
+      email: `w-${crypto.randomUUID().slice(0, 8)}@org-a.test`,
+      name: 'Withdrawn',
+      role: 'manager',
+    });
     const token = new URL(inv.body.link).hash.slice(1);
     expect((await api('a.admin', 'DELETE', `/invitations/${inv.body.id}`)).status).toBe(204);
     expectProblem(await new Browser().call('POST', '/invitations/accept', { token, password: PASSWORD }), 404);

@@ -5,13 +5,20 @@
  */
 const enc = new TextEncoder();
 
-export const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+export const b64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 const fromB64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0));
 const sha256 = async (data: Uint8Array<ArrayBuffer>) => new Uint8Array(await crypto.subtle.digest('SHA-256', data));
 const concat = (...parts: Uint8Array[]): Uint8Array<ArrayBuffer> => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.length));
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 };
 
@@ -64,26 +71,62 @@ export class SoftAuthenticator {
   async register(options: { challenge: string; user: { id: string } }, where: { origin: string; rpId: string; userVerified?: boolean }) {
     this.userHandle = fromB64url(options.user.id);
     const jwk = await crypto.subtle.exportKey('jwk', this.keys.publicKey);
-    const cose = cbor(new Map<number, unknown>([[1, 2], [3, -7], [-1, 1], [-2, fromB64url(jwk.x!)], [-3, fromB64url(jwk.y!)]]));
+    const cose = cbor(
+      new Map<number, unknown>([
+        [1, 2],
+        [3, -7],
+        [-1, 1],
+        [-2, fromB64url(jwk.x!)],
+        [-3, fromB64url(jwk.y!)],
+      ]),
+    );
     const flags = 0x41 | (where.userVerified === false ? 0 : 0x04); // UP, AT, and UV unless told not
-    const authData = concat(await sha256(enc.encode(where.rpId)), new Uint8Array([flags, 0, 0, 0, 0]), new Uint8Array(16), new Uint8Array([0, this.credentialId.length]), this.credentialId, cose);
-    const clientDataJSON = enc.encode(JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin: where.origin, crossOrigin: false }));
-    const attestationObject = cbor(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
-    return { id: this.id, rawId: this.id, type: 'public-key', response: { clientDataJSON: b64url(clientDataJSON), attestationObject: b64url(attestationObject), transports: ['internal'] }, clientExtensionResults: {} };
+    const authData = concat(
+      await sha256(enc.encode(where.rpId)),
+      new Uint8Array([flags, 0, 0, 0, 0]),
+      new Uint8Array(16),
+      new Uint8Array([0, this.credentialId.length]),
+      this.credentialId,
+      cose,
+    );
+    const clientDataJSON = enc.encode(
+      JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin: where.origin, crossOrigin: false }),
+    );
+    const attestationObject = cbor(
+      new Map<string, unknown>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', authData],
+      ]),
+    );
+    return {
+      id: this.id,
+      rawId: this.id,
+      type: 'public-key',
+      response: { clientDataJSON: b64url(clientDataJSON), attestationObject: b64url(attestationObject), transports: ['internal'] },
+      clientExtensionResults: {},
+    };
   }
 
   /** The response to navigator.credentials.get(). */
   async assert(options: { challenge: string }, where: { origin: string; rpId: string }) {
     this.counter++;
     const authData = concat(await sha256(enc.encode(where.rpId)), new Uint8Array([0x05, 0, 0, 0, this.counter]));
-    const clientDataJSON = enc.encode(JSON.stringify({ type: 'webauthn.get', challenge: options.challenge, origin: where.origin, crossOrigin: false }));
+    const clientDataJSON = enc.encode(
+      JSON.stringify({ type: 'webauthn.get', challenge: options.challenge, origin: where.origin, crossOrigin: false }),
+    );
     const signed = concat(authData, await sha256(clientDataJSON));
     const raw = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, this.keys.privateKey, signed));
     return {
       id: this.id,
       rawId: this.id,
       type: 'public-key',
-      response: { clientDataJSON: b64url(clientDataJSON), authenticatorData: b64url(authData), signature: b64url(derSignature(raw)), userHandle: b64url(this.userHandle) },
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        authenticatorData: b64url(authData),
+        signature: b64url(derSignature(raw)),
+        userHandle: b64url(this.userHandle),
+      },
       clientExtensionResults: {},
     };
   }

@@ -18,11 +18,15 @@ async function newLocation(kind: 'warehouse' | 'truck', actor: 'a.admin' | 'b.ad
 
 /** What the database holds, read straight from libSQL (missing level = null). */
 async function onHand(partId: string, locationId: string): Promise<number | null> {
-  const r = await sql.execute({ sql: 'select quantity from stock_levels where part_id = ? and location_id = ?', args: [partId, locationId] });
+  const r = await sql.execute({
+    sql: 'select quantity from stock_levels where part_id = ? and location_id = ?',
+    args: [partId, locationId],
+  });
   return r.rows.length ? Number(r.rows[0]!.quantity) : null;
 }
 
-const move = (body: Record<string, unknown>, actor: 'a.admin' | 'a.dispatcher' | 'b.admin' = 'a.dispatcher') => api(actor, 'POST', '/stock/movements', body);
+const move = (body: Record<string, unknown>, actor: 'a.admin' | 'a.dispatcher' | 'b.admin' = 'a.dispatcher') =>
+  api(actor, 'POST', '/stock/movements', body);
 
 describe('stock locations', () => {
   it('creates, renames, filters, and keeps the kind', async () => {
@@ -60,12 +64,27 @@ describe('stock movements', () => {
     const warehouse = await newLocation('warehouse');
     const truck = await newLocation('truck');
 
-    const received = await move({ partId: part, toLocationId: warehouse, quantity: 20, reason: 'receive', note: 'PO by phone <b>urgent</b>' });
+    const received = await move({
+      partId: part,
+      toLocationId: warehouse,
+      quantity: 20,
+      reason: 'receive',
+      note: 'PO by phone <b>urgent</b>',
+    });
     expect(received.status).toBe(201);
-    expect(received.body).toMatchObject({ partId: part, fromLocationId: null, toLocationId: warehouse, quantity: 20, reason: 'receive', actorUserId: fx.a.userIds.dispatcher });
+    expect(received.body).toMatchObject({
+      partId: part,
+      fromLocationId: null,
+      toLocationId: warehouse,
+      quantity: 20,
+      reason: 'receive',
+      actorUserId: fx.a.userIds.dispatcher,
+    });
     expect(await onHand(part, warehouse)).toBe(20);
 
-    expect((await move({ partId: part, fromLocationId: warehouse, toLocationId: truck, quantity: 7, reason: 'transfer' })).status).toBe(201);
+    expect((await move({ partId: part, fromLocationId: warehouse, toLocationId: truck, quantity: 7, reason: 'transfer' })).status).toBe(
+      201,
+    );
     expect(await onHand(part, warehouse)).toBe(13);
     expect(await onHand(part, truck)).toBe(7);
 
@@ -75,11 +94,19 @@ describe('stock movements', () => {
     expect(await onHand(part, warehouse)).toBe(14);
 
     // The note has no column of its own; it is kept with the movement's audit event.
-    const audit = await sql.execute({ sql: "select after from audit_events where entity = 'stock_movement' and entity_id = ?", args: [received.body.id] });
+    const audit = await sql.execute({
+      sql: "select after from audit_events where entity = 'stock_movement' and entity_id = ?",
+      args: [received.body.id],
+    });
     expect(JSON.parse(String(audit.rows[0]!.after)).note).toBe('PO by phone <b>urgent</b>');
 
     const list = await api('a.technician', 'GET', `/stock/movements?partId=${part}&sort=at`);
-    expect(list.body.items.map((m: { reason: string; quantity: number }) => `${m.reason}:${m.quantity}`)).toEqual(['receive:20', 'transfer:7', 'adjust:2', 'adjust:1']);
+    expect(list.body.items.map((m: { reason: string; quantity: number }) => `${m.reason}:${m.quantity}`)).toEqual([
+      'receive:20',
+      'transfer:7',
+      'adjust:2',
+      'adjust:1',
+    ]);
     const atTruck = await api('a.technician', 'GET', `/stock/movements?locationId=${truck}&fields=reason`);
     expect(atTruck.body.items).toEqual([{ reason: 'adjust' }, { reason: 'transfer' }]);
     const transfers = await api('a.technician', 'GET', `/stock/movements?partId=${part}&reason=transfer&fields=quantity`);
@@ -98,7 +125,11 @@ describe('stock movements', () => {
     expectProblem(over, 409, 'quantity');
     expect(over.body.detail).toContain('4 on hand');
     // A place that never had the part has nothing to give.
-    expectProblem(await move({ partId: part, fromLocationId: truck, toLocationId: warehouse, quantity: 1, reason: 'transfer' }), 409, 'quantity');
+    expectProblem(
+      await move({ partId: part, fromLocationId: truck, toLocationId: warehouse, quantity: 1, reason: 'transfer' }),
+      409,
+      'quantity',
+    );
     expectProblem(await move({ partId: part, fromLocationId: truck, quantity: 1, reason: 'adjust' }), 409, 'quantity');
     expect(await dbFingerprint()).toBe(before);
     expect(await onHand(part, truck)).toBeNull();
@@ -111,7 +142,9 @@ describe('stock movements', () => {
     const truck = await newLocation('truck');
     await move({ partId: part, toLocationId: warehouse, quantity: 10, reason: 'receive' });
     const results = await Promise.all(
-      Array.from({ length: 6 }, () => move({ partId: part, fromLocationId: warehouse, toLocationId: truck, quantity: 3, reason: 'transfer' })),
+      Array.from({ length: 6 }, () =>
+        move({ partId: part, fromLocationId: warehouse, toLocationId: truck, quantity: 3, reason: 'transfer' }),
+      ),
     );
     const ok = results.filter((r) => r.status === 201).length;
     for (const r of results.filter((x) => x.status !== 201)) expectProblem(r, 409, 'quantity');
@@ -142,7 +175,10 @@ describe('stock movements', () => {
     expectProblem(await move({ toLocationId: w, quantity: 1, reason: 'receive' }), 422, 'partId');
     expectProblem(await move({ partId: "x' or '1'='1", toLocationId: w, quantity: 1, reason: 'receive' }), 422, 'partId');
     expectProblem(await move({ partId: part, toLocationId: 'nowhere', quantity: 1, reason: 'receive' }), 422, 'toLocationId');
-    expectProblem(await api('a.technician', 'POST', '/stock/movements', { partId: part, toLocationId: w, quantity: 1, reason: 'receive' }), 403);
+    expectProblem(
+      await api('a.technician', 'POST', '/stock/movements', { partId: part, toLocationId: w, quantity: 1, reason: 'receive' }),
+      403,
+    );
     expectProblem(await api('a.dispatcher', 'GET', '/stock/movements?reason=stolen'), 400, 'reason');
     expectProblem(await api('a.dispatcher', 'GET', '/stock/movements?from=2026-02-30'), 400, 'from');
     expectProblem(await api('a.dispatcher', 'GET', '/stock/movements?from=2026-03-02&to=2026-03-01'), 400, 'to');
@@ -152,12 +188,17 @@ describe('stock movements', () => {
 
   it('filters by local date in the org timezone and paginates', async () => {
     const part = await newPart();
-    for (let i = 1; i <= 5; i++) expect((await move({ partId: part, toLocationId: fx.a.warehouseId, quantity: i, reason: 'receive' })).status).toBe(201);
+    for (let i = 1; i <= 5; i++)
+      expect((await move({ partId: part, toLocationId: fx.a.warehouseId, quantity: i, reason: 'receive' })).status).toBe(201);
     const today = localDateOf(Date.now(), 'America/Chicago');
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const r: any = await api('a.dispatcher', 'GET', `/stock/movements?partId=${part}&from=${today}&to=${today}&limit=2&fields=quantity${cursor ? `&cursor=${cursor}` : ''}`);
+      const r: any = await api(
+        'a.dispatcher',
+        'GET',
+        `/stock/movements?partId=${part}&from=${today}&to=${today}&limit=2&fields=quantity${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(r.status).toBe(200);
       seen.push(...r.body.items.map((m: { quantity: number }) => m.quantity));
       cursor = r.body.nextCursor;
@@ -171,11 +212,30 @@ describe('stock movements', () => {
     const part = await newPart();
     const mine = await move({ partId: part, toLocationId: fx.a.warehouseId, quantity: 3, reason: 'receive' });
     const before = await dbFingerprint();
-    expectProblem(await move({ partId: fx.a.partId, toLocationId: fx.b.warehouseId, quantity: 1, reason: 'receive' }, 'b.admin'), 422, 'partId');
-    expectProblem(await move({ partId: fx.b.partId, toLocationId: fx.a.warehouseId, quantity: 1, reason: 'receive' }, 'b.admin'), 422, 'toLocationId');
-    expectProblem(await move({ partId: fx.b.partId, fromLocationId: fx.a.warehouseId, toLocationId: fx.b.truckId, quantity: 1, reason: 'transfer' }, 'b.admin'), 422, 'fromLocationId');
+    expectProblem(
+      await move({ partId: fx.a.partId, toLocationId: fx.b.warehouseId, quantity: 1, reason: 'receive' }, 'b.admin'),
+      422,
+      'partId',
+    );
+    expectProblem(
+      await move({ partId: fx.b.partId, toLocationId: fx.a.warehouseId, quantity: 1, reason: 'receive' }, 'b.admin'),
+      422,
+      'toLocationId',
+    );
+    expectProblem(
+      await move(
+        { partId: fx.b.partId, fromLocationId: fx.a.warehouseId, toLocationId: fx.b.truckId, quantity: 1, reason: 'transfer' },
+        'b.admin',
+      ),
+      422,
+      'fromLocationId',
+    );
     expectProblem(await api('b.admin', 'GET', `/stock/movements/${mine.body.id}`), 404);
-    expectProblem(await api('b.admin', 'PATCH', '/stock/levels', { partId: fx.a.partId, locationId: fx.a.truckId, reorderPoint: 0 }), 422, 'partId');
+    expectProblem(
+      await api('b.admin', 'PATCH', '/stock/levels', { partId: fx.a.partId, locationId: fx.a.truckId, reorderPoint: 0 }),
+      422,
+      'partId',
+    );
     expect(await dbFingerprint()).toBe(before);
     expect((await api('b.admin', 'GET', `/stock/movements?partId=${part}`)).body.items).toEqual([]);
     expect((await api('b.admin', 'GET', `/stock/levels?partId=${fx.a.partId}`)).body.items).toEqual([]);
@@ -192,9 +252,22 @@ describe('stock levels', () => {
     await move({ partId: part, toLocationId: warehouse, quantity: 30, reason: 'receive' });
     await move({ partId: part, fromLocationId: warehouse, toLocationId: truck, quantity: 4, reason: 'transfer' });
 
-    const set = await api('a.dispatcher', 'PATCH', '/stock/levels', { partId: part, locationId: truck, reorderPoint: 5, reorderQuantity: 12 });
+    const set = await api('a.dispatcher', 'PATCH', '/stock/levels', {
+      partId: part,
+      locationId: truck,
+      reorderPoint: 5,
+      reorderQuantity: 12,
+    });
     expect(set.status).toBe(200);
-    expect(set.body).toMatchObject({ partId: part, locationId: truck, quantity: 4, reorderPoint: 5, reorderQuantity: 12, belowReorder: true, locationKind: 'truck' });
+    expect(set.body).toMatchObject({
+      partId: part,
+      locationId: truck,
+      quantity: 4,
+      reorderPoint: 5,
+      reorderQuantity: 12,
+      belowReorder: true,
+      locationKind: 'truck',
+    });
     expect(await count('audit_events', "entity = 'stock_level' and entity_id = ?", [`${part}/${truck}`])).toBe(1);
 
     const all = await api('a.technician', 'GET', `/stock/levels?partId=${part}&sort=locationName`);
@@ -205,12 +278,18 @@ describe('stock levels', () => {
     expect(byLocation[truck].partName).toMatch(/^Stock test /);
     expect(byLocation[truck].locationName).toMatch(/^truck /);
 
-    const alerts = await api('a.technician', 'GET', `/stock/levels?belowReorder=true&partId=${part}&fields=locationId,quantity,reorderQuantity`);
+    const alerts = await api(
+      'a.technician',
+      'GET',
+      `/stock/levels?belowReorder=true&partId=${part}&fields=locationId,quantity,reorderQuantity`,
+    );
     expect(alerts.body.items).toEqual([{ locationId: truck, quantity: 4, reorderQuantity: 12 }]);
     // The fixture truck holds 3 breakers against a reorder point of 5.
     const fixtureAlert = await api('a.technician', 'GET', `/stock/levels?belowReorder=true&locationId=${fx.a.truckId}&fields=partId`);
     expect(fixtureAlert.body.items).toContainEqual({ partId: fx.a.partId });
-    expect((await api('a.technician', 'GET', `/stock/levels?belowReorder=false&partId=${part}&fields=locationId`)).body.items).toEqual([{ locationId: warehouse }]);
+    expect((await api('a.technician', 'GET', `/stock/levels?belowReorder=false&partId=${part}&fields=locationId`)).body.items).toEqual([
+      { locationId: warehouse },
+    ]);
 
     // Topping the truck up clears its alert.
     await move({ partId: part, fromLocationId: warehouse, toLocationId: truck, quantity: 12, reason: 'transfer' });
@@ -238,7 +317,11 @@ describe('stock levels', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const r: any = await api('a.dispatcher', 'GET', `/stock/levels?partId=${part}&limit=2&sort=${sort}${cursor ? `&cursor=${cursor}` : ''}`);
+        const r: any = await api(
+          'a.dispatcher',
+          'GET',
+          `/stock/levels?partId=${part}&limit=2&sort=${sort}${cursor ? `&cursor=${cursor}` : ''}`,
+        );
         expect(r.status).toBe(200);
         seen.push(...r.body.items.map((l: { locationId: string }) => l.locationId));
         cursor = r.body.nextCursor;
@@ -257,7 +340,11 @@ describe('stock levels', () => {
     expectProblem(await api('a.dispatcher', 'PATCH', '/stock/levels', { ...ok, quantity: 500 }), 422, 'quantity');
     expectProblem(await api('a.dispatcher', 'PATCH', '/stock/levels', ok), 422, 'reorderPoint');
     expectProblem(await api('a.dispatcher', 'PATCH', '/stock/levels', { locationId: fx.a.truckId, reorderPoint: 1 }), 422, 'partId');
-    expectProblem(await api('a.dispatcher', 'PATCH', '/stock/levels', { ...ok, locationId: fx.b.truckId, reorderPoint: 1 }), 422, 'locationId');
+    expectProblem(
+      await api('a.dispatcher', 'PATCH', '/stock/levels', { ...ok, locationId: fx.b.truckId, reorderPoint: 1 }),
+      422,
+      'locationId',
+    );
     expectProblem(await api('a.technician', 'PATCH', '/stock/levels', { ...ok, reorderPoint: 1 }), 403);
     expectProblem(await api('a.dispatcher', 'GET', '/stock/levels?belowReorder=yes'), 400, 'belowReorder');
     expectProblem(await api('a.dispatcher', 'GET', '/stock/levels?sort=orgId'), 400, 'sort');
@@ -268,7 +355,14 @@ describe('stock levels', () => {
 
   it('answers every stock list and detail in at most 2 libSQL round trips', async () => {
     const m = await move({ partId: await newPart(), toLocationId: fx.a.warehouseId, quantity: 1, reason: 'receive' });
-    for (const path of ['/stock/locations', `/stock/locations/${fx.a.truckId}`, '/stock/levels', '/stock/levels?belowReorder=true', '/stock/movements', `/stock/movements/${m.body.id}`]) {
+    for (const path of [
+      '/stock/locations',
+      `/stock/locations/${fx.a.truckId}`,
+      '/stock/levels',
+      '/stock/levels?belowReorder=true',
+      '/stock/movements',
+      `/stock/movements/${m.body.id}`,
+    ]) {
       const r = await api('a.technician', 'GET', path);
       expect(r.status, path).toBe(200);
       expect(r.roundTrips, path).toBeLessThanOrEqual(2);

@@ -47,7 +47,16 @@ describe('technicians', () => {
 
 describe('locations', () => {
   it('belong to a customer of the same org', async () => {
-    const body = { customerId: fx.a.customerId, address: '1100 S Lamar Blvd', city: 'Austin', region: 'TX', postalCode: '78704', lat: 30.2515, lng: -97.7654, accessNotes: 'Dog in yard <b>friendly</b>' };
+    const body = {
+      customerId: fx.a.customerId,
+      address: '1100 S Lamar Blvd',
+      city: 'Austin',
+      region: 'TX',
+      postalCode: '78704',
+      lat: 30.2515,
+      lng: -97.7654,
+      accessNotes: 'Dog in yard <b>friendly</b>',
+    };
     const created = await api('a.dispatcher', 'POST', '/locations', body);
     expect(created.status).toBe(201);
     expect(created.body.accessNotes).toBe('Dog in yard <b>friendly</b>');
@@ -65,7 +74,12 @@ describe('locations', () => {
 
 describe('users', () => {
   it('admins create people who can then sign in; hashes never leave', async () => {
-    const created = await api('a.admin', 'POST', '/users', { email: 'New.Person@Org-A.test', name: 'New Person', role: 'dispatcher', password: 'a long enough password' });
+    const created = await api('a.admin', 'POST', '/users', {
+      email: 'New.Person@Org-A.test',
+      name: 'New Person',
+      role: 'dispatcher',
+      password: 'a long enough password',
+    });
     expect(created.status).toBe(201);
     expect(created.body).toEqual(expect.objectContaining({ email: 'new.person@org-a.test', role: 'dispatcher', active: true }));
     expect(JSON.stringify(created.body)).not.toContain('pbkdf2');
@@ -76,13 +90,22 @@ describe('users', () => {
     expect(signIn.headers.get('set-cookie')).toMatch(/^__Host-sb_session=[^;]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax/);
 
     expectProblem(await api('a.admin', 'POST', '/users', { email: 'new.person@org-a.test', name: 'Dup', role: 'manager' }), 409, 'email');
-    expectProblem(await api('a.admin', 'POST', '/users', { email: 'x@y.test', name: 'Weak', role: 'manager', password: 'short' }), 422, 'password');
+    expectProblem(
+      await api('a.admin', 'POST', '/users', { email: 'x@y.test', name: 'Weak', role: 'manager', password: 'short' }),
+      422,
+      'password',
+    );
     expectProblem(await api('a.admin', 'POST', '/users', { email: 'x@y.test', name: 'Role', role: 'owner' }), 422, 'role');
     expectProblem(await api('a.dispatcher', 'GET', '/users'), 403);
   });
 
   it('deactivating someone ends their sessions at once', async () => {
-    const created = await api('a.admin', 'POST', '/users', { email: 'leaver@org-a.test', name: 'Leaver', role: 'manager', password: 'another long password' });
+    const created = await api('a.admin', 'POST', '/users', {
+      email: 'leaver@org-a.test',
+      name: 'Leaver',
+      role: 'manager',
+      password: 'another long password',
+    });
     const signIn = await api('anon', 'POST', '/auth/sign-in', { email: 'leaver@org-a.test', password: 'another long password' });
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
     expect((await api('anon', 'GET', '/auth/me', undefined, { cookie })).status).toBe(200);

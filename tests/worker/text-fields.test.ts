@@ -33,29 +33,65 @@ interface Case {
 const cut = (t: string, max: number) => Array.from(t).slice(0, max).join('').trim();
 
 const CASES: Case[] = [
-  { name: 'customer', create: '/customers', detail: (id) => `/customers/${id}`, body: (t) => ({ name: t, billingAddress: t, notes: t }), fields: ['name', 'billingAddress', 'notes'] },
+  {
+    name: 'customer',
+    create: '/customers',
+    detail: (id) => `/customers/${id}`,
+    body: (t) => ({ name: t, billingAddress: t, notes: t }),
+    fields: ['name', 'billingAddress', 'notes'],
+  },
   {
     name: 'location',
     create: '/locations',
     detail: (id) => `/locations/${id}`,
-    body: (t) => ({ customerId: fx.a.customerId, label: cut(t, 80), address: t, city: cut(t, 80), region: cut(t, 40), postalCode: '78701', lat: 30.27, lng: -97.74, accessNotes: t }),
+    body: (t) => ({
+      customerId: fx.a.customerId,
+      label: cut(t, 80),
+      address: t,
+      city: cut(t, 80),
+      region: cut(t, 40),
+      postalCode: '78701',
+      lat: 30.27,
+      lng: -97.74,
+      accessNotes: t,
+    }),
     fields: ['label', 'address', 'city', 'region', 'accessNotes'],
   },
   {
     name: 'technician',
     create: '/technicians',
     detail: (id) => `/technicians/${id}`,
-    body: (t) => ({ name: t, licenceClass: cut(t, 40), licenceNumber: cut(t, 40), licenceJurisdiction: cut(t, 40), homeAddress: t, skills: [cut(t, 40)] }),
+    body: (t) => ({
+      name: t,
+      licenceClass: cut(t, 40),
+      licenceNumber: cut(t, 40),
+      licenceJurisdiction: cut(t, 40),
+      homeAddress: t,
+      skills: [cut(t, 40)],
+    }),
     fields: ['name', 'licenceClass', 'licenceNumber', 'licenceJurisdiction', 'homeAddress'],
   },
   {
     name: 'job',
     create: '/jobs',
     detail: (id) => `/jobs/${id}`,
-    body: (t) => ({ customerId: fx.a.customerId, locationId: fx.a.locationId, type: t, description: t, requiredSkill: cut(t, 40), requiredLicenceClass: cut(t, 40) }),
+    body: (t) => ({
+      customerId: fx.a.customerId,
+      locationId: fx.a.locationId,
+      type: t,
+      description: t,
+      requiredSkill: cut(t, 40),
+      requiredLicenceClass: cut(t, 40),
+    }),
     fields: ['type', 'description', 'requiredSkill', 'requiredLicenceClass'],
   },
-  { name: 'line item', create: '/line-items', detail: (id) => `/line-items/${id}`, body: (t) => ({ jobId: fx.a.jobId, description: t, quantity: 1, unitPriceCents: 100 }), fields: ['description'] },
+  {
+    name: 'line item',
+    create: '/line-items',
+    detail: (id) => `/line-items/${id}`,
+    body: (t) => ({ jobId: fx.a.jobId, description: t, quantity: 1, unitPriceCents: 100 }),
+    fields: ['description'],
+  },
   {
     name: 'price-book item',
     create: '/pricebook',
@@ -63,16 +99,39 @@ const CASES: Case[] = [
     body: (t) => ({ kind: 'service', code: `${cut(t, 30)}-${uniq()}`, name: t, description: t, unit: cut(t, 20), unitPriceCents: 100 }),
     fields: ['name', 'description', 'unit'],
   },
-  { name: 'part', create: '/parts', detail: (id) => `/parts/${id}`, body: (t) => ({ sku: `${cut(t, 50)}-${uniq()}`, name: t, unit: cut(t, 20) }), fields: ['name', 'unit'] },
-  { name: 'stock location', create: '/stock/locations', detail: (id) => `/stock/locations/${id}`, body: (t) => ({ kind: 'truck', name: t }), fields: ['name'] },
+  {
+    name: 'part',
+    create: '/parts',
+    detail: (id) => `/parts/${id}`,
+    body: (t) => ({ sku: `${cut(t, 50)}-${uniq()}`, name: t, unit: cut(t, 20) }),
+    fields: ['name', 'unit'],
+  },
+  {
+    name: 'stock location',
+    create: '/stock/locations',
+    detail: (id) => `/stock/locations/${id}`,
+    body: (t) => ({ kind: 'truck', name: t }),
+    fields: ['name'],
+  },
   {
     name: 'purchase order',
     create: '/purchase-orders',
     detail: (id) => `/purchase-orders/${id}`,
-    body: (t) => ({ supplier: t, notes: t, locationId: fx.a.warehouseId, lines: [{ partId: fx.a.partId, quantity: 1, unitCostCents: 100 }] }),
+    body: (t) => ({
+      supplier: t,
+      notes: t,
+      locationId: fx.a.warehouseId,
+      lines: [{ partId: fx.a.partId, quantity: 1, unitCostCents: 100 }],
+    }),
     fields: ['supplier', 'notes'],
   },
-  { name: 'user', create: '/users', detail: (id) => `/users/${id}`, body: (t) => ({ email: `xss-${uniq()}@org-a.test`, name: t, role: 'technician' }), fields: ['name'] },
+  {
+    name: 'user',
+    create: '/users',
+    detail: (id) => `/users/${id}`,
+    body: (t) => ({ email: `xss-${uniq()}@org-a.test`, name: t, role: 'technician' }),
+    fields: ['name'],
+  },
 ];
 
 describe('free text through every field', () => {
@@ -105,7 +164,9 @@ describe('free text through every field', () => {
       sql: `insert into jobs (id, org_id, number, customer_id, location_id, type, priority, description, status, duration_min, warnings, created_at, updated_at) values (?, ?, ?, ?, ?, 'Text', 'normal', 'Text', 'completed', 60, '[]', ?, ?)`,
       args: [jobId, fx.a.orgId, 800_000_000 + Math.floor(Math.random() * 1e8), fx.a.customerId, fx.a.locationId, now, now],
     });
-    expect((await api('a.admin', 'POST', '/line-items', { jobId, description: 'Labour', quantity: 1, unitPriceCents: 100_000 })).status).toBe(201);
+    expect(
+      (await api('a.admin', 'POST', '/line-items', { jobId, description: 'Labour', quantity: 1, unitPriceCents: 100_000 })).status,
+    ).toBe(201);
     const invoice = await api('a.admin', 'POST', '/invoices', { jobId });
     expect(invoice.status).toBe(201);
     for (const payload of PAYLOADS) {
@@ -114,7 +175,12 @@ describe('free text through every field', () => {
     }
     expect((await api('a.admin', 'POST', `/invoices/${invoice.body.id}/transitions`, { to: 'sent' })).status).toBe(200);
     for (const payload of PAYLOADS) {
-      const paid = await api('a.admin', 'POST', '/payments', { invoiceId: invoice.body.id, amountCents: 1, method: 'check', reference: payload });
+      const paid = await api('a.admin', 'POST', '/payments', {
+        invoiceId: invoice.body.id,
+        amountCents: 1,
+        method: 'check',
+        reference: payload,
+      });
       expect(paid.status).toBe(201);
       expect((await api('a.admin', 'GET', `/payments/${paid.body.id}`)).body.reference).toBe(payload);
     }

@@ -18,7 +18,10 @@ type Kind = (typeof authChallenges.$inferSelect)['kind'];
 
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 export async function putChallenge(
@@ -40,12 +43,20 @@ export async function putChallenge(
 }
 
 const live = (tokenHash: string, kind: Kind, now: number) =>
-  and(eq(authChallenges.tokenHash, tokenHash), eq(authChallenges.kind, kind), isNull(authChallenges.usedAt), gt(authChallenges.expiresAt, now));
+  and(
+    eq(authChallenges.tokenHash, tokenHash),
+    eq(authChallenges.kind, kind),
+    isNull(authChallenges.usedAt),
+    gt(authChallenges.expiresAt, now),
+  );
 
 /** Reads a live challenge without using it up (a mistyped code should not end the attempt). */
 export async function peekChallenge(db: Db, token: string | undefined, kind: Kind) {
   if (!token || token.length > 100) return null;
-  const [row] = await db.select().from(authChallenges).where(live(await hashToken(token), kind, Date.now()));
+  const [row] = await db
+    .select()
+    .from(authChallenges)
+    .where(live(await hashToken(token), kind, Date.now()));
   return row ?? null;
 }
 
@@ -53,12 +64,23 @@ export async function peekChallenge(db: Db, token: string | undefined, kind: Kin
 export async function takeChallenge(db: Db, token: string | undefined, kind: Kind) {
   if (!token || token.length > 100) return null;
   const now = Date.now();
-  const [row] = await db.update(authChallenges).set({ usedAt: now }).where(live(await hashToken(token), kind, now)).returning();
+  const [row] = await db
+    .update(authChallenges)
+    .set({ usedAt: now })
+    .where(live(await hashToken(token), kind, now))
+    .returning();
   return row ?? null;
 }
 
 export function setAttemptCookie(c: Context, token: string): void {
-  setCookie(c, ATTEMPT_COOKIE, token, { path: '/', secure: true, httpOnly: true, sameSite: 'Strict', maxAge: CHALLENGE_TTL_MS / 1000, prefix: 'host' });
+  setCookie(c, ATTEMPT_COOKIE, token, {
+    path: '/',
+    secure: true,
+    httpOnly: true,
+    sameSite: 'Strict',
+    maxAge: CHALLENGE_TTL_MS / 1000,
+    prefix: 'host',
+  });
 }
 
 export function attemptCookie(c: Context): string | undefined {

@@ -32,7 +32,9 @@ function tooMany(verdicts: LimitVerdict[]): Problem | null {
   const wait = Math.max(0, ...verdicts.filter((v) => !v.allowed).map((v) => v.retryAfterMs));
   if (!wait) return null;
   const seconds = Math.ceil(wait / 1000);
-  return new Problem(429, 'Too many attempts', `Too many failed attempts. Try again in ${seconds} seconds.`, undefined, { 'Retry-After': String(seconds) });
+  return new Problem(429, 'Too many attempts', `Too many failed attempts. Try again in ${seconds} seconds.`, undefined, {
+    'Retry-After': String(seconds),
+  });
 }
 
 /** Refuses with 429 and Retry-After while any of the keys is locked. */

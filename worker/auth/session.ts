@@ -54,10 +54,19 @@ export async function hashToken(token: string): Promise<string> {
 
 function newToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
-export async function startSession(c: Context, db: Db, user: { id: string; orgId: string }, method: SignInMethod, extra: BatchItem<'sqlite'>[] = []): Promise<void> {
+export async function startSession(
+  c: Context,
+  db: Db,
+  user: { id: string; orgId: string },
+  method: SignInMethod,
+  extra: BatchItem<'sqlite'>[] = [],
+): Promise<void> {
   const token = newToken();
   const now = Date.now();
   // Rotation: the session this request came with (if any) ends now.
@@ -65,7 +74,12 @@ export async function startSession(c: Context, db: Db, user: { id: string; orgId
   // The caller's statements go first: they may create the very user this session belongs to.
   const ops: BatchItem<'sqlite'>[] = [...extra];
   if (previous) {
-    ops.push(db.update(sessions).set({ revokedAt: now }).where(eq(sessions.tokenHash, await hashToken(previous))));
+    ops.push(
+      db
+        .update(sessions)
+        .set({ revokedAt: now })
+        .where(eq(sessions.tokenHash, await hashToken(previous))),
+    );
   }
   ops.push(
     db.insert(sessions).values({
@@ -127,7 +141,15 @@ export async function loadSession(c: Context, db: Db): Promise<AuthContext | nul
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(orgs, eq(orgs.id, users.orgId))
-    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, now - SESSION_IDLE_MS), eq(users.active, true)));
+    .where(
+      and(
+        eq(sessions.tokenHash, tokenHash),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, now),
+        gt(sessions.lastSeenAt, now - SESSION_IDLE_MS),
+        eq(users.active, true),
+      ),
+    );
   const row = rows[0];
   if (!row) return null;
   const { requireForTechnicians, lastSeenAt, ...rest } = row;

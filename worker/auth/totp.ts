@@ -24,7 +24,15 @@ export function totpQrSvg(uri: string): string {
 /** The time step a code matches (within ±1 step of `now`), or null. */
 export function matchTotp(secret: string, code: string, now = Date.now()): number | null {
   if (!/^\d{6}$/.test(code)) return null;
-  const delta = TOTP.validate({ token: code, secret: Secret.fromBase32(secret), period: PERIOD, digits: 6, algorithm: 'SHA1', timestamp: now, window: 1 });
+  const delta = TOTP.validate({
+    token: code,
+    secret: Secret.fromBase32(secret),
+    period: PERIOD,
+    digits: 6,
+    algorithm: 'SHA1',
+    timestamp: now,
+    window: 1,
+  });
   return delta === null ? null : Math.floor(now / 1000 / PERIOD) + delta;
 }
 

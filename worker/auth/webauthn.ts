@@ -24,7 +24,9 @@ export function relyingParty(env: Env): RelyingParty {
   return {
     id: env.WEBAUTHN_RP_ID,
     name: env.WEBAUTHN_RP_NAME || 'Switchboard',
-    origins: env.WEBAUTHN_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    origins: env.WEBAUTHN_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
   };
 }
 
@@ -36,7 +38,11 @@ export interface StoredPasskey {
 }
 
 const b64url = {
-  encode: (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
+  encode: (bytes: Uint8Array) =>
+    btoa(String.fromCharCode(...bytes))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, ''),
   decode: (s: string) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0)),
 };
 
@@ -79,14 +85,24 @@ export function authenticationOptions(rp: RelyingParty) {
   return generateAuthenticationOptions({ rpID: rp.id, userVerification: 'required', allowCredentials: [] });
 }
 
-export async function verifyAuthentication(rp: RelyingParty, response: AuthenticationResponseJSON, expectedChallenge: string, passkey: StoredPasskey) {
+export async function verifyAuthentication(
+  rp: RelyingParty,
+  response: AuthenticationResponseJSON,
+  expectedChallenge: string,
+  passkey: StoredPasskey,
+) {
   const result = await verifyAuthenticationResponse({
     response,
     expectedChallenge,
     expectedOrigin: rp.origins,
     expectedRPID: rp.id,
     requireUserVerification: true,
-    credential: { id: passkey.id, publicKey: b64url.decode(passkey.publicKey), counter: passkey.counter, transports: passkey.transports as AuthenticatorTransport[] },
+    credential: {
+      id: passkey.id,
+      publicKey: b64url.decode(passkey.publicKey),
+      counter: passkey.counter,
+      transports: passkey.transports as AuthenticatorTransport[],
+    },
   });
   return result.verified ? { newCounter: result.authenticationInfo.newCounter } : null;
 }

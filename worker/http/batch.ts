@@ -16,7 +16,12 @@ export async function runBatch(db: Db, items: BatchItem<'sqlite'>[]): Promise<un
  * IF, so a write that depends on state another request may change meanwhile (an invoice still
  * 'sent', an order still 'ordered') puts that condition on each of its statements.
  */
-export function insertIf<T extends SQLiteTable>(db: Db, table: T, row: { [K in keyof T['$inferInsert']]: T['$inferInsert'][K] | SQL }, when: SQL) {
+export function insertIf<T extends SQLiteTable>(
+  db: Db,
+  table: T,
+  row: { [K in keyof T['$inferInsert']]: T['$inferInsert'][K] | SQL },
+  when: SQL,
+) {
   const values = Object.entries(getTableColumns(table)).map(([key, column]) => {
     const given = (row as Row)[key];
     const value = given === undefined ? column.default : given;

@@ -7,7 +7,12 @@ export const text = (max: number) => z.string().trim().min(1, 'Must not be empty
 export const optionalText = (max: number) => z.string().trim().max(max, `At most ${max} characters.`).nullable().optional();
 export const ref = () => z.string().min(1).max(64);
 export const email = () => z.string().trim().toLowerCase().max(254).pipe(z.email('Not an email address.'));
-export const phone = () => z.string().trim().max(40).regex(/^[+0-9 ().-]*$/, 'Digits, spaces, + ( ) . - only.');
+export const phone = () =>
+  z
+    .string()
+    .trim()
+    .max(40)
+    .regex(/^[+0-9 ().-]*$/, 'Digits, spaces, + ( ) . - only.');
 export const tags = () => z.array(z.string().trim().min(1).max(40)).max(20);
 export const cents = () => z.number().int('Whole cents.').min(0).max(100_000_000_00);
 export const latitude = () => z.number().min(-90).max(90);

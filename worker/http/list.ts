@@ -11,7 +11,13 @@ import { fieldProblem } from '../problem.ts';
 export const MAX_LIMIT = 200;
 
 export const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(50).openapi({ description: `Page size, at most ${MAX_LIMIT}.` }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_LIMIT)
+    .default(50)
+    .openapi({ description: `Page size, at most ${MAX_LIMIT}.` }),
   cursor: z.string().max(512).optional().openapi({ description: 'The `nextCursor` of the previous page.' }),
   sort: z.string().max(40).optional().openapi({ description: 'A sort key; prefix with `-` for descending.' }),
   fields: z.string().max(1000).optional().openapi({ description: 'Comma-separated fields to return.' }),
@@ -34,9 +40,13 @@ export function parseSort(param: string | undefined, sorts: Record<string, SQLit
 
 export function parseFields(param: string | undefined, allowed: readonly string[]): string[] {
   if (!param) return [...allowed];
-  const wanted = param.split(',').map((f) => f.trim()).filter(Boolean);
+  const wanted = param
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   const unknown = wanted.filter((f) => !allowed.includes(f));
-  if (unknown.length) throw fieldProblem(400, 'fields', 'query', `Unknown field(s): ${unknown.map((u) => JSON.stringify(u.slice(0, 40))).join(', ')}.`);
+  if (unknown.length)
+    throw fieldProblem(400, 'fields', 'query', `Unknown field(s): ${unknown.map((u) => JSON.stringify(u.slice(0, 40))).join(', ')}.`);
   if (!wanted.length) throw fieldProblem(400, 'fields', 'query', 'Name at least one field.');
   return [...new Set(wanted)];
 }
@@ -63,9 +73,12 @@ export function decodeCursor(cursor: string, sort: SortSpec): CursorData {
   }
   const d = data as Partial<CursorData>;
   if (
-    typeof d !== 'object' || d === null ||
-    d.s !== sort.name || d.d !== (sort.desc ? 1 : 0) ||
-    typeof d.id !== 'string' || d.id.length > 64 ||
+    typeof d !== 'object' ||
+    d === null ||
+    d.s !== sort.name ||
+    d.d !== (sort.desc ? 1 : 0) ||
+    typeof d.id !== 'string' ||
+    d.id.length > 64 ||
     !(d.v === null || typeof d.v === 'string' || typeof d.v === 'number')
   ) {
     throw bad();

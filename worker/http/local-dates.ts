@@ -14,5 +14,8 @@ export const localDatesQuery = z.object({
 
 export function withinLocalDates(column: SQLiteColumn | SQL, q: { from?: string; to?: string }, timezone: string): SQL | undefined {
   if (q.from && q.to && q.to < q.from) throw fieldProblem(400, 'to', 'query', 'The last date must not be before the first.');
-  return and(q.from ? sql`${column} >= ${dayRange(q.from, timezone).start}` : undefined, q.to ? sql`${column} < ${dayRange(q.to, timezone).end}` : undefined);
+  return and(
+    q.from ? sql`${column} >= ${dayRange(q.from, timezone).start}` : undefined,
+    q.to ? sql`${column} < ${dayRange(q.to, timezone).end}` : undefined,
+  );
 }

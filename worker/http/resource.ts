@@ -16,7 +16,7 @@ import { afterCursor, decodeCursor, encodeCursor, listQuery, orderBy, parseField
 import { body, json, route, router } from './router.ts';
 import { runBatch } from './batch.ts';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the factory is generic over drizzle tables */
+// The factory is generic over drizzle tables, so it passes `any` where their types differ.
 type AnyTable = SQLiteTable & { id: SQLiteColumn; orgId: SQLiteColumn } & Record<string, any>;
 type Row = Record<string, unknown>;
 
@@ -26,7 +26,13 @@ export interface WriteContext {
   now: number;
 }
 
-export const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+export const idParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 export const problemResponses = {
   400: { description: 'Bad request (problem+json)' },
@@ -117,11 +123,14 @@ export function scopedWhere(spec: ResourceSpec<any>, auth: AuthContext, ...more:
 export function resource<Q extends z.ZodObject>(spec: ResourceSpec<Q>) {
   const app = router();
   const table = spec.table;
-  const columnsOf = (fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, (spec.columns?.[f] ?? table[f]) as SQLiteColumn]));
+  const columnsOf = (fields: readonly string[]) =>
+    Object.fromEntries(fields.map((f) => [f, (spec.columns?.[f] ?? table[f]) as SQLiteColumn]));
   const listSchema = z.object({ items: z.array(spec.rowSchema.partial()), nextCursor: z.string().nullable() });
   const query = spec.filterSchema ? listQuery.extend(spec.filterSchema.shape) : listQuery;
   const auditOf =
-    spec.audit ?? ((ctx: WriteContext, id: string, action: string, before: Row | null, after: Row | null) => auditInsert(ctx, spec.entity, id, action, before, after));
+    spec.audit ??
+    ((ctx: WriteContext, id: string, action: string, before: Row | null, after: Row | null) =>
+      auditInsert(ctx, spec.entity, id, action, before, after));
 
   app.openapi(
     route({
@@ -173,9 +182,14 @@ export function resource<Q extends z.ZodObject>(spec: ResourceSpec<Q>) {
         const { id } = c.req.valid('param');
         const fields = parseFields(c.req.valid('query').fields, spec.fields);
         const db = c.get('db') as Db;
-        const rowQuery = db.select(columnsOf(fields)).from(table).where(scopedWhere(spec, c.get('auth'), eq(table.id, id)));
+        const rowQuery = db
+          .select(columnsOf(fields))
+          .from(table)
+          .where(scopedWhere(spec, c.get('auth'), eq(table.id, id)));
         const related = Object.entries(spec.related ?? {});
-        const [rows, ...more] = related.length ? await runBatch(db, [rowQuery, ...related.map(([, q]) => q(db, c.get('auth'), id))]) : [await rowQuery];
+        const [rows, ...more] = related.length
+          ? await runBatch(db, [rowQuery, ...related.map(([, q]) => q(db, c.get('auth'), id))])
+          : [await rowQuery];
         const row = (rows as Row[])[0];
         if (!row) throw notFound(spec.entity);
         related.forEach(([key], i) => (row[key] = more[i]));
@@ -202,7 +216,10 @@ export function resource<Q extends z.ZodObject>(spec: ResourceSpec<Q>) {
         const created = pick(values, spec.fields);
         const [[row]] = (await ctx.db
           .batch([
-            ctx.db.insert(table).values(values as any).returning(columnsOf(spec.fields)),
+            ctx.db
+              .insert(table)
+              .values(values as any)
+              .returning(columnsOf(spec.fields)),
             auditOf(ctx, values.id as string, 'create', null, created),
             ...(spec.alsoOnInsert?.(values, ctx) ?? []),
           ] as any)
@@ -229,7 +246,10 @@ export function resource<Q extends z.ZodObject>(spec: ResourceSpec<Q>) {
       (async (c: any) => {
         const ctx: WriteContext = { db: c.get('db'), auth: c.get('auth'), now: Date.now() };
         const { id } = c.req.valid('param');
-        const [before] = await ctx.db.select(columnsOf(spec.fields)).from(table).where(scopedWhere(spec, ctx.auth, eq(table.id, id)));
+        const [before] = await ctx.db
+          .select(columnsOf(spec.fields))
+          .from(table)
+          .where(scopedWhere(spec, ctx.auth, eq(table.id, id)));
         if (!before) throw notFound(spec.entity);
         const set = await toUpdate(c.req.valid('json'), before, ctx);
         const change = diff(before, set);

@@ -24,7 +24,8 @@ export function router() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        const where = result.target === 'json' ? 'body' : result.target === 'param' ? 'path' : result.target === 'query' ? 'query' : 'header';
+        const where =
+          result.target === 'json' ? 'body' : result.target === 'param' ? 'path' : result.target === 'query' ? 'query' : 'header';
         throw zodProblem(result.error, where);
       }
       const broken = result.target === 'json' ? brokenText(result.data) : null;

@@ -22,45 +22,124 @@ export const FRESH_SIGN_IN_MS = 5 * 60_000;
 
 export const accountRoutes = router();
 
-const Passkey = z.object({ id: z.string(), name: z.string(), deviceType: z.string(), backedUp: z.boolean(), createdAt: z.number(), lastUsedAt: z.number().nullable() }).openapi('Passkey');
-const Session = z.object({ id: z.string(), current: z.boolean(), userAgent: z.string().nullable(), method: z.string(), createdAt: z.number(), lastSeenAt: z.number() }).openapi('Session');
+const Passkey = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    deviceType: z.string(),
+    backedUp: z.boolean(),
+    createdAt: z.number(),
+    lastUsedAt: z.number().nullable(),
+  })
+  .openapi('Passkey');
+const Session = z
+  .object({
+    id: z.string(),
+    current: z.boolean(),
+    userAgent: z.string().nullable(),
+    method: z.string(),
+    createdAt: z.number(),
+    lastSeenAt: z.number(),
+  })
+  .openapi('Session');
 const Security = z
-  .object({ totpEnabled: z.boolean(), recoveryCodesLeft: z.number(), passkeys: z.array(Passkey), signedInAt: z.number(), freshUntil: z.number() })
+  .object({
+    totpEnabled: z.boolean(),
+    recoveryCodesLeft: z.number(),
+    passkeys: z.array(Passkey),
+    signedInAt: z.number(),
+    freshUntil: z.number(),
+  })
   .openapi('AccountSecurity');
 const SignOutOthers = z.object({ signOutOthers: z.boolean().default(false) }).strict();
 
 async function factors(db: Db, userId: string) {
   const [[user], keys, [codes]] = await db.batch([
     db.select({ totpEnabledAt: users.totpEnabledAt, totpSecret: users.totpSecret }).from(users).where(eq(users.id, userId)),
-    db.select({ id: passkeys.id, name: passkeys.name, deviceType: passkeys.deviceType, backedUp: passkeys.backedUp, createdAt: passkeys.createdAt, lastUsedAt: passkeys.lastUsedAt, transports: passkeys.transports, publicKey: passkeys.publicKey, counter: passkeys.counter }).from(passkeys).where(eq(passkeys.userId, userId)),
-    db.select({ n: sql<number>`count(*)` }).from(recoveryCodes).where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt))),
+    db
+      .select({
+        id: passkeys.id,
+        name: passkeys.name,
+        deviceType: passkeys.deviceType,
+        backedUp: passkeys.backedUp,
+        createdAt: passkeys.createdAt,
+        lastUsedAt: passkeys.lastUsedAt,
+        transports: passkeys.transports,
+        publicKey: passkeys.publicKey,
+        counter: passkeys.counter,
+      })
+      .from(passkeys)
+      .where(eq(passkeys.userId, userId)),
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(recoveryCodes)
+      .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt))),
   ]);
-  return { totpEnabled: Boolean(user?.totpEnabledAt), pendingSecret: user?.totpEnabledAt ? null : (user?.totpSecret ?? null), passkeys: keys, recoveryCodesLeft: Number(codes?.n ?? 0) };
+  return {
+    totpEnabled: Boolean(user?.totpEnabledAt),
+    pendingSecret: user?.totpEnabledAt ? null : (user?.totpSecret ?? null),
+    passkeys: keys,
+    recoveryCodesLeft: Number(codes?.n ?? 0),
+  };
 }
 
 /** Refuses unless this session signed in within the last 5 minutes. */
 function requireFresh(auth: AuthContext): void {
   if (Date.now() - auth.signedInAt > FRESH_SIGN_IN_MS) {
-    throw new Problem(403, 'Sign in again to change this', 'For your safety, changing how you sign in needs a sign-in in the last 5 minutes. Sign out, sign in again, then try once more.');
+    throw new Problem(
+      403,
+      'Sign in again to change this',
+      'For your safety, changing how you sign in needs a sign-in in the last 5 minutes. Sign out, sign in again, then try once more.',
+    );
   }
 }
 
 function signOutOthersStatement(db: Db, auth: AuthContext, now: number) {
-  return db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, auth.userId), ne(sessions.tokenHash, auth.tokenHash), isNull(sessions.revokedAt)));
+  return db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.userId, auth.userId), ne(sessions.tokenHash, auth.tokenHash), isNull(sessions.revokedAt)));
 }
 
 async function storeRecoveryCodes(db: Db, auth: AuthContext, now: number) {
   const codes = newRecoveryCodes();
-  const rows = await Promise.all(codes.map(async (code) => ({ id: crypto.randomUUID(), orgId: auth.orgId, userId: auth.userId, codeHash: await hashToken(code), createdAt: now })));
-  return { codes, statements: [db.delete(recoveryCodes).where(eq(recoveryCodes.userId, auth.userId)), db.insert(recoveryCodes).values(rows)] as const };
+  const rows = await Promise.all(
+    codes.map(async (code) => ({
+      id: crypto.randomUUID(),
+      orgId: auth.orgId,
+      userId: auth.userId,
+      codeHash: await hashToken(code),
+      createdAt: now,
+    })),
+  );
+  return {
+    codes,
+    statements: [db.delete(recoveryCodes).where(eq(recoveryCodes.userId, auth.userId)), db.insert(recoveryCodes).values(rows)] as const,
+  };
 }
 
 accountRoutes.openapi(
-  route({ method: 'get', path: '/security', tags: ['Account'], summary: 'Your second factors and passkeys', permission: 'account.self', responses: { 200: json(Security, 'Security settings'), ...problemResponses } }),
+  route({
+    method: 'get',
+    path: '/security',
+    tags: ['Account'],
+    summary: 'Your second factors and passkeys',
+    permission: 'account.self',
+    responses: { 200: json(Security, 'Security settings'), ...problemResponses },
+  }),
   async (c) => {
     const auth = c.get('auth');
     const f = await factors(c.get('db'), auth.userId);
-    return c.json({ totpEnabled: f.totpEnabled, recoveryCodesLeft: f.recoveryCodesLeft, passkeys: f.passkeys.map(({ transports: _t, publicKey: _p, counter: _c, ...p }) => p), signedInAt: auth.signedInAt, freshUntil: auth.signedInAt + FRESH_SIGN_IN_MS }, 200);
+    return c.json(
+      {
+        totpEnabled: f.totpEnabled,
+        recoveryCodesLeft: f.recoveryCodesLeft,
+        passkeys: f.passkeys.map(({ transports: _t, publicKey: _p, counter: _c, ...p }) => p),
+        signedInAt: auth.signedInAt,
+        freshUntil: auth.signedInAt + FRESH_SIGN_IN_MS,
+      },
+      200,
+    );
   },
 );
 
@@ -71,7 +150,13 @@ accountRoutes.openapi(
     tags: ['Account'],
     summary: 'Start enrolling an authenticator app: a new secret, its URI and QR code',
     permission: 'account.self',
-    responses: { 200: json(z.object({ secret: z.string(), uri: z.string(), qrSvg: z.string() }).openapi('TotpSetup'), 'Scan the QR code, then confirm with a code'), ...problemResponses },
+    responses: {
+      200: json(
+        z.object({ secret: z.string(), uri: z.string(), qrSvg: z.string() }).openapi('TotpSetup'),
+        'Scan the QR code, then confirm with a code',
+      ),
+      ...problemResponses,
+    },
   }),
   async (c) => {
     const auth = c.get('auth');
@@ -94,7 +179,17 @@ accountRoutes.openapi(
     tags: ['Account'],
     summary: 'Finish enrolling with a first code; answers the recovery codes, shown only this once',
     permission: 'account.self',
-    request: body(z.object({ code: z.string().trim().regex(/^\d{6}$/, 'Six digits.') }).strict().openapi('TotpConfirm')),
+    request: body(
+      z
+        .object({
+          code: z
+            .string()
+            .trim()
+            .regex(/^\d{6}$/, 'Six digits.'),
+        })
+        .strict()
+        .openapi('TotpConfirm'),
+    ),
     responses: { 200: json(z.object({ recoveryCodes: z.array(z.string()) }).openapi('RecoveryCodes'), 'Enabled'), ...problemResponses },
   }),
   async (c) => {
@@ -105,7 +200,8 @@ accountRoutes.openapi(
     if (!f.pendingSecret) throw fieldProblem(409, 'code', 'body', 'Start the setup first.');
     const now = Date.now();
     const step = matchTotp(f.pendingSecret, c.req.valid('json').code, now);
-    if (step === null) throw fieldProblem(422, 'code', 'body', 'That code does not match. Check the time on your phone and try the next code.');
+    if (step === null)
+      throw fieldProblem(422, 'code', 'body', 'That code does not match. Check the time on your phone and try the next code.');
     const { codes, statements } = await storeRecoveryCodes(db, auth, now);
     // A new factor is a privilege change: the session is replaced by one that used it.
     await startSession(c, db, { id: auth.userId, orgId: auth.orgId }, 'password+totp', [
@@ -160,7 +256,8 @@ accountRoutes.openapi(
     const auth = c.get('auth');
     const db = c.get('db');
     requireFresh(auth);
-    if (!(await factors(db, auth.userId)).totpEnabled) throw new Problem(409, 'Not set up', 'Recovery codes go with the authenticator app; set that up first.');
+    if (!(await factors(db, auth.userId)).totpEnabled)
+      throw new Problem(409, 'Not set up', 'Recovery codes go with the authenticator app; set that up first.');
     const { codes, statements } = await storeRecoveryCodes(db, auth, Date.now());
     await db.batch([...statements, securityEvent(db, { orgId: auth.orgId, userId: auth.userId, action: 'recovery_codes_regenerated' })]);
     return c.json({ recoveryCodes: codes }, 200);
@@ -183,7 +280,12 @@ accountRoutes.openapi(
     if (f.totpEnabled || f.passkeys.length) requireFresh(auth);
     const options = await registrationOptions(relyingParty(c.env), { id: auth.userId, email: auth.email, name: auth.name }, f.passkeys);
     // Bound to this session: only the session that asked can finish the registration.
-    await putChallenge(db, { kind: 'passkey-register', challenge: options.challenge, userId: auth.userId, sessionTokenHash: auth.tokenHash });
+    await putChallenge(db, {
+      kind: 'passkey-register',
+      challenge: options.challenge,
+      userId: auth.userId,
+      sessionTokenHash: auth.tokenHash,
+    });
     return c.json(options as unknown as Record<string, unknown>, 200);
   },
 );
@@ -195,7 +297,22 @@ accountRoutes.openapi(
     tags: ['Account'],
     summary: 'Finish adding a passkey with the authenticator’s attestation',
     permission: 'account.self',
-    request: body(z.object({ name: text(60).default('Passkey'), response: z.object({ id: z.string().max(1024), rawId: z.string().max(1024), type: z.literal('public-key'), response: z.record(z.string(), z.unknown()) }).passthrough() }).strict().openapi('PasskeyRegistration')),
+    request: body(
+      z
+        .object({
+          name: text(60).default('Passkey'),
+          response: z
+            .object({
+              id: z.string().max(1024),
+              rawId: z.string().max(1024),
+              type: z.literal('public-key'),
+              response: z.record(z.string(), z.unknown()),
+            })
+            .passthrough(),
+        })
+        .strict()
+        .openapi('PasskeyRegistration'),
+    ),
     responses: { 201: json(Passkey, 'The new passkey'), ...problemResponses },
   }),
   async (c) => {
@@ -214,7 +331,10 @@ accountRoutes.openapi(
     }
     if (!created) throw fieldProblem(422, 'response', 'body', 'The passkey could not be verified for this site.');
     const row = { ...created, orgId: auth.orgId, userId: auth.userId, name: input.name, createdAt: now, lastUsedAt: null };
-    const extra = [db.insert(passkeys).values(row), securityEvent(db, { orgId: auth.orgId, userId: auth.userId, action: 'passkey_added', detail: { name: input.name } })];
+    const extra = [
+      db.insert(passkeys).values(row),
+      securityEvent(db, { orgId: auth.orgId, userId: auth.userId, action: 'passkey_added', detail: { name: input.name } }),
+    ];
     if (auth.mustEnrolSecondFactor) {
       // The first factor of a role that needs one: rotate into a session that may do everything.
       await startSession(c, db, { id: auth.userId, orgId: auth.orgId }, 'passkey', extra);
@@ -239,9 +359,27 @@ async function takeSessionChallenge(db: Db, sessionTokenHash: string, now: numbe
 }
 
 accountRoutes.openapi(
-  route({ method: 'get', path: '/passkeys', tags: ['Account'], summary: 'Your passkeys', permission: 'account.self', responses: { 200: json(z.object({ items: z.array(Passkey) }), 'Passkeys'), ...problemResponses } }),
+  route({
+    method: 'get',
+    path: '/passkeys',
+    tags: ['Account'],
+    summary: 'Your passkeys',
+    permission: 'account.self',
+    responses: { 200: json(z.object({ items: z.array(Passkey) }), 'Passkeys'), ...problemResponses },
+  }),
   async (c) => {
-    const rows = await c.get('db').select({ id: passkeys.id, name: passkeys.name, deviceType: passkeys.deviceType, backedUp: passkeys.backedUp, createdAt: passkeys.createdAt, lastUsedAt: passkeys.lastUsedAt }).from(passkeys).where(eq(passkeys.userId, c.get('auth').userId));
+    const rows = await c
+      .get('db')
+      .select({
+        id: passkeys.id,
+        name: passkeys.name,
+        deviceType: passkeys.deviceType,
+        backedUp: passkeys.backedUp,
+        createdAt: passkeys.createdAt,
+        lastUsedAt: passkeys.lastUsedAt,
+      })
+      .from(passkeys)
+      .where(eq(passkeys.userId, c.get('auth').userId));
     return c.json({ items: rows }, 200);
   },
 );
@@ -263,7 +401,14 @@ accountRoutes.openapi(
       .update(passkeys)
       .set({ name: c.req.valid('json').name })
       .where(and(eq(passkeys.id, c.req.valid('param').id), eq(passkeys.userId, auth.userId)))
-      .returning({ id: passkeys.id, name: passkeys.name, deviceType: passkeys.deviceType, backedUp: passkeys.backedUp, createdAt: passkeys.createdAt, lastUsedAt: passkeys.lastUsedAt });
+      .returning({
+        id: passkeys.id,
+        name: passkeys.name,
+        deviceType: passkeys.deviceType,
+        backedUp: passkeys.backedUp,
+        createdAt: passkeys.createdAt,
+        lastUsedAt: passkeys.lastUsedAt,
+      });
     if (!row) throw notFound('passkey');
     return c.json(row, 200);
   },
@@ -287,7 +432,11 @@ accountRoutes.openapi(
     if (!f.passkeys.some((p) => p.id === id)) throw notFound('passkey');
     requireFresh(auth);
     if (auth.role !== 'technician' && !f.totpEnabled && f.passkeys.length === 1) {
-      throw new Problem(409, 'Still needed', 'This is your only second factor and your role needs one: add another passkey or the authenticator app first.');
+      throw new Problem(
+        409,
+        'Still needed',
+        'This is your only second factor and your role needs one: add another passkey or the authenticator app first.',
+      );
     }
     const now = Date.now();
     await db.batch([
@@ -300,15 +449,35 @@ accountRoutes.openapi(
 );
 
 accountRoutes.openapi(
-  route({ method: 'get', path: '/sessions', tags: ['Account'], summary: 'Where you are signed in', permission: 'account.self', responses: { 200: json(z.object({ items: z.array(Session) }), 'Active sessions'), ...problemResponses } }),
+  route({
+    method: 'get',
+    path: '/sessions',
+    tags: ['Account'],
+    summary: 'Where you are signed in',
+    permission: 'account.self',
+    responses: { 200: json(z.object({ items: z.array(Session) }), 'Active sessions'), ...problemResponses },
+  }),
   async (c) => {
     const auth = c.get('auth');
     const now = Date.now();
     const rows = await c
       .get('db')
-      .select({ id: sessions.tokenHash, userAgent: sessions.userAgent, method: sessions.method, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt })
+      .select({
+        id: sessions.tokenHash,
+        userAgent: sessions.userAgent,
+        method: sessions.method,
+        createdAt: sessions.createdAt,
+        lastSeenAt: sessions.lastSeenAt,
+      })
       .from(sessions)
-      .where(and(eq(sessions.userId, auth.userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, now - SESSION_IDLE_MS)))
+      .where(
+        and(
+          eq(sessions.userId, auth.userId),
+          isNull(sessions.revokedAt),
+          gt(sessions.expiresAt, now),
+          gt(sessions.lastSeenAt, now - SESSION_IDLE_MS),
+        ),
+      )
       .orderBy(sql`${sessions.lastSeenAt} desc`);
     return c.json({ items: rows.map((r) => ({ ...r, current: r.id === auth.tokenHash })) }, 200);
   },
@@ -326,19 +495,32 @@ accountRoutes.openapi(
   }),
   async (c) => {
     const auth = c.get('auth');
-    const result = await c.get('db').update(sessions).set({ revokedAt: Date.now() }).where(and(eq(sessions.tokenHash, c.req.valid('param').id), eq(sessions.userId, auth.userId), isNull(sessions.revokedAt)));
+    const result = await c
+      .get('db')
+      .update(sessions)
+      .set({ revokedAt: Date.now() })
+      .where(and(eq(sessions.tokenHash, c.req.valid('param').id), eq(sessions.userId, auth.userId), isNull(sessions.revokedAt)));
     if (!result.rowsAffected) throw notFound('session');
     return c.body(null, 204);
   },
 );
 
 accountRoutes.openapi(
-  route({ method: 'post', path: '/sessions/sign-out-others', tags: ['Account'], summary: 'Sign out everywhere but here', permission: 'account.self', responses: { 204: { description: 'Done' }, ...problemResponses } }),
+  route({
+    method: 'post',
+    path: '/sessions/sign-out-others',
+    tags: ['Account'],
+    summary: 'Sign out everywhere but here',
+    permission: 'account.self',
+    responses: { 204: { description: 'Done' }, ...problemResponses },
+  }),
   async (c) => {
     const auth = c.get('auth');
     const db = c.get('db');
-    await db.batch([signOutOthersStatement(db, auth, Date.now()), securityEvent(db, { orgId: auth.orgId, userId: auth.userId, action: 'signed_out_others' })]);
+    await db.batch([
+      signOutOthersStatement(db, auth, Date.now()),
+      securityEvent(db, { orgId: auth.orgId, userId: auth.userId, action: 'signed_out_others' }),
+    ]);
     return c.body(null, 204);
   },
 );
-

@@ -32,9 +32,7 @@ const Me = z
   })
   .openapi('Me');
 
-const SignInResult = z
-  .object({ status: z.enum(['signed-in', 'second-factor-required']), me: Me.optional() })
-  .openapi('SignInResult');
+const SignInResult = z.object({ status: z.enum(['signed-in', 'second-factor-required']), me: Me.optional() }).openapi('SignInResult');
 
 const SignIn = z
   .object({ email: z.string().trim().toLowerCase().min(1).max(254), password: z.string().min(1).max(1024) })
@@ -52,7 +50,16 @@ const SecondFactor = z
 
 const PasskeyAssertion = z
   .object({
-    response: z.object({ id: z.string().max(1024), rawId: z.string().max(1024), type: z.literal('public-key'), response: z.record(z.string(), z.unknown()), clientExtensionResults: z.record(z.string(), z.unknown()).optional(), authenticatorAttachment: z.string().max(40).optional() }).passthrough(),
+    response: z
+      .object({
+        id: z.string().max(1024),
+        rawId: z.string().max(1024),
+        type: z.literal('public-key'),
+        response: z.record(z.string(), z.unknown()),
+        clientExtensionResults: z.record(z.string(), z.unknown()).optional(),
+        authenticatorAttachment: z.string().max(40).optional(),
+      })
+      .passthrough(),
   })
   .strict()
   .openapi('PasskeyAssertion');
@@ -64,7 +71,17 @@ const PASSKEY_FAILED = new Problem(401, 'Passkey not accepted', 'That passkey co
 export const authRoutes = router();
 
 function meOf(user: typeof users.$inferSelect, timezone: string, method: string, mustEnrol: boolean) {
-  return { userId: user.id, orgId: user.orgId, role: user.role, name: user.name, email: user.email, timezone, method, signedInAt: Date.now(), mustEnrolSecondFactor: mustEnrol };
+  return {
+    userId: user.id,
+    orgId: user.orgId,
+    role: user.role,
+    name: user.name,
+    email: user.email,
+    timezone,
+    method,
+    signedInAt: Date.now(),
+    mustEnrolSecondFactor: mustEnrol,
+  };
 }
 
 authRoutes.openapi(
@@ -75,19 +92,34 @@ authRoutes.openapi(
     summary: 'Sign in with email and password; then a second factor when the person has one',
     permission: 'public',
     request: body(SignIn),
-    responses: { 200: json(SignInResult, 'Signed in, or a second factor is needed'), 429: { description: 'Too many attempts (Retry-After)' }, ...problemResponses },
+    responses: {
+      200: json(SignInResult, 'Signed in, or a second factor is needed'),
+      429: { description: 'Too many attempts (Retry-After)' },
+      ...problemResponses,
+    },
   }),
   async (c) => {
     const { email, password } = c.req.valid('json');
     const db = c.get('db');
     const limits = [accountKey(email), clientKey(c)];
     await guard(c, limits);
-    const [row] = await db.select({ user: users, timezone: orgs.timezone, requireForTechnicians: orgs.requireTotpForTechnicians }).from(users).innerJoin(orgs, eq(orgs.id, users.orgId)).where(eq(users.email, email));
+    const [row] = await db
+      .select({ user: users, timezone: orgs.timezone, requireForTechnicians: orgs.requireTotpForTechnicians })
+      .from(users)
+      .innerJoin(orgs, eq(orgs.id, users.orgId))
+      .where(eq(users.email, email));
     const user = row?.user;
     // Always verify (against a dummy hash when there is no such user) so timing reveals nothing.
     const ok = (await verifyPassword(password, user?.passwordHash)) && user?.active === true;
     if (!user || !ok) {
-      if (user) await securityEvent(db, { orgId: user.orgId, userId: user.id, actorUserId: null, action: 'sign_in_failed', detail: { step: 'password' } });
+      if (user)
+        await securityEvent(db, {
+          orgId: user.orgId,
+          userId: user.id,
+          actorUserId: null,
+          action: 'sign_in_failed',
+          detail: { step: 'password' },
+        });
       return failed(c, limits, SIGN_IN_FAILED);
     }
     if (user.totpEnabledAt) {
@@ -96,7 +128,9 @@ authRoutes.openapi(
     }
     await succeeded(c, limits[0]!);
     const mustEnrol = secondFactorRequired(user.role, row.requireForTechnicians);
-    await startSession(c, db, user, 'password', [securityEvent(db, { orgId: user.orgId, userId: user.id, action: 'signed_in', detail: { method: 'password', mustEnrol } })]);
+    await startSession(c, db, user, 'password', [
+      securityEvent(db, { orgId: user.orgId, userId: user.id, action: 'signed_in', detail: { method: 'password', mustEnrol } }),
+    ]);
     return c.json({ status: 'signed-in' as const, me: meOf(user, row.timezone, 'password', mustEnrol) }, 200);
   },
 );
@@ -118,20 +152,29 @@ authRoutes.openapi(
     if (!attempt?.userId) throw new Problem(401, 'Sign in again', 'This sign-in has expired; enter your email and password again.');
     const limits = [accountKey(attempt.userId), clientKey(c)];
     await guard(c, limits);
-    const [row] = await db.select({ user: users, timezone: orgs.timezone }).from(users).innerJoin(orgs, eq(orgs.id, users.orgId)).where(eq(users.id, attempt.userId));
+    const [row] = await db
+      .select({ user: users, timezone: orgs.timezone })
+      .from(users)
+      .innerJoin(orgs, eq(orgs.id, users.orgId))
+      .where(eq(users.id, attempt.userId));
     const user = row?.user;
-    if (!row || !user?.active || !user.totpSecret || !user.totpEnabledAt) throw new Problem(401, 'Sign in again', 'This sign-in has expired; enter your email and password again.');
+    if (!row || !user?.active || !user.totpSecret || !user.totpEnabledAt)
+      throw new Problem(401, 'Sign in again', 'This sign-in has expired; enter your email and password again.');
 
     let method: 'password+totp' | 'password+recovery';
     const now = Date.now();
     if (input.code) {
       const step = matchTotp(user.totpSecret, input.code, now);
       // Claim the step atomically: a replayed code, or a race of two, finds it taken.
-      const claimed =
-        step !== null &&
-        (await db.run(sqlClaimStep(user.id, step))).rowsAffected === 1;
+      const claimed = step !== null && (await db.run(sqlClaimStep(user.id, step))).rowsAffected === 1;
       if (!claimed) {
-        await securityEvent(db, { orgId: user.orgId, userId: user.id, actorUserId: null, action: 'sign_in_failed', detail: { step: 'totp' } });
+        await securityEvent(db, {
+          orgId: user.orgId,
+          userId: user.id,
+          actorUserId: null,
+          action: 'sign_in_failed',
+          detail: { step: 'totp' },
+        });
         return failed(c, limits, CODE_FAILED);
       }
       method = 'password+totp';
@@ -143,7 +186,13 @@ authRoutes.openapi(
         .where(and(eq(recoveryCodes.userId, user.id), eq(recoveryCodes.codeHash, hash), isNull(recoveryCodes.usedAt)))
         .returning({ id: recoveryCodes.id });
       if (!used) {
-        await securityEvent(db, { orgId: user.orgId, userId: user.id, actorUserId: null, action: 'sign_in_failed', detail: { step: 'recovery-code' } });
+        await securityEvent(db, {
+          orgId: user.orgId,
+          userId: user.id,
+          actorUserId: null,
+          action: 'sign_in_failed',
+          detail: { step: 'recovery-code' },
+        });
         return failed(c, limits, CODE_FAILED);
       }
       method = 'password+recovery';
@@ -151,7 +200,9 @@ authRoutes.openapi(
     await takeChallenge(db, attemptCookie(c), 'second-factor');
     clearAttemptCookie(c);
     await succeeded(c, limits[0]!);
-    await startSession(c, db, user, method, [securityEvent(db, { orgId: user.orgId, userId: user.id, action: 'signed_in', detail: { method } })]);
+    await startSession(c, db, user, method, [
+      securityEvent(db, { orgId: user.orgId, userId: user.id, action: 'signed_in', detail: { method } }),
+    ]);
     return c.json({ status: 'signed-in' as const, me: meOf(user, row.timezone, method, false) }, 200);
   },
 );
@@ -197,7 +248,7 @@ authRoutes.openapi(
       .innerJoin(users, eq(users.id, passkeys.userId))
       .innerJoin(orgs, eq(orgs.id, users.orgId))
       .where(eq(passkeys.id, assertion.id));
-    if (!row || !row.user.active) return failed(c, limits, PASSKEY_FAILED);
+    if (!row?.user.active) return failed(c, limits, PASSKEY_FAILED);
     let verified: { newCounter: number } | null = null;
     try {
       verified = await verifyAuthentication(relyingParty(c.env), assertion, challenge.challenge, row.passkey);
@@ -205,12 +256,23 @@ authRoutes.openapi(
       verified = null; // a wrong origin, RP id or signature throws: all are the same refusal
     }
     if (!verified) {
-      await securityEvent(db, { orgId: row.user.orgId, userId: row.user.id, actorUserId: null, action: 'sign_in_failed', detail: { step: 'passkey' } });
+      await securityEvent(db, {
+        orgId: row.user.orgId,
+        userId: row.user.id,
+        actorUserId: null,
+        action: 'sign_in_failed',
+        detail: { step: 'passkey' },
+      });
       return failed(c, limits, PASSKEY_FAILED);
     }
     await startSession(c, db, row.user, 'passkey', [
       db.update(passkeys).set({ counter: verified.newCounter, lastUsedAt: Date.now() }).where(eq(passkeys.id, row.passkey.id)),
-      securityEvent(db, { orgId: row.user.orgId, userId: row.user.id, action: 'signed_in', detail: { method: 'passkey', passkey: row.passkey.name } }),
+      securityEvent(db, {
+        orgId: row.user.orgId,
+        userId: row.user.id,
+        action: 'signed_in',
+        detail: { method: 'passkey', passkey: row.passkey.name },
+      }),
     ]);
     return c.json({ status: 'signed-in' as const, me: meOf(row.user, row.timezone, 'passkey', false) }, 200);
   },

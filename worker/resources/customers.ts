@@ -49,7 +49,12 @@ export const customersRoutes = resource({
           containsSql(customers.name, q.q),
           containsSql(customers.email, q.q),
           // Phone search ignores formatting: "(512) 555" finds "512-555-0100".
-          q.q.replace(/\D/g, '').length >= 3 ? containsSql(sql`replace(replace(replace(replace(${customers.phone}, '-', ''), ' ', ''), '(', ''), ')', '')`, q.q.replace(/\D/g, '')) : undefined,
+          q.q.replace(/\D/g, '').length >= 3
+            ? containsSql(
+                sql`replace(replace(replace(replace(${customers.phone}, '-', ''), ' ', ''), '(', ''), ')', '')`,
+                q.q.replace(/\D/g, ''),
+              )
+            : undefined,
           containsSql(customers.billingAddress, q.q),
           // org_id first, so the (org_id, customer_id) index serves the lookup instead of a scan.
           sql`exists (select 1 from ${locations} where ${locations.orgId} = ${customers.orgId} and ${locations.customerId} = ${customers.id} and ${containsSql(locations.address, q.q)})`,

@@ -19,28 +19,70 @@ import { fieldProblem, notFound, Problem } from '../problem.ts';
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60_000;
 
 const Invitation = z
-  .object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(ROLES), createdAt: z.number(), expiresAt: z.number(), acceptedAt: z.number().nullable(), revokedAt: z.number().nullable() })
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    createdAt: z.number(),
+    expiresAt: z.number(),
+    acceptedAt: z.number().nullable(),
+    revokedAt: z.number().nullable(),
+  })
   .openapi('Invitation');
 const Token = z.string().min(20).max(100);
-const columns = { id: invitations.id, email: invitations.email, name: invitations.name, role: invitations.role, createdAt: invitations.createdAt, expiresAt: invitations.expiresAt, acceptedAt: invitations.acceptedAt, revokedAt: invitations.revokedAt };
+const columns = {
+  id: invitations.id,
+  email: invitations.email,
+  name: invitations.name,
+  role: invitations.role,
+  createdAt: invitations.createdAt,
+  expiresAt: invitations.expiresAt,
+  acceptedAt: invitations.acceptedAt,
+  revokedAt: invitations.revokedAt,
+};
 
 export const invitationsRoutes = router();
 
-const INVALID = new Problem(404, 'Invitation not found', 'This invitation link is not valid any more: it may have been used, withdrawn or have expired. Ask your admin for a new one.');
+const INVALID = new Problem(
+  404,
+  'Invitation not found',
+  'This invitation link is not valid any more: it may have been used, withdrawn or have expired. Ask your admin for a new one.',
+);
 
 async function liveInvitation(db: import('../db.ts').Db, token: string) {
   const [row] = await db
     .select({ invitation: invitations, orgName: orgs.name, requireForTechnicians: orgs.requireTotpForTechnicians })
     .from(invitations)
     .innerJoin(orgs, eq(orgs.id, invitations.orgId))
-    .where(and(eq(invitations.tokenHash, await hashToken(token)), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, Date.now())));
+    .where(
+      and(
+        eq(invitations.tokenHash, await hashToken(token)),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, Date.now()),
+      ),
+    );
   return row ?? null;
 }
 
 invitationsRoutes.openapi(
-  route({ method: 'get', path: '/', tags: ['Invitations'], summary: 'Invitations, newest first', permission: 'invitations.read', responses: { 200: json(z.object({ items: z.array(Invitation) }), 'Invitations'), ...problemResponses } }),
+  route({
+    method: 'get',
+    path: '/',
+    tags: ['Invitations'],
+    summary: 'Invitations, newest first',
+    permission: 'invitations.read',
+    responses: { 200: json(z.object({ items: z.array(Invitation) }), 'Invitations'), ...problemResponses },
+  }),
   async (c) => {
-    const rows = await c.get('db').select(columns).from(invitations).where(eq(invitations.orgId, c.get('auth').orgId)).orderBy(desc(invitations.createdAt)).limit(200);
+    const rows = await c
+      .get('db')
+      .select(columns)
+      .from(invitations)
+      .where(eq(invitations.orgId, c.get('auth').orgId))
+      .orderBy(desc(invitations.createdAt))
+      .limit(200);
     return c.json({ items: rows }, 200);
   },
 );
@@ -52,8 +94,16 @@ invitationsRoutes.openapi(
     tags: ['Invitations'],
     summary: 'Invite a person; answers the one-time link (also emailed)',
     permission: 'invitations.write',
-    request: body(z.object({ email: email(), name: text(120), role: z.enum(ROLES) }).strict().openapi('InvitationCreate')),
-    responses: { 201: json(Invitation.extend({ link: z.string() }).openapi('InvitationWithLink'), 'The invitation and its link'), ...problemResponses },
+    request: body(
+      z
+        .object({ email: email(), name: text(120), role: z.enum(ROLES) })
+        .strict()
+        .openapi('InvitationCreate'),
+    ),
+    responses: {
+      201: json(Invitation.extend({ link: z.string() }).openapi('InvitationWithLink'), 'The invitation and its link'),
+      ...problemResponses,
+    },
   }),
   async (c) => {
     const auth = c.get('auth');
@@ -62,29 +112,72 @@ invitationsRoutes.openapi(
     const now = Date.now();
     const [[taken], [pending]] = await db.batch([
       db.select({ id: users.id }).from(users).where(eq(users.email, input.email)),
-      db.select({ id: invitations.id }).from(invitations).where(and(eq(invitations.orgId, auth.orgId), eq(invitations.email, input.email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now))),
+      db
+        .select({ id: invitations.id })
+        .from(invitations)
+        .where(
+          and(
+            eq(invitations.orgId, auth.orgId),
+            eq(invitations.email, input.email),
+            isNull(invitations.acceptedAt),
+            isNull(invitations.revokedAt),
+            gt(invitations.expiresAt, now),
+          ),
+        ),
     ]);
     if (taken) throw fieldProblem(409, 'email', 'body', 'Someone already signs in with that email.');
     if (pending) throw fieldProblem(409, 'email', 'body', 'That person already has an open invitation; withdraw it to send a new one.');
-    const token = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-    const row = { id: crypto.randomUUID(), orgId: auth.orgId, ...input, tokenHash: await hashToken(token), invitedBy: auth.userId, createdAt: now, expiresAt: now + INVITATION_TTL_MS, acceptedAt: null, revokedAt: null };
+    const token = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
+    const row = {
+      id: crypto.randomUUID(),
+      orgId: auth.orgId,
+      ...input,
+      tokenHash: await hashToken(token),
+      invitedBy: auth.userId,
+      createdAt: now,
+      expiresAt: now + INVITATION_TTL_MS,
+      acceptedAt: null,
+      revokedAt: null,
+    };
     const ctx = { db, auth, now };
-    await db.batch([db.insert(invitations).values(row), auditInsert(ctx, 'invitation', row.id, 'create', null, { email: input.email, role: input.role })]);
+    await db.batch([
+      db.insert(invitations).values(row),
+      auditInsert(ctx, 'invitation', row.id, 'create', null, { email: input.email, role: input.role }),
+    ]);
     const link = `${new URL(c.req.url).origin}/invite#${token}`;
-    await consoleMailer.send({ to: input.email, subject: `You are invited to Switchboard`, text: `${auth.name} invited you as ${input.role}. Open this link within 7 days to set up your account:\n${link}` });
+    await consoleMailer.send({
+      to: input.email,
+      subject: `You are invited to Switchboard`,
+      text: `${auth.name} invited you as ${input.role}. Open this link within 7 days to set up your account:\n${link}`,
+    });
     const { tokenHash: _t, orgId: _o, invitedBy: _i, ...out } = row;
     return c.json({ ...out, link }, 201);
   },
 );
 
 invitationsRoutes.openapi(
-  route({ method: 'delete', path: '/{id}', tags: ['Invitations'], summary: 'Withdraw an invitation', permission: 'invitations.write', request: { params: idParam }, responses: { 204: { description: 'Withdrawn' }, ...problemResponses } }),
+  route({
+    method: 'delete',
+    path: '/{id}',
+    tags: ['Invitations'],
+    summary: 'Withdraw an invitation',
+    permission: 'invitations.write',
+    request: { params: idParam },
+    responses: { 204: { description: 'Withdrawn' }, ...problemResponses },
+  }),
   async (c) => {
     const auth = c.get('auth');
     const db = c.get('db');
     const id = c.req.valid('param').id;
     const now = Date.now();
-    const [row] = await db.update(invitations).set({ revokedAt: now }).where(and(eq(invitations.orgId, auth.orgId), eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt))).returning({ id: invitations.id });
+    const [row] = await db
+      .update(invitations)
+      .set({ revokedAt: now })
+      .where(and(eq(invitations.orgId, auth.orgId), eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+      .returning({ id: invitations.id });
     if (!row) throw notFound('open invitation');
     await auditInsert({ db, auth, now }, 'invitation', id, 'revoke', null, null);
     return c.body(null, 204);
@@ -99,7 +192,15 @@ invitationsRoutes.openapi(
     summary: 'What an invitation link is for (the token goes in the body, never in a URL)',
     permission: 'public',
     request: body(z.object({ token: Token }).strict()),
-    responses: { 200: json(z.object({ orgName: z.string(), email: z.string(), name: z.string(), role: z.enum(ROLES), expiresAt: z.number() }).openapi('InvitationPreview'), 'The invitation'), ...problemResponses },
+    responses: {
+      200: json(
+        z
+          .object({ orgName: z.string(), email: z.string(), name: z.string(), role: z.enum(ROLES), expiresAt: z.number() })
+          .openapi('InvitationPreview'),
+        'The invitation',
+      ),
+      ...problemResponses,
+    },
   }),
   async (c) => {
     await guard(c, [clientKey(c)]);
@@ -117,8 +218,16 @@ invitationsRoutes.openapi(
     tags: ['Invitations'],
     summary: 'Accept an invitation: set a password and sign in (a second factor comes next)',
     permission: 'public',
-    request: body(z.object({ token: Token, password: z.string().min(12, 'At least 12 characters.').max(1024) }).strict().openapi('InvitationAccept')),
-    responses: { 201: json(z.object({ userId: z.string(), mustEnrolSecondFactor: z.boolean() }), 'Account created and signed in'), ...problemResponses },
+    request: body(
+      z
+        .object({ token: Token, password: z.string().min(12, 'At least 12 characters.').max(1024) })
+        .strict()
+        .openapi('InvitationAccept'),
+    ),
+    responses: {
+      201: json(z.object({ userId: z.string(), mustEnrolSecondFactor: z.boolean() }), 'Account created and signed in'),
+      ...problemResponses,
+    },
   }),
   async (c) => {
     await guard(c, [clientKey(c)]);
@@ -128,13 +237,32 @@ invitationsRoutes.openapi(
     if (!row) return failed(c, [clientKey(c)], INVALID);
     const inv = row.invitation;
     const now = Date.now();
-    const user = { id: crypto.randomUUID(), orgId: inv.orgId, email: inv.email, name: inv.name, role: inv.role, passwordHash: await hashPassword(input.password), active: true, createdAt: now, updatedAt: now };
+    const user = {
+      id: crypto.randomUUID(),
+      orgId: inv.orgId,
+      email: inv.email,
+      name: inv.name,
+      role: inv.role,
+      passwordHash: await hashPassword(input.password),
+      active: true,
+      createdAt: now,
+      updatedAt: now,
+    };
     // Claiming the invitation and creating the person happen together or not at all; the
     // accepted_at guard makes a second, racing acceptance fail on the unique email instead.
     await startSession(c, db, user, 'password', [
-      db.update(invitations).set({ acceptedAt: now }).where(and(eq(invitations.id, inv.id), isNull(invitations.acceptedAt))),
+      db
+        .update(invitations)
+        .set({ acceptedAt: now })
+        .where(and(eq(invitations.id, inv.id), isNull(invitations.acceptedAt))),
       db.insert(users).values(user),
-      securityEvent(db, { orgId: inv.orgId, userId: user.id, actorUserId: user.id, action: 'invitation_accepted', detail: { invitationId: inv.id, role: inv.role } }),
+      securityEvent(db, {
+        orgId: inv.orgId,
+        userId: user.id,
+        actorUserId: user.id,
+        action: 'invitation_accepted',
+        detail: { invitationId: inv.id, role: inv.role },
+      }),
     ]);
     return c.json({ userId: user.id, mustEnrolSecondFactor: secondFactorRequired(inv.role, row.requireForTechnicians) }, 201);
   },

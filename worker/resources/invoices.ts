@@ -65,16 +65,29 @@ export const Payment = z
   .openapi('Payment');
 
 export const PAYMENT_FIELDS = Object.keys(Payment.shape);
-export const paymentColumns = Object.fromEntries(PAYMENT_FIELDS.map((f) => [f, payments[f as keyof typeof payments]])) as Record<string, typeof payments.id>;
+export const paymentColumns = Object.fromEntries(PAYMENT_FIELDS.map((f) => [f, payments[f as keyof typeof payments]])) as Record<
+  string,
+  typeof payments.id
+>;
 
 const InvoiceLine = z
-  .object({ id: z.string(), description: z.string(), quantityMilli: z.number().int(), unitPriceCents: z.number().int(), taxable: z.boolean(), totalCents: z.number().int() })
+  .object({
+    id: z.string(),
+    description: z.string(),
+    quantityMilli: z.number().int(),
+    unitPriceCents: z.number().int(),
+    taxable: z.boolean(),
+    totalCents: z.number().int(),
+  })
   .openapi('InvoiceLine');
 
 const InvoiceDetail = Invoice.extend({ lines: z.array(InvoiceLine), payments: z.array(Payment) }).openapi('InvoiceDetail');
 
 const FIELDS = Object.keys(Invoice.shape);
-export const invoiceColumns = Object.fromEntries(FIELDS.map((f) => [f, invoices[f as keyof typeof invoices]])) as Record<string, typeof invoices.id>;
+export const invoiceColumns = Object.fromEntries(FIELDS.map((f) => [f, invoices[f as keyof typeof invoices]])) as Record<
+  string,
+  typeof invoices.id
+>;
 
 /** The date an invoice goes by: when it was sent, or made while it is a draft. */
 const invoiceDate = sql`coalesce(${invoices.issuedAt}, ${invoices.createdAt})`;
@@ -95,7 +108,10 @@ function linesOfJob(db: Db, orgId: string, jobId: SQL | string) {
 }
 
 function invoiceOf(db: Db, orgId: string, id: string) {
-  return db.select(invoiceColumns).from(invoices).where(and(eq(invoices.orgId, orgId), eq(invoices.id, id)));
+  return db
+    .select(invoiceColumns)
+    .from(invoices)
+    .where(and(eq(invoices.orgId, orgId), eq(invoices.id, id)));
 }
 
 export function paymentsOf(db: Db, orgId: string, invoiceId: string) {
@@ -108,7 +124,22 @@ export function paymentsOf(db: Db, orgId: string, invoiceId: string) {
 
 /** An audit event written only while `when` holds. */
 export function auditIf(ctx: WriteContext, entity: string, id: string, action: string, before: Row | null, after: Row | null, when: SQL) {
-  return insertIf(ctx.db, auditEvents, { id: crypto.randomUUID(), orgId: ctx.auth.orgId, actorUserId: ctx.auth.userId, at: ctx.now, entity, entityId: id, action, before, after }, when);
+  return insertIf(
+    ctx.db,
+    auditEvents,
+    {
+      id: crypto.randomUUID(),
+      orgId: ctx.auth.orgId,
+      actorUserId: ctx.auth.userId,
+      at: ctx.now,
+      entity,
+      entityId: id,
+      action,
+      before,
+      after,
+    },
+    when,
+  );
 }
 
 /**
@@ -119,7 +150,21 @@ export function moveJob(ctx: WriteContext, jobId: string, from: string, to: stri
   const { db, auth, now } = ctx;
   const jobIs = sql`exists (select 1 from ${jobs} where ${jobs.orgId} = ${auth.orgId} and ${jobs.id} = ${jobId} and ${jobs.status} = ${from})`;
   return [
-    insertIf(db, jobEvents, { id: crypto.randomUUID(), orgId: auth.orgId, jobId, actorUserId: auth.userId, at: now, kind: 'status_changed', before: { status: from }, after: { status: to, ...extra } }, and(when, jobIs)!),
+    insertIf(
+      db,
+      jobEvents,
+      {
+        id: crypto.randomUUID(),
+        orgId: auth.orgId,
+        jobId,
+        actorUserId: auth.userId,
+        at: now,
+        kind: 'status_changed',
+        before: { status: from },
+        after: { status: to, ...extra },
+      },
+      and(when, jobIs)!,
+    ),
     db
       .update(jobs)
       .set({ status: to, updatedAt: now, updatedBy: auth.userId })
@@ -138,7 +183,11 @@ export function movedJob(statements: readonly unknown[], results: readonly unkno
 export const stillIn = (orgId: string, id: string, statuses: Status[], extra?: SQL): SQL =>
   sql`exists (select 1 from ${invoices} where ${and(eq(invoices.orgId, orgId), eq(invoices.id, id), inArray(invoices.status, statuses), extra)})`;
 
-const writeCtx = (c: { get: (k: 'db' | 'auth') => unknown }): WriteContext => ({ db: c.get('db') as Db, auth: c.get('auth') as AuthContext, now: Date.now() });
+const writeCtx = (c: { get: (k: 'db' | 'auth') => unknown }): WriteContext => ({
+  db: c.get('db') as Db,
+  auth: c.get('auth') as AuthContext,
+  now: Date.now(),
+});
 
 export const invoicesRoutes = resource({
   path: '/invoices',
@@ -149,7 +198,12 @@ export const invoicesRoutes = resource({
   rowSchema: Invoice,
   detailSchema: InvoiceDetail,
   related: {
-    lines: (db, auth, id) => linesOfJob(db, auth.orgId, sql`(select ${invoices.jobId} from ${invoices} where ${invoices.orgId} = ${auth.orgId} and ${invoices.id} = ${id})`),
+    lines: (db, auth, id) =>
+      linesOfJob(
+        db,
+        auth.orgId,
+        sql`(select ${invoices.jobId} from ${invoices} where ${invoices.orgId} = ${auth.orgId} and ${invoices.id} = ${id})`,
+      ),
     payments: (db, auth, id) => paymentsOf(db, auth.orgId, id),
   },
   filterSchema: localDatesQuery.extend({
@@ -186,22 +240,32 @@ invoicesRoutes.openapi(
     summary: "Invoice a completed job: a draft from its line items at the org's tax rate; the job becomes invoiced",
     permission: 'invoices.write',
     request: body(InvoiceCreate),
-    responses: { 201: json(InvoiceDetail, 'The new draft invoice'), 409: { description: 'The job is not completed, or already invoiced (problem+json naming jobId)' }, ...problemResponses },
+    responses: {
+      201: json(InvoiceDetail, 'The new draft invoice'),
+      409: { description: 'The job is not completed, or already invoiced (problem+json naming jobId)' },
+      ...problemResponses,
+    },
   }),
   async (c) => {
     const input = c.req.valid('json');
     const ctx = writeCtx(c);
     const { db, auth, now } = ctx;
     const [[job], lines, [org]] = (await runBatch(db, [
-      db.select({ status: jobs.status, customerId: jobs.customerId }).from(jobs).where(and(eq(jobs.orgId, auth.orgId), eq(jobs.id, input.jobId))),
+      db
+        .select({ status: jobs.status, customerId: jobs.customerId })
+        .from(jobs)
+        .where(and(eq(jobs.orgId, auth.orgId), eq(jobs.id, input.jobId))),
       linesOfJob(db, auth.orgId, input.jobId),
       db.select({ taxRateBps: orgs.taxRateBps }).from(orgs).where(eq(orgs.id, auth.orgId)),
     ])) as [{ status: string; customerId: string }[], z.infer<typeof InvoiceLine>[], { taxRateBps: number }[]];
     if (!job) throw fieldProblem(422, 'jobId', 'body', 'No job with that id in your organisation.');
-    if (job.status === 'invoiced' || job.status === 'paid') throw fieldProblem(409, 'jobId', 'body', `This job is already ${job.status}; void its invoice to invoice it again.`);
-    if (job.status !== 'completed') throw fieldProblem(409, 'jobId', 'body', `Only a completed job can be invoiced; this one is ${job.status.replace('_', ' ')}.`);
+    if (job.status === 'invoiced' || job.status === 'paid')
+      throw fieldProblem(409, 'jobId', 'body', `This job is already ${job.status}; void its invoice to invoice it again.`);
+    if (job.status !== 'completed')
+      throw fieldProblem(409, 'jobId', 'body', `Only a completed job can be invoiced; this one is ${job.status.replace('_', ' ')}.`);
     const totals = invoiceTotals(lines, org!.taxRateBps);
-    if (!lines.length || totals.totalCents <= 0) throw fieldProblem(422, 'jobId', 'body', 'This job has nothing to bill: add line items first.');
+    if (!lines.length || totals.totalCents <= 0)
+      throw fieldProblem(422, 'jobId', 'body', 'This job has nothing to bill: add line items first.');
 
     // The job is still completed, with exactly the lines the totals came from.
     const taxableCents = lines.filter((l) => l.taxable).reduce((s, l) => s + l.totalCents, 0);
@@ -234,7 +298,10 @@ invoicesRoutes.openapi(
         },
         unchanged,
       ).returning(invoiceColumns),
-      db.update(orgs).set({ nextInvoiceNumber: sql`${orgs.nextInvoiceNumber} + 1` }).where(and(eq(orgs.id, auth.orgId), unchanged)),
+      db
+        .update(orgs)
+        .set({ nextInvoiceNumber: sql`${orgs.nextInvoiceNumber} + 1` })
+        .where(and(eq(orgs.id, auth.orgId), unchanged)),
       auditIf(ctx, 'invoice', id, 'create', null, { jobId: input.jobId, ...totals, taxRateBps: org!.taxRateBps }, unchanged),
       // Last, because it ends the condition the statements above were written under.
       ...move,
@@ -247,7 +314,11 @@ invoicesRoutes.openapi(
   },
 );
 
-const InvoicePatch = z.object({ dueDate: localDate().nullable(), notes: optionalText(5000) }).partial().strict().openapi('InvoiceUpdate');
+const InvoicePatch = z
+  .object({ dueDate: localDate().nullable(), notes: optionalText(5000) })
+  .partial()
+  .strict()
+  .openapi('InvoiceUpdate');
 
 invoicesRoutes.openapi(
   route({
@@ -268,10 +339,19 @@ invoicesRoutes.openapi(
     if (!before) throw notFound('invoice');
     const keys = Object.keys(input).filter((k) => before[k] !== input[k as keyof typeof input]);
     if (!keys.length) return c.json(before, 200);
-    if (before.status !== 'draft') throw fieldProblem(409, 'status', 'body', `This invoice is ${before.status}; only a draft can be changed.`);
+    if (before.status !== 'draft')
+      throw fieldProblem(409, 'status', 'body', `This invoice is ${before.status}; only a draft can be changed.`);
     const draft = stillIn(auth.orgId, id, ['draft']);
     const [, [invoice]] = (await runBatch(db, [
-      auditIf(ctx, 'invoice', id, 'update', Object.fromEntries(keys.map((k) => [k, before[k]])), Object.fromEntries(keys.map((k) => [k, input[k as keyof typeof input]])), draft),
+      auditIf(
+        ctx,
+        'invoice',
+        id,
+        'update',
+        Object.fromEntries(keys.map((k) => [k, before[k]])),
+        Object.fromEntries(keys.map((k) => [k, input[k as keyof typeof input]])),
+        draft,
+      ),
       db
         .update(invoices)
         .set({ ...input, updatedAt: now })
@@ -283,7 +363,10 @@ invoicesRoutes.openapi(
   },
 );
 
-const Transition = z.object({ to: z.enum(['sent', 'void']) }).strict().openapi('InvoiceTransition');
+const Transition = z
+  .object({ to: z.enum(['sent', 'void']) })
+  .strict()
+  .openapi('InvoiceTransition');
 
 invoicesRoutes.openapi(
   route({
@@ -293,7 +376,11 @@ invoicesRoutes.openapi(
     summary: 'Send an invoice, or void it (its job goes back to completed)',
     permission: 'invoices.write',
     request: { params: idParam, ...body(Transition) },
-    responses: { 200: json(Invoice, 'The invoice after the change'), 409: { description: 'Not allowed from its status (problem+json naming to)' }, ...problemResponses },
+    responses: {
+      200: json(Invoice, 'The invoice after the change'),
+      409: { description: 'Not allowed from its status (problem+json naming to)' },
+      ...problemResponses,
+    },
   }),
   async (c) => {
     const { id } = c.req.valid('param');
@@ -313,7 +400,10 @@ invoicesRoutes.openapi(
       to === 'sent'
         ? { status: 'sent', issuedAt: now, dueDate: before.dueDate ?? addDays(localDateOf(now, auth.timezone), NET_DAYS) }
         : { status: 'void' };
-    const move = to === 'void' && before.jobId ? moveJob(ctx, before.jobId as string, 'invoiced', 'completed', { invoiceId: id, reason: 'invoice voided' }, unchanged) : null;
+    const move =
+      to === 'void' && before.jobId
+        ? moveJob(ctx, before.jobId as string, 'invoiced', 'completed', { invoiceId: id, reason: 'invoice voided' }, unchanged)
+        : null;
     const statements = [
       auditIf(ctx, 'invoice', id, to === 'sent' ? 'send' : 'void', { status: from }, set, unchanged),
       ...(move ?? []),

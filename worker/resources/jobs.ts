@@ -14,7 +14,16 @@ import { idParam, pick, problemResponses, resource, type WriteContext } from '..
 import { runBatch } from '../http/batch.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound, Problem, type FieldError } from '../problem.ts';
-import { applyJobChange, applyScheduleChange, applyTransition, BILLED_STATUSES, createJob, ownJobsOnly, SCHEDULE_FIELDS, type JobRow, type ScheduleContext } from '../schedule.ts';
+import {
+  applyScheduleChange,
+  applyTransition,
+  BILLED_STATUSES,
+  createJob,
+  ownJobsOnly,
+  SCHEDULE_FIELDS,
+  type JobRow,
+  type ScheduleContext,
+} from '../schedule.ts';
 import { LineItem, lineItemColumns } from './line-items.ts';
 import { localDateOf } from '../../core/time.ts';
 import { assertRefs } from './refs.ts';
@@ -42,8 +51,13 @@ export const Job = z
     technicianId: z.string().nullable().openapi({ description: 'Lead technician' }),
     arrivalWindowStart: nullableInstant(),
     arrivalWindowEnd: nullableInstant(),
-    boardDate: z.string().nullable().openapi({ description: 'The local day (YYYY-MM-DD) whose dispatch board holds this job; null while it waits in the backlog' }),
-    warnings: z.array(z.object({ code: z.string(), message: z.string() })).openapi({ description: 'Scheduling-rule warnings, stored by the board room' }),
+    boardDate: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The local day (YYYY-MM-DD) whose dispatch board holds this job; null while it waits in the backlog' }),
+    warnings: z
+      .array(z.object({ code: z.string(), message: z.string() }))
+      .openapi({ description: 'Scheduling-rule warnings, stored by the board room' }),
     createdBy: z.string().nullable(),
     updatedBy: z.string().nullable(),
     completedAt: nullableInstant(),
@@ -69,7 +83,11 @@ const detailShape = {
 const scheduleShape = {
   technicianId: ref().nullable().optional(),
   scheduledStart: instant().nullable().optional(),
-  durationMin: z.number().int().min(5, 'At least 5 minutes.').max(24 * 60, 'At most 24 hours.'),
+  durationMin: z
+    .number()
+    .int()
+    .min(5, 'At least 5 minutes.')
+    .max(24 * 60, 'At most 24 hours.'),
 };
 const DETAIL_FIELDS = Object.keys(detailShape) as (keyof typeof detailShape)[];
 
@@ -81,7 +99,10 @@ const JobCreate = z
     priority: detailShape.priority.optional().openapi({ description: 'Defaults to normal.' }),
     ...scheduleShape,
     durationMin: scheduleShape.durationMin.optional().openapi({ description: 'Minutes; defaults to 60.' }),
-    boardDate: localDate().optional().openapi({ description: "Put the job in this day's queue (YYYY-MM-DD, org timezone) without a time. Implied by scheduledStart; must agree with it when both are given." }),
+    boardDate: localDate().optional().openapi({
+      description:
+        "Put the job in this day's queue (YYYY-MM-DD, org timezone) without a time. Implied by scheduledStart; must agree with it when both are given.",
+    }),
   })
   .strict()
   .openapi('JobCreate');
@@ -112,7 +133,9 @@ const JobAssignment = z
 const JobEvent = z
   .object({
     id: z.string(),
-    kind: z.string().openapi({ description: 'created, updated, rescheduled, status_changed, line_item_added, line_item_changed or line_item_removed' }),
+    kind: z
+      .string()
+      .openapi({ description: 'created, updated, rescheduled, status_changed, line_item_added, line_item_changed or line_item_removed' }),
     at: z.number(),
     actorUserId: z.string().nullable(),
     actorName: z.string().nullable(),
@@ -130,7 +153,10 @@ const JobDetail = Job.partial()
     location: JobLocation.optional(),
     assignments: z.array(JobAssignment).optional(),
     lineItems: z.array(LineItem).optional(),
-    events: z.array(JobEvent).optional().openapi({ description: `The job's history, oldest first (the newest ${EVENTS_IN_DETAIL}).` }),
+    events: z
+      .array(JobEvent)
+      .optional()
+      .openapi({ description: `The job's history, oldest first (the newest ${EVENTS_IN_DETAIL}).` }),
   })
   .openapi('JobDetail');
 
@@ -164,7 +190,12 @@ export const jobsRoutes = resource({
   filters: (q, auth) => {
     if (q.from && q.to && q.to < q.from) throw fieldProblem(400, 'to', 'query', 'Must be on or after `from`.');
     return [
-      q.status ? inArray(jobs.status, q.status.split(',').map((s) => s.trim())) : undefined,
+      q.status
+        ? inArray(
+            jobs.status,
+            q.status.split(',').map((s) => s.trim()),
+          )
+        : undefined,
       q.technicianId
         ? sql`(${jobs.technicianId} = ${q.technicianId} or exists (select 1 from ${jobAssignments} where ${jobAssignments.jobId} = ${jobs.id} and ${jobAssignments.technicianId} = ${q.technicianId}))`
         : undefined,
@@ -217,7 +248,8 @@ function windowErrors(row: Partial<Record<string, unknown>>): FieldError[] {
   ] as const) {
     const s = row[start];
     const e = row[end];
-    if (typeof s === 'number' && typeof e === 'number' && e <= s) errors.push({ field: end, in: 'body', message: `Must be after ${start}.` });
+    if (typeof s === 'number' && typeof e === 'number' && e <= s)
+      errors.push({ field: end, in: 'body', message: `Must be after ${start}.` });
   }
   return errors;
 }
@@ -238,7 +270,9 @@ jobsRoutes.openapi(
     permission: 'jobs.read',
     request: {
       params: idParam,
-      query: z.object({ fields: listQuery.shape.fields.openapi({ description: `Job fields and/or ${RELATIONS.join(', ')}; all by default.` }) }),
+      query: z.object({
+        fields: listQuery.shape.fields.openapi({ description: `Job fields and/or ${RELATIONS.join(', ')}; all by default.` }),
+      }),
     },
     responses: { 200: json(JobDetail, 'The job'), ...problemResponses },
   }),
@@ -259,7 +293,13 @@ jobsRoutes.openapi(
         .where(and(ofThisJob, ownJobsOnly(auth))),
       customer: rel('customer')
         ? db
-            .select({ id: customers.id, name: customers.name, email: customers.email, phone: customers.phone, billingAddress: customers.billingAddress })
+            .select({
+              id: customers.id,
+              name: customers.name,
+              email: customers.email,
+              phone: customers.phone,
+              billingAddress: customers.billingAddress,
+            })
             .from(customers)
             .innerJoin(jobs, eq(jobs.customerId, customers.id))
             .where(and(ofThisJob, eq(customers.orgId, auth.orgId)))
@@ -284,7 +324,12 @@ jobsRoutes.openapi(
         : undefined,
       assignments: rel('assignments')
         ? db
-            .select({ technicianId: jobAssignments.technicianId, role: jobAssignments.role, name: technicians.name, colour: technicians.colour })
+            .select({
+              technicianId: jobAssignments.technicianId,
+              role: jobAssignments.role,
+              name: technicians.name,
+              colour: technicians.colour,
+            })
             .from(jobAssignments)
             .innerJoin(technicians, eq(technicians.id, jobAssignments.technicianId))
             .where(and(eq(jobAssignments.orgId, auth.orgId), eq(jobAssignments.jobId, id), eq(technicians.orgId, auth.orgId)))
@@ -299,7 +344,15 @@ jobsRoutes.openapi(
         : undefined,
       events: rel('events')
         ? db
-            .select({ id: jobEvents.id, kind: jobEvents.kind, at: jobEvents.at, actorUserId: jobEvents.actorUserId, actorName: users.name, before: jobEvents.before, after: jobEvents.after })
+            .select({
+              id: jobEvents.id,
+              kind: jobEvents.kind,
+              at: jobEvents.at,
+              actorUserId: jobEvents.actorUserId,
+              actorName: users.name,
+              before: jobEvents.before,
+              after: jobEvents.after,
+            })
             .from(jobEvents)
             .leftJoin(users, eq(users.id, jobEvents.actorUserId))
             .where(and(eq(jobEvents.orgId, auth.orgId), eq(jobEvents.jobId, id)))
@@ -308,7 +361,10 @@ jobsRoutes.openapi(
         : undefined,
     };
     const names = Object.keys(queries).filter((k) => queries[k as keyof typeof queries]) as (keyof typeof queries)[];
-    const results = await runBatch(db, names.map((k) => queries[k]!));
+    const results = await runBatch(
+      db,
+      names.map((k) => queries[k]!),
+    );
     const got = Object.fromEntries(names.map((k, i) => [k, results[i]])) as Record<keyof typeof queries, Record<string, unknown>[]>;
     const job = got.job[0];
     if (!job) throw notFound('job');
@@ -337,7 +393,12 @@ jobsRoutes.openapi(
     const input = c.req.valid('json');
     refuseInvalid(windowErrors(input));
     if (input.boardDate && input.scheduledStart != null && localDateOf(input.scheduledStart, ctx.auth.timezone) !== input.boardDate) {
-      throw fieldProblem(422, 'boardDate', 'body', `The start is on ${localDateOf(input.scheduledStart, ctx.auth.timezone)}, not ${input.boardDate}.`);
+      throw fieldProblem(
+        422,
+        'boardDate',
+        'body',
+        `The start is on ${localDateOf(input.scheduledStart, ctx.auth.timezone)}, not ${input.boardDate}.`,
+      );
     }
     await assertRefs(ctx.db, ctx.auth.orgId, [
       { field: 'customerId', table: customers, id: input.customerId, what: 'customer' },
@@ -358,22 +419,26 @@ jobsRoutes.openapi(
         whereMessage: 'No active technician with that id in your organisation.',
       },
     ]);
-    const job = await createJob(ctx, {
-      customerId: input.customerId,
-      locationId: input.locationId,
-      type: input.type,
-      priority: input.priority ?? 'normal',
-      description: input.description,
-      requiredSkill: orNull(input.requiredSkill),
-      requiredLicenceClass: orNull(input.requiredLicenceClass),
-      requestedStart: input.requestedStart ?? null,
-      requestedEnd: input.requestedEnd ?? null,
-      arrivalWindowStart: input.arrivalWindowStart ?? null,
-      arrivalWindowEnd: input.arrivalWindowEnd ?? null,
-      technicianId: input.technicianId ?? null,
-      scheduledStart: input.scheduledStart ?? null,
-      durationMin: input.durationMin ?? 60,
-    }, input.boardDate ?? null);
+    const job = await createJob(
+      ctx,
+      {
+        customerId: input.customerId,
+        locationId: input.locationId,
+        type: input.type,
+        priority: input.priority ?? 'normal',
+        description: input.description,
+        requiredSkill: orNull(input.requiredSkill),
+        requiredLicenceClass: orNull(input.requiredLicenceClass),
+        requestedStart: input.requestedStart ?? null,
+        requestedEnd: input.requestedEnd ?? null,
+        arrivalWindowStart: input.arrivalWindowStart ?? null,
+        arrivalWindowEnd: input.arrivalWindowEnd ?? null,
+        technicianId: input.technicianId ?? null,
+        scheduledStart: input.scheduledStart ?? null,
+        durationMin: input.durationMin ?? 60,
+      },
+      input.boardDate ?? null,
+    );
     return c.json(toJob(job), 201);
   },
 );
@@ -386,7 +451,11 @@ jobsRoutes.openapi(
     summary: "Change a job's details or schedule (the status follows the schedule)",
     permission: 'jobs.write',
     request: { params: idParam, ...body(JobUpdate) },
-    responses: { 200: json(Job, 'The changed job'), 409: { description: 'The job is past planning, or changed meanwhile (problem+json)' }, ...problemResponses },
+    responses: {
+      200: json(Job, 'The changed job'),
+      409: { description: 'The job is past planning, or changed meanwhile (problem+json)' },
+      ...problemResponses,
+    },
   }),
   async (c) => {
     const ctx = writeContext(c);
@@ -405,7 +474,14 @@ jobsRoutes.openapi(
     refuseInvalid(windowErrors({ ...before, ...details }));
     if (schedule.technicianId && schedule.technicianId !== before.technicianId) {
       await assertRefs(ctx.db, ctx.auth.orgId, [
-        { field: 'technicianId', table: technicians, id: schedule.technicianId as string, what: 'technician', where: eq(technicians.active, true), whereMessage: 'No active technician with that id in your organisation.' },
+        {
+          field: 'technicianId',
+          table: technicians,
+          id: schedule.technicianId as string,
+          what: 'technician',
+          where: eq(technicians.active, true),
+          whereMessage: 'No active technician with that id in your organisation.',
+        },
       ]);
     }
     const job = await applyScheduleChange(ctx, before, schedule, details);
@@ -419,10 +495,15 @@ jobsRoutes.openapi(
     path: '/{id}/transitions',
     tags: ['Jobs'],
     summary: 'Move a job along its lifecycle',
-    description: 'Technicians may move their own jobs to en_route, on_site, on_hold or completed. Invoiced and paid are set by invoices and payments.',
+    description:
+      'Technicians may move their own jobs to en_route, on_site, on_hold or completed. Invoiced and paid are set by invoices and payments.',
     permission: 'jobs.transition',
     request: { params: idParam, ...body(JobTransition) },
-    responses: { 200: json(Job, 'The job in its new status'), 409: { description: 'Not allowed from the current status, with the reason (problem+json)' }, ...problemResponses },
+    responses: {
+      200: json(Job, 'The job in its new status'),
+      409: { description: 'Not allowed from the current status, with the reason (problem+json)' },
+      ...problemResponses,
+    },
   }),
   async (c) => {
     const ctx = writeContext(c);
@@ -431,7 +512,12 @@ jobsRoutes.openapi(
     const before = await loadJob(ctx, id);
     const from = before.status as JobStatus;
     if (ctx.auth.role === 'technician' && !FIELD_STATUSES.includes(to)) {
-      throw fieldProblem(409, 'to', 'body', `From the field a job can be moved to en route, on site, on hold or completed; ask dispatch for ${to.replace('_', ' ')}.`);
+      throw fieldProblem(
+        409,
+        'to',
+        'body',
+        `From the field a job can be moved to en route, on site, on hold or completed; ask dispatch for ${to.replace('_', ' ')}.`,
+      );
     }
     if (BILLED_STATUSES.includes(to) || BILLED_STATUSES.includes(from)) {
       throw fieldProblem(409, 'to', 'body', 'Invoices and payments set and clear invoiced and paid; work with the invoice instead.');
@@ -440,4 +526,3 @@ jobsRoutes.openapi(
     return c.json(toJob(job), 200);
   },
 );
-

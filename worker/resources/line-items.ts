@@ -110,7 +110,8 @@ const eventView = (l: LineRow) => ({
 });
 
 function totalOrThrow(quantityMilli: number, unitPriceCents: number): number {
-  if (quantityMilli * unitPriceCents > MAX_LINE_CENTS * 1000) throw fieldProblem(422, 'quantity', 'body', 'The line total would be too large.');
+  if (quantityMilli * unitPriceCents > MAX_LINE_CENTS * 1000)
+    throw fieldProblem(422, 'quantity', 'body', 'The line total would be too large.');
   return lineTotalCents(quantityMilli, unitPriceCents);
 }
 
@@ -131,7 +132,11 @@ export const lineItemsRoutes = resource({
   scope: onOwnJobs,
 });
 
-const writeContext = (c: { get(key: 'db' | 'auth'): unknown }): WriteContext => ({ db: c.get('db') as WriteContext['db'], auth: c.get('auth') as WriteContext['auth'], now: Date.now() });
+const writeContext = (c: { get(key: 'db' | 'auth'): unknown }): WriteContext => ({
+  db: c.get('db') as WriteContext['db'],
+  auth: c.get('auth') as WriteContext['auth'],
+  now: Date.now(),
+});
 
 /** The line as the caller may see it, with its job's status. */
 async function loadLine(ctx: WriteContext, id: string) {
@@ -153,33 +158,54 @@ lineItemsRoutes.openapi(
     summary: 'Add a line to a job',
     permission: 'lineitems.write',
     request: body(LineItemCreate),
-    responses: { 201: json(LineItem, 'The new line'), 409: { description: 'The job is invoiced or paid (problem+json)' }, ...problemResponses },
+    responses: {
+      201: json(LineItem, 'The new line'),
+      409: { description: 'The job is invoiced or paid (problem+json)' },
+      ...problemResponses,
+    },
   }),
   async (c) => {
     const ctx = writeContext(c);
     const input = c.req.valid('json');
     const { db, auth } = ctx;
-    const reads = [db.select({ status: jobs.status }).from(jobs).where(and(eq(jobs.orgId, auth.orgId), eq(jobs.id, input.jobId), ownJobsOnly(auth)))];
+    const reads = [
+      db
+        .select({ status: jobs.status })
+        .from(jobs)
+        .where(and(eq(jobs.orgId, auth.orgId), eq(jobs.id, input.jobId), ownJobsOnly(auth))),
+    ];
     if (input.priceBookItemId) {
       reads.push(
         db
-          .select({ name: priceBookItems.name, unitPriceCents: priceBookItems.unitPriceCents, taxable: priceBookItems.taxable, active: priceBookItems.active })
+          .select({
+            name: priceBookItems.name,
+            unitPriceCents: priceBookItems.unitPriceCents,
+            taxable: priceBookItems.taxable,
+            active: priceBookItems.active,
+          })
           .from(priceBookItems)
           .where(and(eq(priceBookItems.orgId, auth.orgId), eq(priceBookItems.id, input.priceBookItemId))) as never,
       );
     }
-    const [jobRows, pbRows] = (await runBatch(db, reads)) as [{ status: string }[], { name: string; unitPriceCents: number; taxable: boolean; active: boolean }[] | undefined];
+    const [jobRows, pbRows] = (await runBatch(db, reads)) as [
+      { status: string }[],
+      { name: string; unitPriceCents: number; taxable: boolean; active: boolean }[] | undefined,
+    ];
     const job = jobRows[0];
     const item = pbRows?.[0];
     const errors: FieldError[] = [];
     if (!job) errors.push({ field: 'jobId', in: 'body', message: 'No job with that id in your organisation.' });
-    if (input.priceBookItemId && !item) errors.push({ field: 'priceBookItemId', in: 'body', message: 'No price-book item with that id in your organisation.' });
+    if (input.priceBookItemId && !item)
+      errors.push({ field: 'priceBookItemId', in: 'body', message: 'No price-book item with that id in your organisation.' });
     if (item && !item.active) errors.push({ field: 'priceBookItemId', in: 'body', message: 'That price-book item is no longer offered.' });
     const description = input.description ?? item?.name;
     const unitPriceCents = input.unitPriceCents ?? item?.unitPriceCents;
-    if (!input.priceBookItemId && description === undefined) errors.push({ field: 'description', in: 'body', message: 'Required without a priceBookItemId.' });
-    if (!input.priceBookItemId && unitPriceCents === undefined) errors.push({ field: 'unitPriceCents', in: 'body', message: 'Required without a priceBookItemId.' });
-    if (errors.length) throw new Problem(422, 'Invalid request', `Check these fields: ${[...new Set(errors.map((e) => e.field))].join(', ')}.`, errors);
+    if (!input.priceBookItemId && description === undefined)
+      errors.push({ field: 'description', in: 'body', message: 'Required without a priceBookItemId.' });
+    if (!input.priceBookItemId && unitPriceCents === undefined)
+      errors.push({ field: 'unitPriceCents', in: 'body', message: 'Required without a priceBookItemId.' });
+    if (errors.length)
+      throw new Problem(422, 'Invalid request', `Check these fields: ${[...new Set(errors.map((e) => e.field))].join(', ')}.`, errors);
     if (BILLED_STATUSES.includes(job!.status as never)) throw billed('jobId');
 
     const quantityMilli = toMilli(input.quantity);
@@ -214,7 +240,11 @@ lineItemsRoutes.openapi(
     summary: 'Change a line (the total is recomputed)',
     permission: 'lineitems.write',
     request: { params: idParam, ...body(LineItemUpdate) },
-    responses: { 200: json(LineItem, 'The changed line'), 409: { description: 'The job is invoiced or paid, or the line changed meanwhile (problem+json)' }, ...problemResponses },
+    responses: {
+      200: json(LineItem, 'The changed line'),
+      409: { description: 'The job is invoiced or paid, or the line changed meanwhile (problem+json)' },
+      ...problemResponses,
+    },
   }),
   async (c) => {
     const ctx = writeContext(c);
@@ -239,7 +269,14 @@ lineItemsRoutes.openapi(
     const [rows] = (await runBatch(ctx.db, [
       ctx.db
         .update(lineItems)
-        .set({ description: next.description, quantityMilli, unitPriceCents, taxable: next.taxable, totalCents: next.totalCents, updatedAt: ctx.now })
+        .set({
+          description: next.description,
+          quantityMilli,
+          unitPriceCents,
+          taxable: next.taxable,
+          totalCents: next.totalCents,
+          updatedAt: ctx.now,
+        })
         // Still as read: the total is computed from the quantity and price we saw.
         .where(
           and(
@@ -254,7 +291,12 @@ lineItemsRoutes.openapi(
         .returning(lineItemColumns),
       jobEventIfChanged(ctx, line.jobId, 'line_item_changed', pickView(line), pickView(next)),
     ])) as [LineRow[]];
-    if (!rows[0]) throw new Problem(409, 'Conflict', 'The line or its job changed at the same moment (or the job was invoiced); nothing was changed. Reload and try again.');
+    if (!rows[0])
+      throw new Problem(
+        409,
+        'Conflict',
+        'The line or its job changed at the same moment (or the job was invoiced); nothing was changed. Reload and try again.',
+      );
     return c.json(LineItem.parse(rows[0]), 200);
   },
 );

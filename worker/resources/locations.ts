@@ -31,7 +31,12 @@ const LocationInput = z
     address: text(200),
     city: text(80),
     region: text(40),
-    postalCode: z.string().trim().min(3).max(12).regex(/^[A-Za-z0-9 -]+$/, 'Letters, digits, spaces and dashes only.'),
+    postalCode: z
+      .string()
+      .trim()
+      .min(3)
+      .max(12)
+      .regex(/^[A-Za-z0-9 -]+$/, 'Letters, digits, spaces and dashes only.'),
     lat: latitude(),
     lng: longitude(),
     timezone: timezone().optional(),

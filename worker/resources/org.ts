@@ -21,14 +21,32 @@ const Org = z
   })
   .openapi('Org');
 
-const columns = { id: orgs.id, name: orgs.name, timezone: orgs.timezone, taxRateBps: orgs.taxRateBps, businessHours: orgs.businessHours, requireTotpForTechnicians: orgs.requireTotpForTechnicians };
+const columns = {
+  id: orgs.id,
+  name: orgs.name,
+  timezone: orgs.timezone,
+  taxRateBps: orgs.taxRateBps,
+  businessHours: orgs.businessHours,
+  requireTotpForTechnicians: orgs.requireTotpForTechnicians,
+};
 
 export const orgRoutes = router();
 
 orgRoutes.openapi(
-  route({ method: 'get', path: '/', tags: ['Organisation'], summary: 'Your organisation', permission: 'org.read', responses: { 200: json(Org, 'The organisation'), ...problemResponses } }),
+  route({
+    method: 'get',
+    path: '/',
+    tags: ['Organisation'],
+    summary: 'Your organisation',
+    permission: 'org.read',
+    responses: { 200: json(Org, 'The organisation'), ...problemResponses },
+  }),
   async (c) => {
-    const [row] = await c.get('db').select(columns).from(orgs).where(eq(orgs.id, c.get('auth').orgId));
+    const [row] = await c
+      .get('db')
+      .select(columns)
+      .from(orgs)
+      .where(eq(orgs.id, c.get('auth').orgId));
     return c.json(row!, 200);
   },
 );
@@ -42,7 +60,13 @@ orgRoutes.openapi(
     permission: 'org.write',
     request: body(
       z
-        .object({ name: text(120), timezone: timezone(), taxRateBps: z.number().int().min(0).max(2500), businessHours: BusinessHours, requireTotpForTechnicians: z.boolean() })
+        .object({
+          name: text(120),
+          timezone: timezone(),
+          taxRateBps: z.number().int().min(0).max(2500),
+          businessHours: BusinessHours,
+          requireTotpForTechnicians: z.boolean(),
+        })
         .partial()
         .strict()
         .openapi('OrgUpdate'),
@@ -54,7 +78,8 @@ orgRoutes.openapi(
     const db = c.get('db');
     const input = c.req.valid('json');
     for (const [day, hours] of Object.entries(input.businessHours ?? {})) {
-      if (hours && hours.close <= hours.open) throw fieldProblem(422, `businessHours.${day}.close`, 'body', 'Closing time must be after opening time.');
+      if (hours && hours.close <= hours.open)
+        throw fieldProblem(422, `businessHours.${day}.close`, 'body', 'Closing time must be after opening time.');
     }
     const [before] = await db.select(columns).from(orgs).where(eq(orgs.id, auth.orgId));
     const change = diff(before!, input);

@@ -40,7 +40,10 @@ const PartUsageInput = z
     partId: ref(),
     locationId: ref(),
     quantity: quantity(),
-    technicianId: ref().nullable().optional().openapi({ description: "Office roles only; a technician's usage is always their own. Defaults to the job's lead." }),
+    technicianId: ref()
+      .nullable()
+      .optional()
+      .openapi({ description: "Office roles only; a technician's usage is always their own. Defaults to the job's lead." }),
   })
   .strict()
   .openapi('PartUsageCreate');
@@ -55,7 +58,12 @@ export const partUsagesRoutes = resource({
   table: partUsages,
   fields: FIELDS,
   rowSchema: PartUsage,
-  filterSchema: localDatesQuery.extend({ jobId: ref().optional(), partId: ref().optional(), locationId: ref().optional(), technicianId: ref().optional() }),
+  filterSchema: localDatesQuery.extend({
+    jobId: ref().optional(),
+    partId: ref().optional(),
+    locationId: ref().optional(),
+    technicianId: ref().optional(),
+  }),
   filters: (q, auth) => [
     q.jobId ? eq(partUsages.jobId, q.jobId) : undefined,
     q.partId ? eq(partUsages.partId, q.partId) : undefined,
@@ -65,7 +73,9 @@ export const partUsagesRoutes = resource({
   ],
   scope: (auth) => {
     const own = ownJobsOnly(auth);
-    return own ? sql`exists (select 1 from ${jobs} where ${jobs.id} = ${partUsages.jobId} and ${jobs.orgId} = ${auth.orgId} and ${own})` : undefined;
+    return own
+      ? sql`exists (select 1 from ${jobs} where ${jobs.id} = ${partUsages.jobId} and ${jobs.orgId} = ${auth.orgId} and ${own})`
+      : undefined;
   },
   sorts: { at: partUsages.at },
   defaultSort: '-at',
@@ -82,24 +92,44 @@ partUsagesRoutes.openapi(
     summary: 'Log parts used on a job (takes them from a stock location in the same transaction)',
     permission: 'lineitems.write',
     request: body(PartUsageInput),
-    responses: { 201: json(PartUsage, 'The usage'), 409: { description: 'Not enough stock (naming quantity) or the job is closed (naming jobId); problem+json' }, ...problemResponses },
+    responses: {
+      201: json(PartUsage, 'The usage'),
+      409: { description: 'Not enough stock (naming quantity) or the job is closed (naming jobId); problem+json' },
+      ...problemResponses,
+    },
   }),
   async (c) => {
     const input = c.req.valid('json');
     const ctx: WriteContext = { db: c.get('db') as Db, auth: c.get('auth') as AuthContext, now: Date.now() };
     const { db, auth, now } = ctx;
-    if (auth.role === 'technician' && input.technicianId !== undefined) throw fieldProblem(422, 'technicianId', 'body', 'Your usage is logged as yours: leave this out.');
+    if (auth.role === 'technician' && input.technicianId !== undefined)
+      throw fieldProblem(422, 'technicianId', 'body', 'Your usage is logged as yours: leave this out.');
     const inOrg = <T extends typeof parts | typeof stockLocations | typeof technicians>(t: T, id: string) =>
-      db.select({ id: t.id }).from(t).where(and(eq(t.orgId, auth.orgId), eq(t.id, id)));
+      db
+        .select({ id: t.id })
+        .from(t)
+        .where(and(eq(t.orgId, auth.orgId), eq(t.id, id)));
     const [[job], [part], [place], [tech]] = (await runBatch(db, [
-      db.select({ status: jobs.status, technicianId: jobs.technicianId }).from(jobs).where(and(eq(jobs.orgId, auth.orgId), eq(jobs.id, input.jobId), ownJobsOnly(auth))),
+      db
+        .select({ status: jobs.status, technicianId: jobs.technicianId })
+        .from(jobs)
+        .where(and(eq(jobs.orgId, auth.orgId), eq(jobs.id, input.jobId), ownJobsOnly(auth))),
       inOrg(parts, input.partId),
       inOrg(stockLocations, input.locationId),
       auth.role === 'technician'
-        ? db.select({ id: technicians.id }).from(technicians).where(and(eq(technicians.orgId, auth.orgId), eq(technicians.userId, auth.userId)))
+        ? db
+            .select({ id: technicians.id })
+            .from(technicians)
+            .where(and(eq(technicians.orgId, auth.orgId), eq(technicians.userId, auth.userId)))
         : inOrg(technicians, input.technicianId ?? ''),
     ])) as [{ status: string; technicianId: string | null }[], { id: string }[], { id: string }[], { id: string }[]];
-    if (!job) throw fieldProblem(422, 'jobId', 'body', auth.role === 'technician' ? 'No job of yours with that id.' : 'No job with that id in your organisation.');
+    if (!job)
+      throw fieldProblem(
+        422,
+        'jobId',
+        'body',
+        auth.role === 'technician' ? 'No job of yours with that id.' : 'No job with that id in your organisation.',
+      );
     if (!part) throw fieldProblem(422, 'partId', 'body', 'No part with that id in your organisation.');
     if (!place) throw fieldProblem(422, 'locationId', 'body', 'No stock location with that id in your organisation.');
     if (input.technicianId && !tech) throw fieldProblem(422, 'technicianId', 'body', 'No technician with that id in your organisation.');
@@ -111,7 +141,12 @@ partUsagesRoutes.openapi(
       jobId: input.jobId,
       partId: input.partId,
       locationId: input.locationId,
-      technicianId: auth.role === 'technician' ? (tech?.id ?? null) : input.technicianId === undefined ? (job.technicianId ?? null) : input.technicianId,
+      technicianId:
+        auth.role === 'technician'
+          ? (tech?.id ?? null)
+          : input.technicianId === undefined
+            ? (job.technicianId ?? null)
+            : input.technicianId,
       quantity: input.quantity,
       at: now,
     };

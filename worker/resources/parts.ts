@@ -39,7 +39,10 @@ export const partsRoutes = resource({
   fields: Object.keys(Part.shape),
   rowSchema: Part,
   createSchema: PartInput.openapi('PartCreate'),
-  updateSchema: PartInput.extend({ unit: text(20), costCents: cents() }).partial().strict().openapi('PartUpdate'),
+  updateSchema: PartInput.extend({ unit: text(20), costCents: cents() })
+    .partial()
+    .strict()
+    .openapi('PartUpdate'),
   filterSchema: z.object({
     q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Search name and SKU.' }),
   }),
@@ -51,5 +54,6 @@ export const partsRoutes = resource({
   toInsert: (input: Input, ctx) => ({ ...input, createdAt: ctx.now, updatedAt: ctx.now }),
   toUpdate: (input: Partial<Input>) => input,
   // The unique index decides, so two people adding the same SKU at once still get a clean 409.
-  writeError: (err) => (constraintFailed(err, 'UNIQUE', 'parts.sku') ? fieldProblem(409, 'sku', 'body', 'Another part already has this SKU.') : undefined),
+  writeError: (err) =>
+    constraintFailed(err, 'UNIQUE', 'parts.sku') ? fieldProblem(409, 'sku', 'body', 'Another part already has this SKU.') : undefined,
 });

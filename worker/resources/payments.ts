@@ -34,7 +34,9 @@ const PaymentInput = z
   .strict()
   .openapi('PaymentCreate');
 
-const PaymentReceipt = Payment.extend({ invoice: Invoice.pick({ id: true, status: true, totalCents: true, paidCents: true }) }).openapi('PaymentReceipt');
+const PaymentReceipt = Payment.extend({ invoice: Invoice.pick({ id: true, status: true, totalCents: true, paidCents: true }) }).openapi(
+  'PaymentReceipt',
+);
 
 export const paymentsRoutes = resource({
   path: '/payments',
@@ -73,11 +75,16 @@ paymentsRoutes.openapi(
     const input = c.req.valid('json');
     const ctx: WriteContext = { db: c.get('db') as Db, auth: c.get('auth') as AuthContext, now: Date.now() };
     const { db, auth, now } = ctx;
-    if (input.receivedAt !== undefined && input.receivedAt > now + CLOCK_SKEW_MS) throw fieldProblem(422, 'receivedAt', 'body', 'A payment cannot be received in the future.');
-    const [invoice] = await db.select(invoiceColumns).from(invoices).where(and(eq(invoices.orgId, auth.orgId), eq(invoices.id, input.invoiceId)));
+    if (input.receivedAt !== undefined && input.receivedAt > now + CLOCK_SKEW_MS)
+      throw fieldProblem(422, 'receivedAt', 'body', 'A payment cannot be received in the future.');
+    const [invoice] = await db
+      .select(invoiceColumns)
+      .from(invoices)
+      .where(and(eq(invoices.orgId, auth.orgId), eq(invoices.id, input.invoiceId)));
     if (!invoice) throw fieldProblem(422, 'invoiceId', 'body', 'No invoice with that id in your organisation.');
     if (invoice.status !== 'sent') {
-      const why = invoice.status === 'draft' ? 'is a draft: send it first' : invoice.status === 'paid' ? 'is already paid in full' : 'is void';
+      const why =
+        invoice.status === 'draft' ? 'is a draft: send it first' : invoice.status === 'paid' ? 'is already paid in full' : 'is void';
       throw fieldProblem(409, 'invoiceId', 'body', `This invoice ${why}.`);
     }
     const balance = Number(invoice.totalCents) - Number(invoice.paidCents);
@@ -97,10 +104,20 @@ paymentsRoutes.openapi(
     const open = stillIn(auth.orgId, input.invoiceId, ['sent']);
     // After the invoice update: it is paid, and by this payment (so only this request goes on to the job).
     const paidByThis = sql`${stillIn(auth.orgId, input.invoiceId, ['paid'])} and exists (select 1 from ${payments} where ${payments.id} = ${payment.id})`;
-    const move = invoice.jobId ? moveJob(ctx, invoice.jobId, 'invoiced', 'paid', { invoiceId: input.invoiceId, paymentId: payment.id }, paidByThis) : null;
+    const move = invoice.jobId
+      ? moveJob(ctx, invoice.jobId, 'invoiced', 'paid', { invoiceId: input.invoiceId, paymentId: payment.id }, paidByThis)
+      : null;
     const statements = [
       insertIf(db, payments, payment, open).returning({ id: payments.id }),
-      auditIf(ctx, 'payment', payment.id, 'create', null, { invoiceId: payment.invoiceId, amountCents: payment.amountCents, method: payment.method }, open),
+      auditIf(
+        ctx,
+        'payment',
+        payment.id,
+        'create',
+        null,
+        { invoiceId: payment.invoiceId, amountCents: payment.amountCents, method: payment.method },
+        open,
+      ),
       // The CHECK constraint (paid_cents <= total_cents) is what refuses an overpayment that raced past the check above.
       db
         .update(invoices)
@@ -124,7 +141,8 @@ paymentsRoutes.openapi(
       if (constraintFailed(err, 'CHECK', 'invoices_paid_within_total')) throw tooMuch();
       throw err;
     }
-    if (!(results[0] as Row[]).length) throw fieldProblem(409, 'invoiceId', 'body', 'This invoice changed meanwhile; nothing was recorded.');
+    if (!(results[0] as Row[]).length)
+      throw fieldProblem(409, 'invoiceId', 'body', 'This invoice changed meanwhile; nothing was recorded.');
     const [after] = results[results.length - 1] as Row[];
     if (move) await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, movedJob(statements, results, move));
     const { orgId: _org, ...shown } = payment;

@@ -63,7 +63,10 @@ export const pricebookRoutes = resource({
   rowSchema: PriceBookItem,
   createSchema: PriceBookInput.openapi('PriceBookItemCreate'),
   // No defaults on patch: a field left out stays as it is.
-  updateSchema: PriceBookInput.extend({ unit: text(20), costCents: cents(), active: z.boolean() }).partial().strict().openapi('PriceBookItemUpdate'),
+  updateSchema: PriceBookInput.extend({ unit: text(20), costCents: cents(), active: z.boolean() })
+    .partial()
+    .strict()
+    .openapi('PriceBookItemUpdate'),
   filterSchema: z.object({
     kind: z.enum(KINDS).optional(),
     active: z.enum(['true', 'false']).optional(),
@@ -74,7 +77,12 @@ export const pricebookRoutes = resource({
     q.active ? eq(priceBookItems.active, q.active === 'true') : undefined,
     q.q ? or(containsSql(priceBookItems.name, q.q), containsSql(priceBookItems.code, q.q)) : undefined,
   ],
-  sorts: { name: priceBookItems.name, code: priceBookItems.code, unitPriceCents: priceBookItems.unitPriceCents, createdAt: priceBookItems.createdAt },
+  sorts: {
+    name: priceBookItems.name,
+    code: priceBookItems.code,
+    unitPriceCents: priceBookItems.unitPriceCents,
+    createdAt: priceBookItems.createdAt,
+  },
   defaultSort: 'name',
   read: 'pricebook.read',
   write: 'pricebook.write',
@@ -100,5 +108,7 @@ export const pricebookRoutes = resource({
     return input;
   },
   writeError: (err) =>
-    constraintFailed(err, 'UNIQUE', 'price_book_items.code') ? fieldProblem(409, 'code', 'body', 'Another price book item already has this code.') : undefined,
+    constraintFailed(err, 'UNIQUE', 'price_book_items.code')
+      ? fieldProblem(409, 'code', 'body', 'Another price book item already has this code.')
+      : undefined,
 });

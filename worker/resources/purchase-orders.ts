@@ -10,7 +10,16 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import { auditEvents, orgs, parts, PO_STATUSES, purchaseOrderLines, purchaseOrders, stockLocations, stockMovements } from '../../db/schema.ts';
+import {
+  auditEvents,
+  orgs,
+  parts,
+  PO_STATUSES,
+  purchaseOrderLines,
+  purchaseOrders,
+  stockLocations,
+  stockMovements,
+} from '../../db/schema.ts';
 import type { AuthContext } from '../auth/session.ts';
 import type { Db } from '../db.ts';
 import { containsSql } from '../http/list.ts';
@@ -75,16 +84,27 @@ type Input = z.infer<typeof PurchaseOrderInput>;
 
 function linesOf(db: Db, orgId: string, poId: string) {
   return db
-    .select({ id: purchaseOrderLines.id, partId: purchaseOrderLines.partId, quantity: purchaseOrderLines.quantity, unitCostCents: purchaseOrderLines.unitCostCents })
+    .select({
+      id: purchaseOrderLines.id,
+      partId: purchaseOrderLines.partId,
+      quantity: purchaseOrderLines.quantity,
+      unitCostCents: purchaseOrderLines.unitCostCents,
+    })
     .from(purchaseOrderLines)
     .where(and(eq(purchaseOrderLines.orgId, orgId), eq(purchaseOrderLines.purchaseOrderId, poId)))
     .orderBy(asc(sql`rowid`));
 }
 
-const poColumns = Object.fromEntries(FIELDS.map((f) => [f, purchaseOrders[f as keyof typeof purchaseOrders]])) as Record<string, typeof purchaseOrders.id>;
+const poColumns = Object.fromEntries(FIELDS.map((f) => [f, purchaseOrders[f as keyof typeof purchaseOrders]])) as Record<
+  string,
+  typeof purchaseOrders.id
+>;
 
 function orderOf(db: Db, orgId: string, id: string) {
-  return db.select(poColumns).from(purchaseOrders).where(and(eq(purchaseOrders.orgId, orgId), eq(purchaseOrders.id, id)));
+  return db
+    .select(poColumns)
+    .from(purchaseOrders)
+    .where(and(eq(purchaseOrders.orgId, orgId), eq(purchaseOrders.id, id)));
 }
 
 /** The order's status is still `status`: the condition every statement of a change carries. */
@@ -105,15 +125,36 @@ function totalOf(lines: Input['lines']): number {
 }
 
 function lineRows(orgId: string, poId: string, lines: Input['lines']) {
-  return lines.map((l) => ({ id: crypto.randomUUID(), orgId, purchaseOrderId: poId, partId: l.partId, quantity: l.quantity, unitCostCents: l.unitCostCents }));
+  return lines.map((l) => ({
+    id: crypto.randomUUID(),
+    orgId,
+    purchaseOrderId: poId,
+    partId: l.partId,
+    quantity: l.quantity,
+    unitCostCents: l.unitCostCents,
+  }));
 }
 
 function audit(ctx: WriteContext, id: string, action: string, before: Row | null, after: Row | null, when?: SQL) {
-  const row = { id: crypto.randomUUID(), orgId: ctx.auth.orgId, actorUserId: ctx.auth.userId, at: ctx.now, entity: 'purchase order', entityId: id, action, before, after };
+  const row = {
+    id: crypto.randomUUID(),
+    orgId: ctx.auth.orgId,
+    actorUserId: ctx.auth.userId,
+    at: ctx.now,
+    entity: 'purchase order',
+    entityId: id,
+    action,
+    before,
+    after,
+  };
   return when ? insertIf(ctx.db, auditEvents, row, when) : ctx.db.insert(auditEvents).values(row);
 }
 
-const writeCtx = (c: { get: (k: 'db' | 'auth') => unknown }): WriteContext => ({ db: c.get('db') as Db, auth: c.get('auth') as AuthContext, now: Date.now() });
+const writeCtx = (c: { get: (k: 'db' | 'auth') => unknown }): WriteContext => ({
+  db: c.get('db') as Db,
+  auth: c.get('auth') as AuthContext,
+  now: Date.now(),
+});
 
 export const purchaseOrdersRoutes = resource({
   path: '/purchase-orders',
@@ -176,7 +217,10 @@ purchaseOrdersRoutes.openapi(
           updatedAt: now,
         })
         .returning(poColumns),
-      db.update(orgs).set({ nextPoNumber: sql`${orgs.nextPoNumber} + 1` }).where(eq(orgs.id, auth.orgId)),
+      db
+        .update(orgs)
+        .set({ nextPoNumber: sql`${orgs.nextPoNumber} + 1` })
+        .where(eq(orgs.id, auth.orgId)),
       db.insert(purchaseOrderLines).values(lines),
       audit(ctx, id, 'create', null, { ...input, totalCents }),
     ])) as [Row[]];
@@ -194,7 +238,11 @@ purchaseOrdersRoutes.openapi(
     summary: 'Change a draft purchase order (lines, if given, replace the old ones)',
     permission: 'purchaseorders.write',
     request: { params: idParam, ...body(PurchaseOrderPatch) },
-    responses: { 200: json(PurchaseOrderDetail, 'The changed purchase order'), 409: { description: 'Not a draft any more (problem+json)' }, ...problemResponses },
+    responses: {
+      200: json(PurchaseOrderDetail, 'The changed purchase order'),
+      409: { description: 'Not a draft any more (problem+json)' },
+      ...problemResponses,
+    },
   }),
   async (c) => {
     const { id } = c.req.valid('param');
@@ -204,7 +252,8 @@ purchaseOrdersRoutes.openapi(
     const [[before], currentLines] = (await runBatch(db, [orderOf(db, auth.orgId, id), linesOf(db, auth.orgId, id)])) as [Row[], Row[]];
     if (!before) throw notFound('purchase order');
     if (!Object.keys(input).length) return c.json({ ...before, lines: currentLines }, 200);
-    if (before.status !== 'draft') throw fieldProblem(409, 'status', 'body', `This order is ${before.status}; only a draft can be changed.`);
+    if (before.status !== 'draft')
+      throw fieldProblem(409, 'status', 'body', `This order is ${before.status}; only a draft can be changed.`);
     await checkRefs(db, auth.orgId, input);
     const set: Row = {};
     if (input.supplier !== undefined) set.supplier = input.supplier;
@@ -216,7 +265,9 @@ purchaseOrdersRoutes.openapi(
       audit(ctx, id, 'update', pick(before, Object.keys(set)), { ...set, ...(input.lines ? { lines: input.lines } : {}) }, draft),
       ...(input.lines
         ? [
-            db.delete(purchaseOrderLines).where(and(eq(purchaseOrderLines.orgId, auth.orgId), eq(purchaseOrderLines.purchaseOrderId, id), draft)),
+            db
+              .delete(purchaseOrderLines)
+              .where(and(eq(purchaseOrderLines.orgId, auth.orgId), eq(purchaseOrderLines.purchaseOrderId, id), draft)),
             ...lineRows(auth.orgId, id, input.lines).map((l) => insertIf(db, purchaseOrderLines, l, draft)),
           ]
         : []),
@@ -233,7 +284,10 @@ purchaseOrdersRoutes.openapi(
   },
 );
 
-const Transition = z.object({ to: z.enum(['ordered', 'received', 'cancelled']) }).strict().openapi('PurchaseOrderTransition');
+const Transition = z
+  .object({ to: z.enum(['ordered', 'received', 'cancelled']) })
+  .strict()
+  .openapi('PurchaseOrderTransition');
 
 purchaseOrdersRoutes.openapi(
   route({
@@ -243,18 +297,30 @@ purchaseOrdersRoutes.openapi(
     summary: 'Order, receive (raising stock at the location) or cancel a purchase order',
     permission: 'purchaseorders.write',
     request: { params: idParam, ...body(Transition) },
-    responses: { 200: json(PurchaseOrderDetail, 'The purchase order after the change'), 409: { description: 'Not allowed from its status (problem+json naming to)' }, ...problemResponses },
+    responses: {
+      200: json(PurchaseOrderDetail, 'The purchase order after the change'),
+      409: { description: 'Not allowed from its status (problem+json naming to)' },
+      ...problemResponses,
+    },
   }),
   async (c) => {
     const { id } = c.req.valid('param');
     const { to } = c.req.valid('json');
     const ctx = writeCtx(c);
     const { db, auth, now } = ctx;
-    const [[before], lines] = (await runBatch(db, [orderOf(db, auth.orgId, id), linesOf(db, auth.orgId, id)])) as [Row[], { partId: string; quantity: number }[]];
+    const [[before], lines] = (await runBatch(db, [orderOf(db, auth.orgId, id), linesOf(db, auth.orgId, id)])) as [
+      Row[],
+      { partId: string; quantity: number }[],
+    ];
     if (!before) throw notFound('purchase order');
     const from = before.status as Status;
     if (!NEXT[from].includes(to)) {
-      throw fieldProblem(409, 'to', 'body', `A ${from} order cannot become ${to}; it can become ${NEXT[from].join(' or ') || 'nothing (it is final)'}.`);
+      throw fieldProblem(
+        409,
+        'to',
+        'body',
+        `A ${from} order cannot become ${to}; it can become ${NEXT[from].join(' or ') || 'nothing (it is final)'}.`,
+      );
     }
     const unchanged = stillIn(auth.orgId, id, from);
     const receiving =

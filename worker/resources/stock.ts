@@ -28,8 +28,13 @@ export const quantity = () => z.number().int('Whole units.').min(1, 'At least 1.
 /** Adds to a level, creating it when the part was never kept there. `when` makes it conditional. */
 export function addStock(db: Db, orgId: string, partId: string, locationId: string, qty: number, now: number, when?: SQL) {
   const row = { orgId, partId, locationId, quantity: qty, reorderPoint: 0, reorderQuantity: 0, updatedAt: now };
-  const upsert = { target: [stockLevels.partId, stockLevels.locationId], set: { quantity: sql`${stockLevels.quantity} + excluded.quantity`, updatedAt: now } };
-  return when ? insertIf(db, stockLevels, row, when).onConflictDoUpdate(upsert) : db.insert(stockLevels).values(row).onConflictDoUpdate(upsert);
+  const upsert = {
+    target: [stockLevels.partId, stockLevels.locationId],
+    set: { quantity: sql`${stockLevels.quantity} + excluded.quantity`, updatedAt: now },
+  };
+  return when
+    ? insertIf(db, stockLevels, row, when).onConflictDoUpdate(upsert)
+    : db.insert(stockLevels).values(row).onConflictDoUpdate(upsert);
 }
 
 /**
@@ -157,7 +162,10 @@ levelsRoutes.openapi(
         belowReorder: z.enum(['true', 'false']).optional(),
       }),
     },
-    responses: { 200: json(z.object({ items: z.array(StockLevel.partial()), nextCursor: z.string().nullable() }), 'A page of stock levels'), ...problemResponses },
+    responses: {
+      200: json(z.object({ items: z.array(StockLevel.partial()), nextCursor: z.string().nullable() }), 'A page of stock levels'),
+      ...problemResponses,
+    },
   }),
   async (c) => {
     const q = c.req.valid('query');
@@ -180,7 +188,10 @@ levelsRoutes.openapi(
     const more = rows.length > q.limit;
     const page = more ? rows.slice(0, q.limit) : rows;
     const last = page[page.length - 1];
-    return c.json({ items: page.map((r) => pick(r, fields)), nextCursor: more && last ? encodeCursor(sort, last.__sort, String(last.__id)) : null }, 200);
+    return c.json(
+      { items: page.map((r) => pick(r, fields)), nextCursor: more && last ? encodeCursor(sort, last.__sort, String(last.__id)) : null },
+      200,
+    );
   },
 );
 
@@ -192,7 +203,10 @@ const LevelPatch = z
     reorderQuantity: z.number().int().min(0).max(MAX_QUANTITY).optional(),
   })
   .strict()
-  .refine((b) => b.reorderPoint !== undefined || b.reorderQuantity !== undefined, { path: ['reorderPoint'], message: 'Give reorderPoint, reorderQuantity or both.' })
+  .refine((b) => b.reorderPoint !== undefined || b.reorderQuantity !== undefined, {
+    path: ['reorderPoint'],
+    message: 'Give reorderPoint, reorderQuantity or both.',
+  })
   .openapi('StockLevelUpdate');
 
 levelsRoutes.openapi(
@@ -211,8 +225,14 @@ levelsRoutes.openapi(
     const { db, auth } = ctx;
     const here = and(eq(stockLevels.orgId, auth.orgId), eq(stockLevels.partId, partId), eq(stockLevels.locationId, locationId));
     const [part, place, current] = (await runBatch(db, [
-      db.select({ id: parts.id }).from(parts).where(and(eq(parts.orgId, auth.orgId), eq(parts.id, partId))),
-      db.select({ id: stockLocations.id }).from(stockLocations).where(and(eq(stockLocations.orgId, auth.orgId), eq(stockLocations.id, locationId))),
+      db
+        .select({ id: parts.id })
+        .from(parts)
+        .where(and(eq(parts.orgId, auth.orgId), eq(parts.id, partId))),
+      db
+        .select({ id: stockLocations.id })
+        .from(stockLocations)
+        .where(and(eq(stockLocations.orgId, auth.orgId), eq(stockLocations.id, locationId))),
       selectLevels(db, LEVEL_FIELDS).where(here),
     ])) as Record<string, unknown>[][];
     if (!part!.length) throw fieldProblem(422, 'partId', 'body', 'No part with that id in your organisation.');
@@ -224,7 +244,15 @@ levelsRoutes.openapi(
     const [, , [level]] = (await runBatch(db, [
       db
         .insert(stockLevels)
-        .values({ orgId: auth.orgId, partId, locationId, quantity: 0, reorderPoint: set.reorderPoint ?? 0, reorderQuantity: set.reorderQuantity ?? 0, updatedAt: ctx.now })
+        .values({
+          orgId: auth.orgId,
+          partId,
+          locationId,
+          quantity: 0,
+          reorderPoint: set.reorderPoint ?? 0,
+          reorderQuantity: set.reorderQuantity ?? 0,
+          updatedAt: ctx.now,
+        })
         .onConflictDoUpdate({ target: [stockLevels.partId, stockLevels.locationId], set: { ...set, updatedAt: ctx.now } }),
       auditInsert(ctx, 'stock_level', `${partId}/${locationId}`, before ? 'update' : 'create', change.before, change.after),
       selectLevels(db, LEVEL_FIELDS).where(here),
@@ -273,7 +301,10 @@ const MovementInput = z
       if (!m.toLocationId) need('toLocationId', 'Say where the parts go.');
       if (m.fromLocationId && m.fromLocationId === m.toLocationId) need('toLocationId', 'A transfer goes to another location.');
     } else if (!m.fromLocationId === !m.toLocationId) {
-      need(m.fromLocationId ? 'toLocationId' : 'fromLocationId', 'An adjustment names one location: fromLocationId to count down, toLocationId to count up.');
+      need(
+        m.fromLocationId ? 'toLocationId' : 'fromLocationId',
+        'An adjustment names one location: fromLocationId to count down, toLocationId to count up.',
+      );
     }
   })
   .openapi('StockMovementCreate');
@@ -314,7 +345,11 @@ movementsRoutes.openapi(
     summary: 'Move stock: receive, transfer or adjust (levels change in the same transaction)',
     permission: 'stock.write',
     request: body(MovementInput),
-    responses: { 201: json(StockMovement, 'The movement'), 409: { description: 'Not enough stock (problem+json naming quantity)' }, ...problemResponses },
+    responses: {
+      201: json(StockMovement, 'The movement'),
+      409: { description: 'Not enough stock (problem+json naming quantity)' },
+      ...problemResponses,
+    },
   }),
   async (c) => {
     const input = c.req.valid('json');

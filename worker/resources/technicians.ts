@@ -52,7 +52,10 @@ const TechnicianInput = z
     homeAddress: optionalText(300),
     homeLat: latitude().nullable().optional(),
     homeLng: longitude().nullable().optional(),
-    colour: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour as #rrggbb.').default('#2563eb'),
+    colour: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'A colour as #rrggbb.')
+      .default('#2563eb'),
     truckLocationId: ref().nullable().optional(),
     active: z.boolean().optional(),
   })
@@ -65,8 +68,22 @@ async function checkRefs(input: Partial<Input>, ctx: WriteContext) {
     throw fieldProblem(422, 'shiftEnd', 'body', 'The shift must end after it starts.');
   }
   await assertRefs(ctx.db, ctx.auth.orgId, [
-    { field: 'userId', table: users, id: input.userId, what: 'user', where: eq(users.role, 'technician'), whereMessage: 'No technician user with that id in your organisation.' },
-    { field: 'truckLocationId', table: stockLocations, id: input.truckLocationId, what: 'truck', where: eq(stockLocations.kind, 'truck'), whereMessage: 'No truck with that id in your organisation.' },
+    {
+      field: 'userId',
+      table: users,
+      id: input.userId,
+      what: 'user',
+      where: eq(users.role, 'technician'),
+      whereMessage: 'No technician user with that id in your organisation.',
+    },
+    {
+      field: 'truckLocationId',
+      table: stockLocations,
+      id: input.truckLocationId,
+      what: 'truck',
+      where: eq(stockLocations.kind, 'truck'),
+      whereMessage: 'No truck with that id in your organisation.',
+    },
   ]);
 }
 
@@ -125,7 +142,10 @@ export const techniciansRoutes = resource({
     };
   },
   toUpdate: async (input: Partial<Input>, before, ctx) => {
-    await checkRefs({ ...input, shiftStart: input.shiftStart ?? (before.shiftStart as string), shiftEnd: input.shiftEnd ?? (before.shiftEnd as string) }, ctx);
+    await checkRefs(
+      { ...input, shiftStart: input.shiftStart ?? (before.shiftStart as string), shiftEnd: input.shiftEnd ?? (before.shiftEnd as string) },
+      ctx,
+    );
     return input;
   },
 });

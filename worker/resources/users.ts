@@ -99,7 +99,10 @@ usersRoutes.openapi(
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     const columns = Object.fromEntries(spec.fields.map((f) => [f, users[f as keyof typeof User.shape]]));
-    const [before] = await ctx.db.select(columns).from(users).where(scopedWhere(spec as never, ctx.auth, eq(users.id, id)));
+    const [before] = await ctx.db
+      .select(columns)
+      .from(users)
+      .where(scopedWhere(spec as never, ctx.auth, eq(users.id, id)));
     if (!before) throw notFound('user');
     if (id === ctx.auth.userId && input.role && input.role !== 'admin') {
       throw fieldProblem(409, 'role', 'body', 'You cannot remove your own admin role; ask another admin.');
@@ -118,7 +121,14 @@ usersRoutes.openapi(
         .returning(columns),
       auditInsert(ctx, 'user', id, 'update', change.before, change.after),
       // A new role takes effect at the next sign-in; a deactivated person is out now.
-      ...(endsSessions ? [ctx.db.update(sessions).set({ revokedAt: ctx.now }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)))] : []),
+      ...(endsSessions
+        ? [
+            ctx.db
+              .update(sessions)
+              .set({ revokedAt: ctx.now })
+              .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt))),
+          ]
+        : []),
     ]);
     return c.json(User.parse(row), 200);
   },
@@ -138,14 +148,20 @@ usersRoutes.openapi(
     const auth = c.get('auth');
     const db = c.get('db');
     const id = c.req.valid('param').id;
-    const [target] = await db.select({ id: users.id }).from(users).where(and(eq(users.orgId, auth.orgId), eq(users.id, id)));
+    const [target] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.orgId, auth.orgId), eq(users.id, id)));
     if (!target) throw notFound('user');
     const now = Date.now();
     await db.batch([
       db.update(users).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: now }).where(eq(users.id, id)),
       db.delete(recoveryCodes).where(eq(recoveryCodes.userId, id)),
       db.delete(passkeys).where(eq(passkeys.userId, id)),
-      db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt))),
+      db
+        .update(sessions)
+        .set({ revokedAt: now })
+        .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt))),
       securityEvent(db, { orgId: auth.orgId, userId: id, actorUserId: auth.userId, action: 'second_factor_reset' }),
     ]);
     return c.body(null, 204);

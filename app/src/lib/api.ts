@@ -69,7 +69,9 @@ function url(path: string, query?: Query): string {
 }
 
 function isFieldError(x: unknown): x is FieldError {
-  return typeof x === 'object' && x !== null && typeof (x as FieldError).field === 'string' && typeof (x as FieldError).message === 'string';
+  return (
+    typeof x === 'object' && x !== null && typeof (x as FieldError).field === 'string' && typeof (x as FieldError).message === 'string'
+  );
 }
 
 async function toError(res: Response): Promise<ApiError> {
@@ -84,7 +86,13 @@ async function toError(res: Response): Promise<ApiError> {
   if (typeof body === 'object' && body !== null) {
     const p = body as { title?: unknown; detail?: unknown; errors?: unknown };
     const errors = Array.isArray(p.errors) ? p.errors.filter(isFieldError) : [];
-    return new ApiError(res.status, typeof p.title === 'string' ? p.title : res.statusText || 'Request failed', typeof p.detail === 'string' ? p.detail : undefined, errors, retryAfter);
+    return new ApiError(
+      res.status,
+      typeof p.title === 'string' ? p.title : res.statusText || 'Request failed',
+      typeof p.detail === 'string' ? p.detail : undefined,
+      errors,
+      retryAfter,
+    );
   }
   return new ApiError(res.status, res.statusText || 'Request failed', `The server answered ${res.status}.`, [], retryAfter);
 }

@@ -48,10 +48,15 @@ export function wasAborted(err: unknown): boolean {
 /** What to tell the person when the browser side of a passkey ceremony fails. */
 export function passkeyFailure(err: unknown, purpose: 'sign-in' | 'register'): string {
   const code = err instanceof WebAuthnError ? err.code : undefined;
-  const name = err instanceof WebAuthnError ? err.cause instanceof Error ? err.cause.name : err.name : err instanceof Error ? err.name : '';
+  const name =
+    err instanceof WebAuthnError ? (err.cause instanceof Error ? err.cause.name : err.name) : err instanceof Error ? err.name : '';
   if (code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED') return 'This device already holds a passkey for your account.';
-  if (code === 'ERROR_INVALID_DOMAIN' || code === 'ERROR_INVALID_RP_ID') return 'Passkeys do not work at this address. Open Switchboard by its usual name and try again.';
-  if (code === 'ERROR_AUTHENTICATOR_MISSING_DISCOVERABLE_CREDENTIAL_SUPPORT' || code === 'ERROR_AUTHENTICATOR_MISSING_USER_VERIFICATION_SUPPORT') {
+  if (code === 'ERROR_INVALID_DOMAIN' || code === 'ERROR_INVALID_RP_ID')
+    return 'Passkeys do not work at this address. Open Switchboard by its usual name and try again.';
+  if (
+    code === 'ERROR_AUTHENTICATOR_MISSING_DISCOVERABLE_CREDENTIAL_SUPPORT' ||
+    code === 'ERROR_AUTHENTICATOR_MISSING_USER_VERIFICATION_SUPPORT'
+  ) {
     return 'This security key or device cannot hold a passkey that checks who you are (PIN or biometrics). Try another device.';
   }
   if (name === 'NotAllowedError') {
@@ -60,5 +65,7 @@ export function passkeyFailure(err: unknown, purpose: 'sign-in' | 'register'): s
       : 'The passkey request was cancelled or timed out. Nothing was added.';
   }
   console.error('passkey ceremony failed', err);
-  return purpose === 'sign-in' ? 'Your browser could not use a passkey. Try again, or sign in with your password.' : 'Your browser could not create a passkey.';
+  return purpose === 'sign-in'
+    ? 'Your browser could not use a passkey. Try again, or sign in with your password.'
+    : 'Your browser could not create a passkey.';
 }

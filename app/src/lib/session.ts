@@ -29,7 +29,7 @@ export function canReadCustomers(role: Role): boolean {
 
 /** Only same-site paths may be a post-sign-in destination (no open redirect). */
 export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.startsWith('/sign-in')) return '/';
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.startsWith('/sign-in')) return '/';
   return next;
 }
 

@@ -10,7 +10,11 @@ export default {
   async fetch(request, env) {
     const path = new URL(request.url).pathname;
     if (path === '/fetch') {
-      const res = await fetch(`${env.LIBSQL_URL}/v2/pipeline`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: PIPELINE });
+      const res = await fetch(`${env.LIBSQL_URL}/v2/pipeline`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: PIPELINE,
+      });
       return Response.json(await res.json());
     }
     if (path === '/client-per-request') {

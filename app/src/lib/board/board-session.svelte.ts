@@ -216,7 +216,8 @@ export class BoardSession {
     const aw = this.provider?.awareness;
     if (!aw || !this.canEdit) return;
     const current = (aw.getLocalState() as BoardAwareness | null)?.dragging ?? null;
-    if (current?.jobId === dragging?.jobId && current?.technicianId === dragging?.technicianId && current?.start === dragging?.start) return;
+    if (current?.jobId === dragging?.jobId && current?.technicianId === dragging?.technicianId && current?.start === dragging?.start)
+      return;
     aw.setLocalStateField('dragging', dragging ?? null);
   }
 
@@ -230,8 +231,19 @@ export class BoardSession {
       const u = s?.user;
       if (!u || typeof u.id !== 'string' || typeof u.name !== 'string') continue;
       const d = s.dragging;
-      const dragging = d && typeof d.jobId === 'string' ? { jobId: d.jobId, technicianId: typeof d.technicianId === 'string' ? d.technicianId : null, start: typeof d.start === 'number' ? d.start : null } : null;
-      peers.push({ clientId, user: { id: u.id, name: u.name, colour: typeof u.colour === 'string' ? u.colour : '#566173', role: String(u.role ?? '') }, dragging });
+      const dragging =
+        d && typeof d.jobId === 'string'
+          ? {
+              jobId: d.jobId,
+              technicianId: typeof d.technicianId === 'string' ? d.technicianId : null,
+              start: typeof d.start === 'number' ? d.start : null,
+            }
+          : null;
+      peers.push({
+        clientId,
+        user: { id: u.id, name: u.name, colour: typeof u.colour === 'string' ? u.colour : '#566173', role: String(u.role ?? '') },
+        dragging,
+      });
     }
     this.peers = peers;
   }

@@ -1,6 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { zonedInstant } from '#core/time.ts';
-import { assignLanes, buildAxis, clampDuration, durationAtX, filterQueue, firstSlot, HOUR, MINUTE, rowHeight, rowOffsets, shiftBands, snap, startAtX, timeAtX, visibleRows, xOf } from './geometry.ts';
+import {
+  assignLanes,
+  buildAxis,
+  clampDuration,
+  durationAtX,
+  filterQueue,
+  firstSlot,
+  HOUR,
+  MINUTE,
+  rowHeight,
+  rowOffsets,
+  shiftBands,
+  snap,
+  startAtX,
+  timeAtX,
+  visibleRows,
+  xOf,
+} from './geometry.ts';
 
 const TZ = 'America/Chicago';
 const DATE = '2026-11-24'; // a Tuesday
@@ -11,7 +28,23 @@ describe('buildAxis', () => {
     const axis = buildAxis(DATE, TZ, []);
     expect(axis.start).toBe(at('06:00'));
     expect(axis.end).toBe(at('20:00'));
-    expect(axis.hours.map((h) => h.label)).toEqual(['06:00', '07:00', '08:00', '09:00', '10:00', '11:00', '12:00', '13:00', '14:00', '15:00', '16:00', '17:00', '18:00', '19:00', '20:00']);
+    expect(axis.hours.map((h) => h.label)).toEqual([
+      '06:00',
+      '07:00',
+      '08:00',
+      '09:00',
+      '10:00',
+      '11:00',
+      '12:00',
+      '13:00',
+      '14:00',
+      '15:00',
+      '16:00',
+      '17:00',
+      '18:00',
+      '19:00',
+      '20:00',
+    ]);
     expect(axis.width).toBe(14 * 60 * axis.pxPerMin);
   });
 
@@ -105,16 +138,42 @@ describe('assignLanes', () => {
   });
 
   it('needs one lane for back-to-back jobs and for an empty row', () => {
-    expect(assignLanes([{ id: 'a', start: 0, durationMin: 60 }, { id: 'b', start: HOUR, durationMin: 60 }]).count).toBe(1);
+    expect(
+      assignLanes([
+        { id: 'a', start: 0, durationMin: 60 },
+        { id: 'b', start: HOUR, durationMin: 60 },
+      ]).count,
+    ).toBe(1);
     expect(assignLanes([]).count).toBe(1);
   });
 });
 
 describe('filterQueue', () => {
   const jobs = [
-    { number: 1042, type: 'Panel upgrade', customerName: 'Ruiz Bakery', address: '12 Oak St', priority: 'high', requiredSkill: 'panel-upgrade' },
-    { number: 1043, type: 'EV charger install', customerName: 'Chen', address: '4 Elm Ave', priority: 'normal', requiredSkill: 'ev-charger' },
-    { number: 1044, type: 'Troubleshooting', customerName: 'Oakley Dental', address: '9 Pine Rd', priority: 'emergency', requiredSkill: null },
+    {
+      number: 1042,
+      type: 'Panel upgrade',
+      customerName: 'Ruiz Bakery',
+      address: '12 Oak St',
+      priority: 'high',
+      requiredSkill: 'panel-upgrade',
+    },
+    {
+      number: 1043,
+      type: 'EV charger install',
+      customerName: 'Chen',
+      address: '4 Elm Ave',
+      priority: 'normal',
+      requiredSkill: 'ev-charger',
+    },
+    {
+      number: 1044,
+      type: 'Troubleshooting',
+      customerName: 'Oakley Dental',
+      address: '9 Pine Rd',
+      priority: 'emergency',
+      requiredSkill: null,
+    },
   ];
   const none = { text: '', priority: '', skill: '' };
 

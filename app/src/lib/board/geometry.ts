@@ -68,7 +68,12 @@ export interface Interval {
  * The visible window of a board day: 06:00-20:00 in `timezone`, widened by whole hours to fit
  * every placed job of the day, never past the day itself.
  */
-export function buildAxis(date: string, timezone: string, jobs: Iterable<Pick<BoardJob, 'start' | 'durationMin'>>, pxPerMin = PX_PER_MIN): Axis {
+export function buildAxis(
+  date: string,
+  timezone: string,
+  jobs: Iterable<Pick<BoardJob, 'start' | 'durationMin'>>,
+  pxPerMin = PX_PER_MIN,
+): Axis {
   const day = dayRange(date, timezone);
   let start = zonedInstant(date, DEFAULT_FROM, timezone);
   let end = zonedInstant(date, DEFAULT_TO, timezone);
@@ -131,7 +136,12 @@ export function durationAtX(axis: Axis, start: number, x: number): number {
  * before, the day and the day after (in the technician's own timezone, which may not be the
  * org's), clipped to the axis. Overnight shifts (end at or before start) end the next day.
  */
-export function shiftBands(tech: Pick<RuleTechnician, 'shiftStart' | 'shiftEnd' | 'shiftDays' | 'timezone'>, date: string, axis: Axis, orgTimezone: string): Interval[] {
+export function shiftBands(
+  tech: Pick<RuleTechnician, 'shiftStart' | 'shiftEnd' | 'shiftDays' | 'timezone'>,
+  date: string,
+  axis: Axis,
+  orgTimezone: string,
+): Interval[] {
   if (!isLocalTime(tech.shiftStart) || !isLocalTime(tech.shiftEnd)) return [];
   const tz = isValidTimeZone(tech.timezone) ? tech.timezone : orgTimezone;
   const overnight = tech.shiftEnd <= tech.shiftStart;
@@ -181,7 +191,10 @@ export interface QueueFilter {
 }
 
 /** Filters the queue (already in display order) by free text, priority and required skill. */
-export function filterQueue<T extends Pick<BoardJob, 'number' | 'type' | 'customerName' | 'address' | 'priority' | 'requiredSkill'>>(jobs: readonly T[], f: QueueFilter): T[] {
+export function filterQueue<T extends Pick<BoardJob, 'number' | 'type' | 'customerName' | 'address' | 'priority' | 'requiredSkill'>>(
+  jobs: readonly T[],
+  f: QueueFilter,
+): T[] {
   const words = f.text.trim().toLowerCase().replace(/#/g, '').split(/\s+/).filter(Boolean);
   return jobs.filter((j) => {
     if (f.priority && j.priority !== f.priority) return false;

@@ -54,7 +54,7 @@ export class MoveController {
   // The move's life
 
   previewWarnings(jobId: string, t: MoveTarget | null): ScheduleWarning[] {
-    if (!t || t.kind !== 'technician') return [];
+    if (t?.kind !== 'technician') return [];
     try {
       return warningsForPlacement(this.#d.ruleDay, jobId, t);
     } catch {
@@ -72,7 +72,11 @@ export class MoveController {
     const m = this.current;
     if (!m || sameTarget(m.target, t)) return false;
     this.current = { ...m, target: t, warnings: this.previewWarnings(m.jobId, t) };
-    this.#d.session.setDragging({ jobId: m.jobId, technicianId: t?.kind === 'technician' ? t.technicianId : null, start: t?.kind === 'technician' ? t.start : null });
+    this.#d.session.setDragging({
+      jobId: m.jobId,
+      technicianId: t?.kind === 'technician' ? t.technicianId : null,
+      start: t?.kind === 'technician' ? t.start : null,
+    });
     return true;
   }
 
@@ -94,7 +98,11 @@ export class MoveController {
       session.announce(`Job #${job.number} stays where it was.`);
       return false;
     }
-    const label = moveLabel(job, { technicianName: this.#d.techName(target.technicianId), start: target.start, durationMin: target.durationMin }, timezone);
+    const label = moveLabel(
+      job,
+      { technicianName: this.#d.techName(target.technicianId), start: target.start, durationMin: target.durationMin },
+      timezone,
+    );
     const placement = { technicianId: target.technicianId, start: target.start, durationMin: target.durationMin };
     return session.place(job.id, placement, label, warningsText(this.previewWarnings(job.id, target))).ok;
   }
@@ -117,14 +125,24 @@ export class MoveController {
     if (mode === 'resize') {
       const line = job.technicianId != null ? timelineOf(job.technicianId) : null;
       if (!line || job.technicianId == null || job.start == null) return null;
-      return { kind: 'technician', technicianId: job.technicianId, start: job.start, durationMin: durationAtX(axis, job.start, x - line.getBoundingClientRect().left) };
+      return {
+        kind: 'technician',
+        technicianId: job.technicianId,
+        start: job.start,
+        durationMin: durationAtX(axis, job.start, x - line.getBoundingClientRect().left),
+      };
     }
     const drop = document.elementFromPoint(x, y)?.closest<HTMLElement>('[data-drop]');
     if (!drop) return null;
     if (drop.dataset.drop === 'queue') return { kind: 'queue' };
     const technicianId = drop.dataset.techId;
     if (!technicianId) return null;
-    return { kind: 'technician', technicianId, start: startAtX(axis, x - drop.getBoundingClientRect().left - grab), durationMin: job.durationMin };
+    return {
+      kind: 'technician',
+      technicianId,
+      start: startAtX(axis, x - drop.getBoundingClientRect().left - grab),
+      durationMin: job.durationMin,
+    };
   }
 
   /** Near an edge of the schedule while dragging: scroll it (the card follows the pointer). */
@@ -151,7 +169,8 @@ export class MoveController {
     const rect = (e.currentTarget as HTMLElement).closest<HTMLElement>('[data-job-id]')?.getBoundingClientRect();
     // Where on the card it was grabbed, so it does not jump under the pointer; a queue card is
     // held near its start.
-    const grab = job.start != null && rect ? Math.max(0, Math.min(e.clientX - rect.left, rect.width)) : Math.min(16, job.durationMin * axis.pxPerMin);
+    const grab =
+      job.start != null && rect ? Math.max(0, Math.min(e.clientX - rect.left, rect.width)) : Math.min(16, job.durationMin * axis.pxPerMin);
     trackPointer(e, {
       start: () => {
         if (this.current || session.lockedBy(job.id) || !session.snapshot.jobs[job.id]) return false;
@@ -179,7 +198,12 @@ export class MoveController {
     const { rows, date, axis, timezone } = this.#d;
     const tech = rows[0];
     if (!tech) return null;
-    return { kind: 'technician', technicianId: tech.id, start: firstSlot(shiftBands(tech, date, axis, timezone), axis, date, timezone), durationMin: job.durationMin };
+    return {
+      kind: 'technician',
+      technicianId: tech.id,
+      start: firstSlot(shiftBands(tech, date, axis, timezone), axis, date, timezone),
+      durationMin: job.durationMin,
+    };
   }
 
   #describe(): string {
@@ -199,7 +223,9 @@ export class MoveController {
       return;
     }
     const target: MoveTarget | null =
-      job.technicianId != null && job.start != null ? { kind: 'technician', technicianId: job.technicianId, start: job.start, durationMin: job.durationMin } : this.#firstTarget(job);
+      job.technicianId != null && job.start != null
+        ? { kind: 'technician', technicianId: job.technicianId, start: job.start, durationMin: job.durationMin }
+        : this.#firstTarget(job);
     if (!target) {
       session.announce('There is no technician to place this job on.');
       return;
@@ -223,14 +249,17 @@ export class MoveController {
         const i = placed ? ids.indexOf(placed.technicianId) : dir > 0 ? -1 : ids.length;
         const technicianId = ids[Math.min(Math.max(i + dir, 0), ids.length - 1)];
         const start = placed?.start ?? this.#firstTarget(job)?.start;
-        if (technicianId && start != null) next = { kind: 'technician', technicianId, start, durationMin: placed?.durationMin ?? job.durationMin };
+        if (technicianId && start != null)
+          next = { kind: 'technician', technicianId, start, durationMin: placed?.durationMin ?? job.durationMin };
         break;
       }
       case 'ArrowLeft':
       case 'ArrowRight': {
         if (!placed) break;
         const step = e.key === 'ArrowLeft' ? -SNAP_MIN : SNAP_MIN;
-        next = e.shiftKey ? { ...placed, durationMin: clampDuration(placed.durationMin + step) } : { ...placed, start: clampStart(axis, placed.start + step * MINUTE) };
+        next = e.shiftKey
+          ? { ...placed, durationMin: clampDuration(placed.durationMin + step) }
+          : { ...placed, start: clampStart(axis, placed.start + step * MINUTE) };
         break;
       }
       case 'Enter':

@@ -13,7 +13,21 @@ export interface Technician extends RuleTechnician {
   licenceNumber?: string | null;
 }
 
-const FIELDS = ['id', 'name', 'skills', 'licenceClass', 'licenceExpires', 'shiftStart', 'shiftEnd', 'shiftDays', 'timezone', 'homeLat', 'homeLng', 'colour', 'active'].join(',');
+const FIELDS = [
+  'id',
+  'name',
+  'skills',
+  'licenceClass',
+  'licenceExpires',
+  'shiftStart',
+  'shiftEnd',
+  'shiftDays',
+  'timezone',
+  'homeLat',
+  'homeLng',
+  'colour',
+  'active',
+].join(',');
 const PAGE = 200;
 /** A runaway cursor must not loop for ever: 50 pages is 10,000 technicians. */
 const MAX_PAGES = 50;
@@ -48,7 +62,8 @@ export class TechnicianList {
       this.status = 'ready';
     } catch (err) {
       if (isAbort(err) || controller.signal.aborted) return;
-      this.error = err instanceof ApiError ? err : new ApiError(0, 'Technicians could not be loaded', err instanceof Error ? err.message : undefined);
+      this.error =
+        err instanceof ApiError ? err : new ApiError(0, 'Technicians could not be loaded', err instanceof Error ? err.message : undefined);
       this.status = 'error';
     }
   }

@@ -1,9 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { zonedInstant } from '#core/time.ts';
-import { customerBody, detailsDraftOf, detailsPatch, emptyLocation, emptyNewJob, fieldErrorsOf, locationBody, newJobBody, parseCoordinates, scheduleDraftOf, schedulePatch } from './forms.ts';
+import {
+  customerBody,
+  detailsDraftOf,
+  detailsPatch,
+  emptyLocation,
+  emptyNewJob,
+  fieldErrorsOf,
+  locationBody,
+  newJobBody,
+  parseCoordinates,
+  scheduleDraftOf,
+  schedulePatch,
+} from './forms.ts';
 
 const tz = 'America/Chicago';
-const job = { type: 'Panel upgrade', priority: 'normal' as const, description: 'Swap the panel', requiredSkill: null, requiredLicenceClass: 'master', technicianId: 't1', scheduledStart: zonedInstant('2030-03-04', '09:00', tz), durationMin: 60 };
+const job = {
+  type: 'Panel upgrade',
+  priority: 'normal' as const,
+  description: 'Swap the panel',
+  requiredSkill: null,
+  requiredLicenceClass: 'master',
+  technicianId: 't1',
+  scheduledStart: zonedInstant('2030-03-04', '09:00', tz),
+  durationMin: 60,
+};
 
 describe('details', () => {
   it('sends only what changed', () => {
@@ -14,7 +35,10 @@ describe('details', () => {
     expect(detailsPatch(job, { ...detailsDraftOf(job), requiredLicenceClass: '  ' }).body).toEqual({ requiredLicenceClass: null });
   });
   it('refuses empty required text', () => {
-    expect(detailsPatch(job, { ...detailsDraftOf(job), type: ' ', description: '' }).errors).toEqual({ type: 'Must not be empty.', description: 'Must not be empty.' });
+    expect(detailsPatch(job, { ...detailsDraftOf(job), type: ' ', description: '' }).errors).toEqual({
+      type: 'Must not be empty.',
+      description: 'Must not be empty.',
+    });
   });
 });
 
@@ -28,7 +52,10 @@ describe('schedule', () => {
     expect(r.body).toEqual({ scheduledStart: zonedInstant('2030-03-04', '13:15', tz), durationMin: 90 });
   });
   it('unassigns and unschedules', () => {
-    expect(schedulePatch(job, { technicianId: '', date: '', time: '', durationMin: 60 }, tz).body).toEqual({ technicianId: null, scheduledStart: null });
+    expect(schedulePatch(job, { technicianId: '', date: '', time: '', durationMin: 60 }, tz).body).toEqual({
+      technicianId: null,
+      scheduledStart: null,
+    });
   });
   it('wants a day and a time together, and a sane duration', () => {
     expect(schedulePatch(job, { technicianId: 't1', date: '2030-03-04', time: '', durationMin: 3 }, tz).errors).toEqual({
@@ -41,7 +68,10 @@ describe('schedule', () => {
 describe('new job', () => {
   const base = { ...emptyNewJob(), customerId: 'c1', locationId: 'l1', type: ' Outlet ', description: 'Dead outlet', durationMin: 45 };
   it('builds a backlog job', () => {
-    expect(newJobBody(base, '2030-03-04', tz)).toEqual({ body: { customerId: 'c1', locationId: 'l1', type: 'Outlet', priority: 'normal', description: 'Dead outlet', durationMin: 45 }, errors: {} });
+    expect(newJobBody(base, '2030-03-04', tz)).toEqual({
+      body: { customerId: 'c1', locationId: 'l1', type: 'Outlet', priority: 'normal', description: 'Dead outlet', durationMin: 45 },
+      errors: {},
+    });
   });
   it('places it on the board day at a time', () => {
     const r = newJobBody({ ...base, technicianId: 't1', time: '08:30' }, '2030-03-04', tz);
@@ -56,7 +86,10 @@ describe('new job', () => {
 describe('customer and location', () => {
   it('builds a customer without empty optionals', () => {
     expect(customerBody({ name: ' Ada ', phone: '', email: '' })).toEqual({ body: { name: 'Ada' }, errors: {} });
-    expect(customerBody({ name: 'Ada', phone: 'call me', email: 'nope' }).errors).toEqual({ phone: 'Digits, spaces, + ( ) . - only.', email: 'Not an email address.' });
+    expect(customerBody({ name: 'Ada', phone: 'call me', email: 'nope' }).errors).toEqual({
+      phone: 'Digits, spaces, + ( ) . - only.',
+      email: 'Not an email address.',
+    });
   });
   it('reads coordinates as copied from a map', () => {
     expect(parseCoordinates('30.2672, -97.7431')).toEqual({ lat: 30.2672, lng: -97.7431 });
@@ -66,10 +99,20 @@ describe('customer and location', () => {
   });
   it('builds a location', () => {
     const l = { ...emptyLocation(), address: '1 Main St', city: 'Austin', region: 'TX', postalCode: '78701', coordinates: '30.27,-97.74' };
-    expect(locationBody(l, 'c1')).toEqual({ body: { customerId: 'c1', address: '1 Main St', city: 'Austin', region: 'TX', postalCode: '78701', lat: 30.27, lng: -97.74 }, errors: {} });
+    expect(locationBody(l, 'c1')).toEqual({
+      body: { customerId: 'c1', address: '1 Main St', city: 'Austin', region: 'TX', postalCode: '78701', lat: 30.27, lng: -97.74 },
+      errors: {},
+    });
     expect(Object.keys(locationBody(emptyLocation(), 'c1').errors).sort()).toEqual(['address', 'city', 'lat', 'postalCode', 'region']);
   });
   it('shows a longitude error on the coordinates input', () => {
-    expect(fieldErrorsOf({ fieldErrors: [{ field: 'lng', message: 'Too small' }, { field: 'name', message: 'Empty' }] })).toEqual({ lat: 'Too small', name: 'Empty' });
+    expect(
+      fieldErrorsOf({
+        fieldErrors: [
+          { field: 'lng', message: 'Too small' },
+          { field: 'name', message: 'Empty' },
+        ],
+      }),
+    ).toEqual({ lat: 'Too small', name: 'Empty' });
   });
 });

@@ -16,8 +16,16 @@ export interface DetailsDraft {
   requiredLicenceClass: string;
 }
 
-export function detailsDraftOf(job: Pick<JobRecord, 'type' | 'priority' | 'description' | 'requiredSkill' | 'requiredLicenceClass'>): DetailsDraft {
-  return { type: job.type, priority: job.priority, description: job.description, requiredSkill: job.requiredSkill ?? '', requiredLicenceClass: job.requiredLicenceClass ?? '' };
+export function detailsDraftOf(
+  job: Pick<JobRecord, 'type' | 'priority' | 'description' | 'requiredSkill' | 'requiredLicenceClass'>,
+): DetailsDraft {
+  return {
+    type: job.type,
+    priority: job.priority,
+    description: job.description,
+    requiredSkill: job.requiredSkill ?? '',
+    requiredLicenceClass: job.requiredLicenceClass ?? '',
+  };
 }
 
 function checkText(errors: FieldErrors, field: string, v: string, max: number, required: boolean) {
@@ -26,7 +34,10 @@ function checkText(errors: FieldErrors, field: string, v: string, max: number, r
 }
 
 /** The PATCH body for a details edit (only what changed) and any errors found before sending. */
-export function detailsPatch(job: Pick<JobRecord, 'type' | 'priority' | 'description' | 'requiredSkill' | 'requiredLicenceClass'>, d: DetailsDraft): { body: Record<string, unknown>; errors: FieldErrors } {
+export function detailsPatch(
+  job: Pick<JobRecord, 'type' | 'priority' | 'description' | 'requiredSkill' | 'requiredLicenceClass'>,
+  d: DetailsDraft,
+): { body: Record<string, unknown>; errors: FieldErrors } {
   const errors: FieldErrors = {};
   checkText(errors, 'type', d.type, 80, true);
   checkText(errors, 'description', d.description, 5000, true);
@@ -71,7 +82,11 @@ function checkDuration(errors: FieldErrors, minutes: number | null): void {
 }
 
 /** The PATCH body for a schedule change (technician, start, duration; only what changed). */
-export function schedulePatch(job: Pick<JobRecord, 'technicianId' | 'scheduledStart' | 'durationMin'>, d: ScheduleDraft, timezone: string): { body: Record<string, unknown>; errors: FieldErrors } {
+export function schedulePatch(
+  job: Pick<JobRecord, 'technicianId' | 'scheduledStart' | 'durationMin'>,
+  d: ScheduleDraft,
+  timezone: string,
+): { body: Record<string, unknown>; errors: FieldErrors } {
   const errors: FieldErrors = {};
   checkDuration(errors, d.durationMin);
   let start: number | null = null;
@@ -103,7 +118,17 @@ export interface NewJobDraft {
 }
 
 export function emptyNewJob(): NewJobDraft {
-  return { customerId: '', locationId: '', type: '', priority: 'normal', description: '', requiredSkill: '', durationMin: 60, technicianId: '', time: '' };
+  return {
+    customerId: '',
+    locationId: '',
+    type: '',
+    priority: 'normal',
+    description: '',
+    requiredSkill: '',
+    durationMin: 60,
+    technicianId: '',
+    time: '',
+  };
 }
 
 /** The POST /api/jobs body for a job on `date` (the board's day) and the errors found first. */
@@ -187,7 +212,8 @@ export function locationBody(l: NewLocationDraft, customerId: string): { body: R
   checkText(errors, 'label', l.label, 80, false);
   checkText(errors, 'accessNotes', l.accessNotes, 2000, false);
   const postal = l.postalCode.trim();
-  if (postal.length < 3 || postal.length > 12 || !/^[A-Za-z0-9 -]+$/.test(postal)) errors.postalCode = '3 to 12 letters, digits, spaces or dashes.';
+  if (postal.length < 3 || postal.length > 12 || !/^[A-Za-z0-9 -]+$/.test(postal))
+    errors.postalCode = '3 to 12 letters, digits, spaces or dashes.';
   const at = parseCoordinates(l.coordinates);
   if (!at) errors.lat = 'Latitude and longitude, e.g. 30.2672, -97.7431 (copy them from a map).';
   const body: Record<string, unknown> = {

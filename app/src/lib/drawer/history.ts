@@ -70,7 +70,10 @@ function str(v: unknown): string | null {
 }
 
 function humanise(key: string): string {
-  const words = key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+  const words = key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -108,7 +111,12 @@ function value(key: string, v: unknown, ctx: HistoryContext): string {
 }
 
 /** "Priority: Normal → High" for every field whose value differs between before and after. */
-function diffLines(before: Rec, after: Rec, ctx: HistoryContext, { skip = [], collapseDescription = true }: { skip?: string[]; collapseDescription?: boolean } = {}): string[] {
+function diffLines(
+  before: Rec,
+  after: Rec,
+  ctx: HistoryContext,
+  { skip = [], collapseDescription = true }: { skip?: string[]; collapseDescription?: boolean } = {},
+): string[] {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])]
     .filter((k) => !hidden(k) && !skip.includes(k) && k in after)
     .sort((a, b) => (ORDER.get(a) ?? 99) - (ORDER.get(b) ?? 99) || a.localeCompare(b));
@@ -157,7 +165,12 @@ export function describeEvent(e: JobEvent, ctx: HistoryContext): EventView {
       return { title: 'Details changed', who, changes: diffLines(before, after, ctx), note };
     case 'scheduled':
     case 'rescheduled':
-      return { title: `${e.kind === 'scheduled' ? 'Scheduled' : 'Rescheduled'}${onBoard}`, who, changes: diffLines(before, after, ctx), note };
+      return {
+        title: `${e.kind === 'scheduled' ? 'Scheduled' : 'Rescheduled'}${onBoard}`,
+        who,
+        changes: diffLines(before, after, ctx),
+        note,
+      };
     case 'status_changed': {
       const from = before.status != null ? statusLabel(String(before.status)) : null;
       const to = after.status != null ? statusLabel(String(after.status)) : null;

@@ -4,7 +4,7 @@
  * (retry), gone (404). A newer load aborts the one in flight, so a slow answer for the previous
  * job never replaces the current one.
  */
-import { ApiError, api, asApiError, isAbort } from '#lib/api.ts';
+import { type ApiError, api, asApiError, isAbort } from '#lib/api.ts';
 import type { JobDetail, JobRecord } from './types.ts';
 
 export type JobLoadStatus = 'idle' | 'loading' | 'ready' | 'error';

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addressLine, formatQuantity, formatRate, lineTotals, navigationUrl, noChoicesReason, statusChoices, telHref, FIELD_STATUSES } from './job-text.ts';
+import {
+  addressLine,
+  formatQuantity,
+  formatRate,
+  lineTotals,
+  navigationUrl,
+  noChoicesReason,
+  statusChoices,
+  telHref,
+  FIELD_STATUSES,
+} from './job-text.ts';
 
 const place = { address: '12 Oak St', city: 'Austin', region: 'TX', postalCode: '78701', lat: 30.2672, lng: -97.7431 };
 
@@ -11,7 +21,9 @@ describe('addresses and links', () => {
     expect(navigationUrl(place)).toBe('https://www.google.com/maps/dir/?api=1&destination=30.2672,-97.7431');
   });
   it('falls back to the address without coordinates', () => {
-    expect(navigationUrl({ ...place, lat: Number.NaN })).toBe('https://www.google.com/maps/dir/?api=1&destination=12%20Oak%20St,%20Austin,%20TX%2078701');
+    expect(navigationUrl({ ...place, lat: Number.NaN })).toBe(
+      'https://www.google.com/maps/dir/?api=1&destination=12%20Oak%20St,%20Austin,%20TX%2078701',
+    );
   });
   it('dials digits only', () => {
     expect(telHref('+1 (512) 555-0100')).toBe('tel:+15125550100');
@@ -21,7 +33,12 @@ describe('addresses and links', () => {
 describe('status choices', () => {
   const placed = { technicianId: 't1', scheduledStart: 1 };
   it('offers the lifecycle transitions', () => {
-    expect(statusChoices({ status: 'scheduled', ...placed }).map((c) => c.to)).toEqual(['unscheduled', 'dispatched', 'on_hold', 'cancelled']);
+    expect(statusChoices({ status: 'scheduled', ...placed }).map((c) => c.to)).toEqual([
+      'unscheduled',
+      'dispatched',
+      'on_hold',
+      'cancelled',
+    ]);
   });
   it('never offers what billing sets', () => {
     expect(statusChoices({ status: 'completed', ...placed })).toEqual([]);

@@ -45,7 +45,10 @@ export interface StatusChoice {
  * owns, optionally narrowed to `only` (a technician's field statuses). A move the lifecycle
  * would refuse for want of a schedule is listed with its reason rather than hidden.
  */
-export function statusChoices(job: { status: JobStatus; technicianId: string | null; scheduledStart: number | null }, only?: readonly JobStatus[]): StatusChoice[] {
+export function statusChoices(
+  job: { status: JobStatus; technicianId: string | null; scheduledStart: number | null },
+  only?: readonly JobStatus[],
+): StatusChoice[] {
   if (BILLING_STATUSES.includes(job.status)) return [];
   return allowedTransitions(job.status)
     .filter((to) => !BILLING_STATUSES.includes(to) && (!only || only.includes(to)))

@@ -37,7 +37,9 @@ async function fetchTechnicians(): Promise<TechnicianRef[]> {
   const out: TechnicianRef[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < MAX_PAGES; i++) {
-    const page = await api.get<Page<TechnicianRef>>('/technicians', { query: { limit: PAGE, cursor, fields: 'id,name,active,skills,licenceClass', sort: 'name' } });
+    const page = await api.get<Page<TechnicianRef>>('/technicians', {
+      query: { limit: PAGE, cursor, fields: 'id,name,active,skills,licenceClass', sort: 'name' },
+    });
     out.push(...page.items);
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
