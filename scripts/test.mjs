@@ -4,8 +4,23 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { aptInstall } from './lib/apt.mjs';
+import { CHROMIUM_PATH } from './lib/chromium.mjs';
+import { CLOCK_ZONE, fakeClockEnv } from './lib/clock.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+// The browser tests need Debian's Chromium: install it when this is root with apt (a fresh CI
+// machine), otherwise stop now with the one command that fixes it, not after ten minutes.
+if (!existsSync(CHROMIUM_PATH) && !aptInstall('chromium')) {
+  console.error(`Chromium is missing at ${CHROMIUM_PATH}: run \`sudo apt-get install chromium\`, then npm test again.`);
+  process.exit(1);
+}
+
+// TEST_CLOCK=2026-12-05T02:00 runs everything as if it were that time (README, "Testing on any day").
+const clockEnv = process.env.TEST_CLOCK ? fakeClockEnv(process.env.TEST_CLOCK) : {};
+if (process.env.TEST_CLOCK)
+  console.log(`Clock faked to ${process.env.TEST_CLOCK} (${CLOCK_ZONE} unless an offset is given): DATEFUDGE=${clockEnv.DATEFUDGE}`);
 const bin = (name) => `${root}node_modules/.bin/${name}`;
 const out = `${root}test-results`;
 mkdirSync(out, { recursive: true });
@@ -13,7 +28,7 @@ mkdirSync(out, { recursive: true });
 function run(label, cmd, args, env = {}) {
   console.log(`\n=== ${label} ===`);
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...clockEnv, ...env } });
     child.on('exit', (code) => resolve(code ?? 1));
   });
 }

@@ -6,9 +6,8 @@
  * README's screenshots under docs/screenshots/ at desktop and tablet sizes.
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { addDays, localDateOf } from '../../core/time.ts';
 import { STATUS_COLOURS } from '../../maps/features.ts';
-import { test, expect, signInFully, apiIn, DISPATCHER } from './fixtures.ts';
+import { test, expect, signInFully, dayWhenAllWork, DISPATCHER } from './fixtures.ts';
 
 type State = Awaited<ReturnType<BrowserContext['storageState']>>;
 test.describe.configure({ mode: 'serial' });
@@ -26,8 +25,9 @@ test.beforeAll(async ({ browser, baseURL }) => {
   const page = await context.newPage();
   await signInFully(page, DISPATCHER);
   state = await context.storageState();
-  const me = await apiIn<{ timezone: string }>(page, 'GET', '/api/auth/me');
-  day = addDays(localDateOf(Date.now(), me.body.timezone), 1);
+  // A coming day with a full crew (weekday-only and Sunday-to-Thursday technicians both at
+  // work), so the map has many pins and routes whatever today is.
+  ({ day } = await dayWhenAllWork(page, ['Marcus Delgado', 'Kim Nguyen']));
   await context.close();
 });
 

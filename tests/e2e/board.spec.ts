@@ -1,6 +1,6 @@
 /**
  * The dispatcher's board (schedule half) in two browsers at once, against the real board room:
- * two dispatchers (Dana and Devon) on tomorrow's board, signed in once and reused. The tests
+ * two dispatchers (Dana and Devon) on the board of a coming day on which every technician named here works, signed in once and reused. The tests
  * run in order and build on each other's moves (the reload test checks the earlier ones).
  *
  * The last test is the performance budget: a synthetic day of 2,000 jobs on 100 technicians,
@@ -14,7 +14,7 @@ import * as decoding from 'lib0/decoding';
 import { createBoardDoc, type BoardJobRecord } from '../../core/board-doc.ts';
 import { addDays, localDateOf, zonedInstant } from '../../core/time.ts';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../db/seed/demo-secrets.ts';
-import { test, expect, signInFully, apiIn, DISPATCHER, type Person } from './fixtures.ts';
+import { test, expect, signInFully, apiIn, dayWhenAllWork, DISPATCHER, type Person } from './fixtures.ts';
 
 const DISPATCHER_2: Person = { email: 'dispatch2@demo.switchboard.test', password: DEMO_PASSWORD, totpSecret: DEMO_TOTP_SECRET };
 const MANAGER: Person = { email: 'manager@demo.switchboard.test', password: DEMO_PASSWORD, totpSecret: DEMO_TOTP_SECRET };
@@ -28,6 +28,22 @@ let stateB: State;
 let timezone = 'UTC';
 let day = '';
 const techs = new Map<string, string>(); // name -> id
+/** The technicians these tests name; the day is one on which they all work. */
+const SUBJECTS = [
+  'Marcus Delgado',
+  'Priya Raman',
+  'Rosa Villanueva',
+  'Terry Tech',
+  'Eli Zamora',
+  'Kim Nguyen',
+  'Hannah Brooks',
+  'Andre Baptiste',
+  'Luis Ortega',
+  'Megan Schultz',
+  'Tyler Okafor',
+  'Jake Hollister',
+  'Caleb Whitfield',
+];
 const contexts: BrowserContext[] = [];
 
 /** Moves made by earlier tests, checked again after a reload. */
@@ -47,10 +63,9 @@ test.beforeAll(async ({ browser, baseURL }) => {
   const context = await browser.newContext({ baseURL, storageState: stateA });
   const page = await context.newPage();
   await page.goto('/account');
-  const me = await apiIn<{ timezone: string }>(page, 'GET', '/api/auth/me');
-  timezone = me.body.timezone;
-  // Tomorrow: every job on it can still be rescheduled (today's may be under way already).
-  day = addDays(localDateOf(Date.now(), timezone), 1);
+  // A day ahead (every job on it can still be rescheduled; today's may be under way already)
+  // on which every technician these tests drive works.
+  ({ day, timezone } = await dayWhenAllWork(page, SUBJECTS));
   const list = await apiIn<{ items: { id: string; name: string }[] }>(page, 'GET', '/api/technicians?limit=200&active=true');
   for (const t of list.body.items) techs.set(t.name, t.id);
   await context.close();

@@ -5,6 +5,7 @@
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../db/seed/demo-secrets.ts';
+import { addDays, localDateOf, weekdayOf } from '../../core/time.ts';
 
 export interface Person {
   email: string;
@@ -145,4 +146,22 @@ export async function invite(admin: Page, person: { email: string; name: string;
   const res = await apiIn<{ link: string }>(admin, 'POST', '/api/invitations', person);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.link;
+}
+
+/**
+ * The first day after today (in the org's zone) on which every named technician works, chosen
+ * from the data rather than assumed: "tomorrow" is a Friday or a Sunday on some days of the
+ * week, and some demo technicians work neither. The demo plans a week ahead, so one is found.
+ */
+export async function dayWhenAllWork(page: Page, names: readonly string[]): Promise<{ day: string; timezone: string }> {
+  const me = await apiIn<{ timezone: string }>(page, 'GET', '/api/auth/me');
+  const list = await apiIn<{ items: { name: string; shiftDays: number[] }[] }>(page, 'GET', '/api/technicians?limit=200&active=true');
+  const today = localDateOf(Date.now(), me.body.timezone);
+  for (let ahead = 1; ahead <= 7; ahead++) {
+    const day = addDays(today, ahead);
+    const weekday = weekdayOf(day);
+    if (names.every((n) => list.body.items.find((t) => t.name === n)?.shiftDays.includes(weekday)))
+      return { day, timezone: me.body.timezone };
+  }
+  throw new Error(`No day in the coming week on which all of ${names.join(', ')} work`);
 }
