@@ -465,8 +465,11 @@ export function upsertJobFromRecord(doc: Y.Doc, record: BoardJobRecord, opts: Up
       changed = true;
     }
     if (opts.overwriteSchedule) {
-      if (!samePlacement(decodePlacement(m.get('placement')), placement)) {
-        m.set('placement', encodePlacement(placement));
+      // Compared as stored, not decoded: decoding forgives junk (a bad duration reads as 60), so
+      // [12345, 'tomorrow', -5] on a queued job of 60 minutes would read as equal and stay.
+      const stored = encodePlacement(placement);
+      if (!sameTuple(m.get('placement'), stored)) {
+        m.set('placement', stored);
         changed = true;
       }
       changed = setIfChanged(m, 'status', status) || changed;

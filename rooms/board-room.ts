@@ -55,7 +55,8 @@ import { JobStates } from './job-states.ts';
 import { PendingWrites, type NewOutboxRow } from './pending-writes.ts';
 import { batchedFanOut, windowFor, WINDOW_MS as FAN_OUT_WINDOW_MS } from './fan-out.ts';
 import { loadDayJobs, loadJob, loadTechnicians, type LoadedJob } from './board-records.ts';
-import { mayAnnounce, POSITION_EVERY_MS, type BoardNotice, type TechnicianPosition } from './presence.ts';
+import { mayAnnounce, POSITION_EVERY_MS } from './presence.ts';
+import { isSubscribe, type BoardNotice, type TechnicianPosition } from '../core/board-notices.ts';
 import { technicianRoomName } from './board-name.ts';
 
 /** Who a change is attributed to in job_events. */
@@ -104,6 +105,8 @@ const BUSY_ROWS = 200;
 const LIBSQL_TIMEOUT_MS = 10_000;
 /** Technicians (skills, shifts, licences) are re-read from libSQL at most this often for the rules. */
 const TECHNICIANS_TTL_MS = 5 * 60_000;
+/** A placement on a technician the room does not know re-reads them, at most this often. */
+const TECHNICIANS_RECHECK_MS = 10_000;
 /**
  * Version of what this room keeps in its own SQLite. Rooms written before version 2 (the doc
  * shape of core/board-doc.ts) exist only in local development state; they are reseeded.
@@ -123,6 +126,8 @@ type Repair = { jobId: string; state?: JobState; remove?: true };
 
 interface ConnState {
   who?: Identity;
+  /** The client asked for the room's custom frames (technicians' positions); see onCustomMessage. */
+  notices?: boolean;
   /** Awareness client ids this connection announced (see rooms/presence.ts). */
   announced?: number[];
 }
@@ -147,6 +152,8 @@ export class BoardRoom extends YServer<Env> {
   #states!: JobStates;
   #technicians: RuleTechnician[] = [];
   #techniciansAt = 0;
+  /** Ids of #technicians: a placement may name only these (schedule-guard's isTechnician). */
+  #technicianIds = new Set<string>();
   /** Technicians whose row changed since warnings were last evaluated; null = all of them. */
   #dirtyRows: Set<string> | null = null;
   /** What the room accepted in memory and has yet to store: written at the end of the next #txn (the group commit). */
@@ -275,6 +282,7 @@ export class BoardRoom extends YServer<Env> {
     this.#day = dayRange(this.#date, this.#timezone);
     this.#drainFailures = Number(getMeta(this.#sql, 'drainFailures') ?? 0);
     this.#technicians = JSON.parse(String(getMeta(this.#sql, 'technicians') ?? '[]'));
+    this.#technicianIds = new Set(this.#technicians.map((t) => t.id));
     this.#dirtyRows = null; // evaluate every row once after a wake
     this.#feeds = new Set(
       this.#sql
@@ -333,6 +341,7 @@ export class BoardRoom extends YServer<Env> {
 
   #storeTechnicians(technicians: RuleTechnician[]): void {
     this.#technicians = technicians;
+    this.#technicianIds = new Set(technicians.map((t) => t.id));
     this.#techniciansAt = Date.now();
     setMeta(this.#sql, 'technicians', JSON.stringify(technicians));
   }
@@ -366,8 +375,6 @@ export class BoardRoom extends YServer<Env> {
     // keys next to ours through setState(prev => ...)).
     conn.setState((prev: unknown) => ({ ...(prev as object), who }));
     super.onConnect(conn, ctx);
-    const positions = this.#positions();
-    if (positions.length) this.sendCustomMessage(conn, JSON.stringify({ type: 'positions', positions } satisfies BoardNotice));
   }
 
   override isReadOnly(conn: Connection): boolean {
@@ -400,7 +407,9 @@ export class BoardRoom extends YServer<Env> {
     this.#known.add(conn);
     const verdict = screenFrame(conn, message, this.#flood);
     if (!verdict) return;
-    if (verdict.kind === 'ignored' || verdict.kind === 'custom') return;
+    if (verdict.kind === 'ignored') return;
+    // y-partyserver's own dispatch of `__YPS:` frames is skipped here with the rest of its handler.
+    if (verdict.kind === 'custom') return this.onCustomMessage(conn, (message as string).slice('__YPS:'.length));
     // The answer to a sync step 1 carries the doc as it is: store what it holds first.
     if (verdict.kind === 'sync-step1') this.#commit();
     if (verdict.kind === 'awareness') {
@@ -421,8 +430,16 @@ export class BoardRoom extends YServer<Env> {
     super.onMessage(conn, message);
   }
 
-  override onCustomMessage(): void {
-    // Clients send no custom messages to the board; the room sends them (see presence).
+  /**
+   * Custom (`__YPS:` text) frames go only to clients that ask for them: a stock y-websocket
+   * provider parses every frame as binary Yjs and throws on text. Switchboard's board asks with
+   * `{"type":"subscribe","notices":["positions"]}` once connected (rooms/presence.ts).
+   */
+  override onCustomMessage(conn: Connection, message: string): void {
+    if (!isSubscribe(message) || (conn.state as ConnState | null)?.notices) return;
+    conn.setState((prev: unknown) => ({ ...(prev as object), notices: true }));
+    const positions = this.#positions();
+    if (positions.length) this.sendCustomMessage(conn, JSON.stringify({ type: 'positions', positions } satisfies BoardNotice));
   }
 
   override onClose(conn: Connection, code: number, reason: string, wasClean: boolean): void {
@@ -490,7 +507,7 @@ export class BoardRoom extends YServer<Env> {
       repairs.push({ jobId, state });
       return 0;
     }
-    const d = decide(state.schedule, raw, this.#day);
+    const d = decide(state.schedule, raw, this.#day, this.#isTechnician);
     const next = { ...state, schedule: d.next };
     if (Object.keys(d.repair).length || !this.#entryClean(raw, state.card)) repairs.push({ jobId, state: next });
     if (sameSchedule(d.next, state.schedule)) return 0;
@@ -570,7 +587,7 @@ export class BoardRoom extends YServer<Env> {
       const raw = readRawJob(this.document, state.jobId);
       if (!raw) repairs.push({ jobId: state.jobId, state });
       else {
-        const d = decide(state.schedule, raw, this.#day);
+        const d = decide(state.schedule, raw, this.#day, this.#isTechnician);
         if (Object.keys(d.repair).length || !this.#entryClean(raw, state.card))
           repairs.push({ jobId: state.jobId, state: { ...state, schedule: d.next } });
       }
@@ -610,6 +627,33 @@ export class BoardRoom extends YServer<Env> {
     this.#compact();
   }
 
+  // ---- technicians ---------------------------------------------------------------------------
+
+  /**
+   * Whether a placement may name this technician: one of the org's active technicians as the
+   * room last read them. A client naming anyone else is refused and repaired. The list is at
+   * most TECHNICIANS_TTL_MS old; an unknown id re-reads it in the background (at most every
+   * TECHNICIANS_RECHECK_MS), so a technician added a moment ago is refused once, then known.
+   */
+  #isTechnician = (id: string): boolean => {
+    if (this.#technicianIds.has(id)) return true;
+    if (Date.now() - this.#techniciansAt > TECHNICIANS_RECHECK_MS) {
+      this.#techniciansAt = Date.now();
+      this.ctx.waitUntil(this.#reloadTechnicians().catch(() => {}));
+    }
+    return false;
+  };
+
+  async #reloadTechnicians(): Promise<void> {
+    this.#storeTechnicians(await loadTechnicians(this.#libsql(), this.#orgId));
+    this.#dirtyRows = null;
+  }
+
+  /** Changes from the API name technicians libSQL has just checked: make sure the room knows them before it decides. */
+  async #knowTechnician(id: string | null | undefined): Promise<void> {
+    if (id && !this.#technicianIds.has(id)) await this.#reloadTechnicians();
+  }
+
   // ---- warnings ------------------------------------------------------------------------------
 
   /**
@@ -622,9 +666,7 @@ export class BoardRoom extends YServer<Env> {
     if (this.#dirtyRows && this.#dirtyRows.size === 0) return;
     if (Date.now() - this.#techniciansAt > TECHNICIANS_TTL_MS) {
       try {
-        const fresh = await loadTechnicians(this.#libsql(), this.#orgId);
-        this.#storeTechnicians(fresh);
-        this.#dirtyRows = null;
+        await this.#reloadTechnicians();
       } catch {
         // libSQL away: the cached technicians serve; the drain below backs off anyway.
       }
@@ -769,6 +811,7 @@ export class BoardRoom extends YServer<Env> {
    */
   async applySchedule(jobId: string, placement: Placement | null, actor: Actor, note?: string | null): Promise<ApplyResult> {
     await this.#ready();
+    await this.#knowTechnician(placement?.technicianId);
     let state = this.#states.get(jobId);
     let adopt = false;
     if (!state) {
@@ -839,7 +882,7 @@ export class BoardRoom extends YServer<Env> {
       status: state.schedule.status,
       ...placement,
     };
-    const d = decide(state.schedule, wanted, this.#day);
+    const d = decide(state.schedule, wanted, this.#day, this.#isTechnician);
     if (d.reasons.length) return { ok: false, code: 'refused', reason: d.reasons.join('; ') };
     const base = state;
     if (adopt || takeOver || note) {
@@ -886,6 +929,7 @@ export class BoardRoom extends YServer<Env> {
   /** Second half of a move: this room becomes the job's owner with `placement` on its day. */
   async takeOver(state: JobState, placement: Placement, actor: Actor): Promise<ApplyResult> {
     await this.#ready();
+    await this.#knowTechnician(placement.technicianId ?? state.schedule.technicianId);
     const result = this.#place({ ...state, warnings: [] }, placement, actor, true, true);
     if (!result.ok) return result;
     return { ...result, projected: await this.#projectNow(state.jobId) };
@@ -939,7 +983,8 @@ export class BoardRoom extends YServer<Env> {
       p.lng,
       p.at,
     );
-    this.broadcastCustomMessage(JSON.stringify({ type: 'positions', positions: [p] } satisfies BoardNotice));
+    const notice = JSON.stringify({ type: 'positions', positions: [p] } satisfies BoardNotice);
+    for (const conn of this.getConnections()) if ((conn.state as ConnState | null)?.notices) this.sendCustomMessage(conn, notice);
     return true;
   }
 

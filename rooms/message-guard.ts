@@ -41,7 +41,7 @@ export function byteLengthOf(message: string | ArrayBuffer | ArrayBufferView): n
 
 export function inspectFrame(message: string | ArrayBuffer | ArrayBufferView): Inspection {
   if (byteLengthOf(message) > MAX_MESSAGE_BYTES) return { ok: false, code: CLOSE_TOO_BIG, reason: 'message too big' };
-  // Text frames are y-partyserver's custom messages (`__YPS:`); the board defines none yet.
+  // Text frames are y-partyserver's custom messages (`__YPS:`): a board client's subscription (core/board-notices.ts).
   if (typeof message === 'string') return { ok: true, kind: message.startsWith('__YPS:') ? 'custom' : 'ignored' };
   const data =
     message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);

@@ -2,7 +2,7 @@
  * Presence on a board: who is here and which card each person is dragging travel as Yjs
  * awareness (core/board-doc.ts `BoardAwareness`), relayed by y-partyserver; technicians'
  * positions arrive from their phones (rooms/technician-room.ts) and go out to the board as a
- * custom message. None of it touches the doc: a Y.Map keeps every value ever written.
+ * custom message, to the clients that subscribed (core/board-notices.ts). None of it touches the doc: a Y.Map keeps every value ever written.
  *
  * The room checks awareness before relaying it, because it is shown to everyone as fact:
  * - a state names its sender as the Worker authenticated them (user.id), so nobody can appear
@@ -13,19 +13,9 @@
  */
 import type { AwarenessEntry } from './message-guard.ts';
 import type { Identity } from './identity.ts';
+import type { TechnicianPosition } from '../core/board-notices.ts';
 
 const MAX_STATE_BYTES = 2048;
-
-export interface TechnicianPosition {
-  technicianId: string;
-  lat: number;
-  lng: number;
-  /** When the phone took the fix (UTC ms). */
-  at: number;
-}
-
-/** Custom messages the board room sends (y-partyserver prefixes them with `__YPS:`). */
-export type BoardNotice = { type: 'positions'; positions: TechnicianPosition[] };
 
 /**
  * Whether connection `connId` may send these awareness entries. `ownerOf` names the connection

@@ -41,8 +41,15 @@ export function sameSchedule(a: Schedule, b: Schedule): boolean {
 /**
  * `prev` is what the room last projected (or seeded from the records); `raw` is what the doc
  * holds now; [dayStart, dayEnd) is the room's day: a start outside it belongs to another room.
+ * `isTechnician` says whether an id names one of the org's active technicians: the records
+ * refuse any other, so the doc must too, or the two would disagree for good.
  */
-export function decide(prev: Schedule, raw: RawSchedule, day: { start: number; end: number }): Decision {
+export function decide(
+  prev: Schedule,
+  raw: RawSchedule,
+  day: { start: number; end: number },
+  isTechnician: (id: string) => boolean = () => true,
+): Decision {
   const reasons: string[] = [];
   const wanted: Schedule = { ...prev };
 
@@ -63,8 +70,16 @@ export function decide(prev: Schedule, raw: RawSchedule, day: { start: number; e
 
   const prevStatus = prev.status as JobStatus;
   const scheduleMoved = wanted.technicianId !== prev.technicianId || wanted.start !== prev.start || wanted.durationMin !== prev.durationMin;
-  if (scheduleMoved && !isSchedulable(prevStatus)) {
-    reasons.push(`a job that is ${prevStatus.replace('_', ' ')} can no longer be rescheduled`);
+  const refusal = !scheduleMoved
+    ? null
+    : !isSchedulable(prevStatus)
+      ? `a job that is ${prevStatus.replace('_', ' ')} can no longer be rescheduled`
+      : wanted.technicianId !== null && wanted.technicianId !== prev.technicianId && !isTechnician(wanted.technicianId)
+        ? 'no technician of this org has that id'
+        : null;
+  if (refusal) {
+    // A placement is one value: a refused move keeps the job where it was, time and length too.
+    reasons.push(refusal);
     wanted.technicianId = prev.technicianId;
     wanted.start = prev.start;
     wanted.durationMin = prev.durationMin;

@@ -3,6 +3,7 @@
  * technician's own feed (rooms/technician-room.ts): only their jobs, live, read-only.
  */
 import { describe, expect, it } from 'vitest';
+import { SUBSCRIBE_NOTICES } from '../../core/board-notices.ts';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { at, fx, makeJobs, openRaw, sleep, testDate, waitFor, trackedClients } from './board-client.ts';
@@ -109,10 +110,13 @@ describe('a technician’s feed', () => {
     expect((await openRaw('anon', date, { room: 'technician' })).status).toBe(401);
   });
 
-  it('passes the phone’s position to the board, throttled', async () => {
+  it('passes the phone’s position to the boards that subscribed, throttled', async () => {
     const date = testDate(64);
-    await makeJobs('a', date, 1, 'own');
+    const [job] = await makeJobs('a', date, 1, 'own');
     const board = await connect('a.dispatcher', date);
+    board.sendCustom(SUBSCRIBE_NOTICES);
+    // A client that never subscribes (a stock y-websocket provider, which throws on text frames) gets none.
+    const plain = await connect('a.dispatcher', date);
     const phone = await connect('a.technician', date, { room: 'technician' });
     phone.sendCustom({ type: 'position', lat: 30.27, lng: -97.74, at: Date.now() });
     phone.sendCustom({ type: 'position', lat: 30.5, lng: -97.5, at: Date.now() });
@@ -121,8 +125,13 @@ describe('a technician’s feed', () => {
     await sleep(200);
     const positions = board.notices.filter((n) => n.type === 'positions').flatMap((n) => n.positions);
     expect(positions).toEqual([expect.objectContaining({ technicianId: fx.a.ownTechnicianId, lat: 30.27, lng: -97.74 })]);
-    // Someone opening the board later gets the last known positions at once.
+    // Barrier: an edit sent after the position reaches the plain client after anything sent before it.
+    board.set(job!, { durationMin: 45 });
+    await waitFor(() => plain.job(job!)?.durationMin === 45, 'the edit after the position');
+    expect(plain.notices).toEqual([]);
+    // Someone opening the board later gets the last known positions as soon as they subscribe.
     const late = await connect('a.manager', date);
+    late.sendCustom(SUBSCRIBE_NOTICES);
     await waitFor(() => late.notices.some((n) => n.type === 'positions'), 'positions for a late joiner');
   });
 });

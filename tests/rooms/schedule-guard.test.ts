@@ -25,6 +25,17 @@ describe('decide', () => {
     expect(d.reasons).toHaveLength(4);
   });
 
+  it('refuses a move onto a technician the org does not have, placement whole, and takes the job off nobody', () => {
+    const known = (id: string) => id === 't1' || id === 't2';
+    const d = decide(prev, { ...prev, technicianId: 'ghost', start: day.start + 7200_000, durationMin: 30 }, day, known);
+    expect(d.next).toEqual(prev);
+    expect(d.repair).toEqual({ technicianId: 't1', start: prev.start, durationMin: 60 });
+    expect(d.reasons).toEqual(['no technician of this org has that id']);
+    // A technician it already had is not asked about again (a deactivated one keeps their jobs until moved).
+    expect(decide(prev, { ...prev, durationMin: 90 }, day, () => false).next.durationMin).toBe(90);
+    expect(decide(prev, { ...prev, technicianId: null }, day, () => false).next.technicianId).toBeNull();
+  });
+
   it('refuses to reschedule work that is under way, but lets its status move on', () => {
     const onSite: Schedule = { ...prev, status: 'on_site' };
     const d = decide(onSite, { ...onSite, durationMin: 90, status: 'completed' }, day);

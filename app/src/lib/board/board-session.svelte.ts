@@ -26,6 +26,7 @@ import {
   type BoardSnapshot,
   type PlaceResult,
 } from '#core/board-doc.ts';
+import { parseNotice, SUBSCRIBE_NOTICES, type TechnicianPosition } from '#core/board-notices.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -60,12 +61,7 @@ export function colourFor(id: string): string {
   return palette[h % palette.length]!;
 }
 
-export interface TechnicianPosition {
-  technicianId: string;
-  lat: number;
-  lng: number;
-  at: number;
-}
+export type { TechnicianPosition } from '#core/board-notices.ts';
 
 export class BoardSession {
   readonly date: string;
@@ -321,7 +317,11 @@ export class BoardSession {
       else this.connection = this.loaded || this.failedAttempts > 0 ? 'reconnecting' : 'connecting';
     };
     provider.on('status', ({ status }: { status: string }) => {
-      if (status === 'connected') this.failedAttempts = 0;
+      if (status === 'connected') {
+        this.failedAttempts = 0;
+        // Technicians' positions come as custom messages, sent only to clients that ask (core/board-notices.ts).
+        provider.sendMessage(JSON.stringify(SUBSCRIBE_NOTICES));
+      }
       update();
     });
     provider.on('sync', (synced: boolean) => {
@@ -349,16 +349,12 @@ export class BoardSession {
       });
     });
     provider.on('custom-message', (message: string) => {
-      // Technicians' positions, sent by the room (rooms/presence.ts): the latest per technician.
-      try {
-        const parsed = JSON.parse(message) as { type?: unknown; positions?: unknown };
-        if (parsed?.type !== 'positions' || !Array.isArray(parsed.positions)) return;
-        const next = new Map(this.positions.map((p) => [p.technicianId, p]));
-        for (const p of parsed.positions as TechnicianPosition[]) next.set(p.technicianId, p);
-        this.positions = [...next.values()];
-      } catch {
-        // not JSON: not for us
-      }
+      // Technicians' positions (core/board-notices.ts): the latest per technician.
+      const notice = parseNotice(message);
+      if (!notice) return;
+      const next = new Map(this.positions.map((p) => [p.technicianId, p]));
+      for (const p of notice.positions) next.set(p.technicianId, p);
+      this.positions = [...next.values()];
     });
     const aw = provider.awareness;
     const onAwareness = ({ added }: { added: number[] }) => {
