@@ -409,7 +409,10 @@ export class BoardRoom extends YServer<Env> {
     if (!verdict) return;
     if (verdict.kind === 'ignored') return;
     // y-partyserver's own dispatch of `__YPS:` frames is skipped here with the rest of its handler.
-    if (verdict.kind === 'custom') return this.onCustomMessage(conn, (message as string).slice('__YPS:'.length));
+    if (verdict.kind === 'custom') {
+      this.onCustomMessage(conn, (message as string).slice('__YPS:'.length));
+      return;
+    }
     // The answer to a sync step 1 carries the doc as it is: store what it holds first.
     if (verdict.kind === 'sync-step1') this.#commit();
     if (verdict.kind === 'awareness') {
