@@ -39,10 +39,12 @@ function workerdProject(name: string, dir: string) {
 export default defineConfig({
   test: {
     projects: [
+      // Pure code, in Node: no workerd, no database. A room module's pure parts are tested next to
+      // it (rooms/*.test.ts); tests/rooms holds only what needs a running room.
       {
         test: {
           name: 'core',
-          include: ['core/**/*.test.ts', 'db/seed/**/*.test.ts', 'maps/**/*.test.ts', 'app/src/lib/**/*.test.ts'],
+          include: ['core/**/*.test.ts', 'db/seed/**/*.test.ts', 'maps/**/*.test.ts', 'rooms/**/*.test.ts', 'app/src/lib/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -1,7 +1,7 @@
 /** The room's authority over a schedule edit, without a room: rooms/schedule-guard.ts. */
 import { describe, expect, it } from 'vitest';
-import { decide } from '../../rooms/schedule-guard.ts';
-import type { Schedule } from '../../rooms/schedule-guard.ts';
+import { decide } from './schedule-guard.ts';
+import type { Schedule } from './schedule-guard.ts';
 
 const day = { start: 1_000_000, end: 1_000_000 + 24 * 3600_000 };
 const prev: Schedule = { technicianId: 't1', start: day.start + 3600_000, durationMin: 60, status: 'scheduled' };
