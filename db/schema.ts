@@ -10,6 +10,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ROLES, type Role } from '../core/roles.ts';
 
 const id = () => text('id').primaryKey();
 const orgId = () =>
@@ -37,8 +38,8 @@ export const orgs = sqliteTable('orgs', {
   createdAt: createdAt(),
 });
 
-export const ROLES = ['admin', 'dispatcher', 'manager', 'technician'] as const;
-export type Role = (typeof ROLES)[number];
+// The role list lives in core (core/roles.ts): the permission table and the app read it too.
+export { ROLES, type Role };
 
 export const users = sqliteTable(
   'users',

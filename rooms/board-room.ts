@@ -47,7 +47,7 @@ import type { Env } from '../worker/env.ts';
 import { parseBoardRoomName } from './board-name.ts';
 import { BILLING_ONLY, decide, sameSchedule, type Schedule } from './schedule-guard.ts';
 import { identityFrom, type Identity } from './identity.ts';
-import { allows } from '../worker/authz.ts';
+import { allows } from '../core/permissions.ts';
 import { FloodGuard, screenFrame } from './message-guard.ts';
 import { compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpdateCount, setMeta, wipeDocStore } from './persistence.ts';
 import { backoffMs, drainOnce, dropWarningRows, hasPendingRows, migrateOutbox, nextVersion, outboxSize, type JobState } from './outbox.ts';
@@ -379,7 +379,7 @@ export class BoardRoom extends YServer<Env> {
 
   override isReadOnly(conn: Connection): boolean {
     const who = (conn.state as ConnState | null)?.who;
-    // Who may change the board is in the policy table with every route (worker/authz.ts).
+    // Who may change the board is in the policy table with every route (core/permissions.ts).
     return !who || !allows(who.role, 'board.edit');
   }
 

@@ -4,7 +4,7 @@
  * client sent is copied onto it), so the room trusts them: a Durable Object is reachable only
  * through the Worker.
  */
-import type { Role } from '../db/schema.ts';
+import { ROLES, type Role } from '../core/roles.ts';
 
 export const IDENTITY_HEADERS = {
   userId: 'x-switchboard-user-id',
@@ -17,8 +17,6 @@ export interface Identity {
   role: Role;
   name: string;
 }
-
-const ROLES: readonly Role[] = ['admin', 'dispatcher', 'manager', 'technician'];
 
 export function identityHeaders(who: Identity): Record<string, string> {
   // Names are any Unicode; header values must be ASCII.

@@ -6,9 +6,11 @@
  * The person is authenticated like every API call (the `__Host-sb_session` cookie, or
  * `Authorization: Bearer <token>` for clients that are not browsers). Refused before any room
  * is touched: a cross-origin upgrade (403; browsers always send Origin on WebSocket
- * handshakes, so this is the CSRF check for sockets), no session (401), a role with no board
- * (403), a date that is not a date or too far from today (400). The room is named from the
- * session's org, never from the request, so another org's board cannot even be addressed.
+ * handshakes, so this is the CSRF check for sockets), then whatever the API would refuse the
+ * session for the room's permission (core/permissions.ts refusalFor, the check every API route
+ * makes: no session 401, a role with no board 403, a session that must still set up its second
+ * factor 403), and a date that is not a date or too far from today (400). The room is named
+ * from the session's org, never from the request, so another org's board cannot even be addressed.
  *
  * Served ahead of the Hono API app (worker/index.ts): the upgrade needs none of the API's
  * body, compression and response-header middleware, and its 101 response must pass through
@@ -26,7 +28,7 @@ import { Problem, problemResponse } from './problem.ts';
 import { addDays, isLocalDate, localDateOf } from '../core/time.ts';
 import { boardRoomName, technicianRoomName } from '../rooms/board-name.ts';
 import { identityHeaders } from '../rooms/identity.ts';
-import { allows } from './authz.ts';
+import { refusalFor } from '../core/permissions.ts';
 
 export const ROOMS_PREFIX = '/api/rooms/';
 
@@ -52,7 +54,7 @@ export function roomsRoute() {
   async function admit(
     c: Context<AppEnv>,
     permission: 'board.view' | 'feed.view',
-    what: string,
+    hint = '',
   ): Promise<{ auth: AuthContext; date: string; db: Db } | Response> {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
       return problemResponse(
@@ -62,14 +64,19 @@ export function roomsRoute() {
         }),
       );
     }
-    const refusal = crossOrigin(c.req.raw, c.env);
-    if (refusal) return problemResponse(c, new Problem(403, 'Cross-origin connection refused', refusal));
+    const crossSite = crossOrigin(c.req.raw, c.env);
+    if (crossSite) return problemResponse(c, new Problem(403, 'Cross-origin connection refused', crossSite));
 
     const { db } = openDb(c.env);
-    const auth = await loadSession(c, db);
-    if (!auth) return problemResponse(c, new Problem(401, 'Sign in required', 'Your session has ended or you are not signed in.'));
-    if (!allows(auth.role, permission))
-      return problemResponse(c, new Problem(403, 'Not allowed', `Your role (${auth.role}) has no ${what}.`));
+    const session = await loadSession(c, db);
+    // The API's own check (worker/authz.ts makes the same call), so the door and the API cannot drift apart.
+    const refusal = refusalFor(session, permission);
+    if (refusal) {
+      const detail = refusal.kind === 'role' ? `${refusal.detail} ${hint}`.trim() : refusal.detail;
+      return problemResponse(c, new Problem(refusal.status, refusal.title, detail));
+    }
+    // refusalFor refuses a missing session, so here there is one.
+    const auth = session as AuthContext;
 
     const date = c.req.param('date') ?? '';
     const today = localDateOf(Date.now(), auth.timezone);
@@ -94,7 +101,7 @@ export function roomsRoute() {
     });
 
   app.get('/api/rooms/board/:date', async (c) => {
-    const admitted = await admit(c, 'board.view', 'dispatch board (technicians: /api/rooms/technician/YYYY-MM-DD)');
+    const admitted = await admit(c, 'board.view', 'Technicians open their own day at /api/rooms/technician/YYYY-MM-DD.');
     if (admitted instanceof Response) return admitted;
     const { auth, date } = admitted;
     const name = boardRoomName(auth.orgId, date);
@@ -103,7 +110,7 @@ export function roomsRoute() {
 
   // A technician's phone: that technician's jobs of the day and nobody else's.
   app.get('/api/rooms/technician/:date', async (c) => {
-    const admitted = await admit(c, 'feed.view', 'technician feed');
+    const admitted = await admit(c, 'feed.view');
     if (admitted instanceof Response) return admitted;
     const { auth, date, db } = admitted;
     const [tech] = await db

@@ -4,7 +4,7 @@
  * round trips (the session lookup and one batch).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { POLICY, type Permission } from '../../worker/authz.ts';
+import { POLICY, type Permission } from '../../core/permissions.ts';
 import type { Role } from '../../db/schema.ts';
 import { api, fx, sql } from './helpers.ts';
 import { MATRIX } from './route-matrix.ts';

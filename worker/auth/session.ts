@@ -9,6 +9,7 @@ import type { Context } from 'hono';
 import { orgs, sessions, users, type Role } from '../../db/schema.ts';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db.ts';
+import { mustEnrolSecondFactor } from '../../core/permissions.ts';
 
 /** Sent as `__Host-sb_session`: hono adds the prefix from the `prefix: 'host'` option. */
 export const SESSION_COOKIE = 'sb_session';
@@ -40,11 +41,6 @@ export interface AuthContext {
 }
 
 export type SignInMethod = 'password' | 'password+totp' | 'password+recovery' | 'passkey';
-
-/** Roles that must use a second factor (technicians too when their org says so). */
-export function secondFactorRequired(role: Role, requireForTechnicians: boolean): boolean {
-  return role !== 'technician' || requireForTechnicians;
-}
 
 const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -158,7 +154,7 @@ export async function loadSession(c: Context, db: Db): Promise<AuthContext | nul
     ...rest,
     method,
     tokenHash,
-    mustEnrolSecondFactor: method === 'password' && secondFactorRequired(row.role, requireForTechnicians),
+    mustEnrolSecondFactor: mustEnrolSecondFactor(method, row.role, requireForTechnicians),
     lastSeenStale: lastSeenAt < now - TOUCH_EVERY_MS,
   };
 }

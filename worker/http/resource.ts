@@ -10,7 +10,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { auditEvents } from '../../db/schema.ts';
 import type { AuthContext } from '../auth/session.ts';
 import type { Db } from '../db.ts';
-import type { Permission } from '../authz.ts';
+import type { Permission } from '../../core/permissions.ts';
 import { notFound, type Problem } from '../problem.ts';
 import { afterCursor, decodeCursor, encodeCursor, listQuery, orderBy, parseFields, parseSort } from './list.ts';
 import { body, json, route, router } from './router.ts';

@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
-import { requirePermission, type Permission } from '../authz.ts';
+import type { Permission } from '../../core/permissions.ts';
+import { requirePermission } from '../authz.ts';
 import { fieldProblem, zodProblem } from '../problem.ts';
 
 /**
