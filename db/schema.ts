@@ -84,6 +84,34 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
 
+/**
+ * Which live rooms (rooms/) each session has opened, written by the room door
+ * (worker/rooms-route.ts), so that ending a session or changing a person's access can close
+ * those sockets (worker/room-connections.ts). One row per session and room, refreshed on every
+ * reconnect; rows older than a session can live are deleted as new ones are written.
+ */
+export const roomConnections = sqliteTable(
+  'room_connections',
+  {
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.tokenHash, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** 'board' (BoardRoom) or 'technician' (TechnicianRoom). */
+    kind: text('kind', { enum: ['board', 'technician'] }).notNull(),
+    /** The room's name (rooms/board-name.ts). */
+    room: text('room').notNull(),
+    openedAt: integer('opened_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sessionId, t.kind, t.room] }),
+    index('room_connections_user_idx').on(t.userId),
+    index('room_connections_opened_idx').on(t.openedAt),
+  ],
+);
+
 /** One-time codes for when the authenticator app is lost; only their SHA-256 is kept. */
 export const recoveryCodes = sqliteTable(
   'recovery_codes',

@@ -48,6 +48,8 @@ import { parseBoardRoomName } from './board-name.ts';
 import { BILLING_ONLY, decide, sameSchedule, type Schedule } from './schedule-guard.ts';
 import { identityFrom, type Identity } from './identity.ts';
 import { allows } from '../core/permissions.ts';
+import type { RoomClose } from '../core/room-close.ts';
+import { closeMatching, SessionWatch, type ConnectionMatch } from './session-watch.ts';
 import { FloodGuard, screenFrame } from './message-guard.ts';
 import { compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpdateCount, setMeta, wipeDocStore } from './persistence.ts';
 import { backoffMs, drainOnce, dropWarningRows, hasPendingRows, migrateOutbox, nextVersion, outboxSize, type JobState } from './outbox.ts';
@@ -367,13 +369,21 @@ export class BoardRoom extends YServer<Env> {
     return (this.#sockets ??= this.ctx.getWebSockets().length);
   }
 
+  /** Re-checks each connection's session as its frames arrive (rooms/session-watch.ts). */
+  readonly sessionWatch = new SessionWatch(
+    'board.view',
+    () => this.#libsql(),
+    (p) => this.ctx.waitUntil(p),
+  );
+
   override onConnect(conn: Connection, ctx: ConnectionContext): void {
     this.#sockets = null;
     this.#commit();
     const who = identityFrom(ctx.request.headers);
     // Kept in the socket attachment, so it survives hibernation (y-partyserver keeps its own
-    // keys next to ours through setState(prev => ...)).
-    conn.setState((prev: unknown) => ({ ...(prev as object), who }));
+    // keys next to ours through setState(prev => ...)). The Worker checked the session just
+    // now, at the upgrade: that is its first check (rooms/session-watch.ts).
+    conn.setState((prev: unknown) => ({ ...(prev as object), who, sessionCheckedAt: Date.now() }));
     super.onConnect(conn, ctx);
   }
 
@@ -407,6 +417,7 @@ export class BoardRoom extends YServer<Env> {
     this.#known.add(conn);
     const verdict = screenFrame(conn, message, this.#flood);
     if (!verdict) return;
+    this.sessionWatch.frame(conn);
     if (verdict.kind === 'ignored') return;
     // y-partyserver's own dispatch of `__YPS:` frames is skipped here with the rest of its handler.
     if (verdict.kind === 'custom') {
@@ -450,6 +461,11 @@ export class BoardRoom extends YServer<Env> {
     this.#flood.forget(conn.id);
     if (this.#owners) for (const [id, owner] of this.#owners) if (owner === conn.id) this.#owners.delete(id);
     super.onClose(conn, code, reason, wasClean);
+  }
+
+  /** The Worker ended these sessions or changed these people's access (worker/room-connections.ts). */
+  async closeConnections(match: ConnectionMatch, close: RoomClose): Promise<number> {
+    return closeMatching(this.getConnections(), match, close);
   }
 
   /** Awareness client id -> the connection that announced it; in memory, rebuilt from the sockets' attachments after a wake. */

@@ -10,12 +10,19 @@ export const IDENTITY_HEADERS = {
   userId: 'x-switchboard-user-id',
   role: 'x-switchboard-role',
   name: 'x-switchboard-user-name',
+  sessionId: 'x-switchboard-session-id',
 } as const;
 
 export interface Identity {
   userId: string;
   role: Role;
   name: string;
+  /**
+   * The session the upgrade came with: its key in the sessions table (the token's SHA-256,
+   * never the token). The room re-checks it (rooms/session-watch.ts), and the Worker closes the
+   * connections of a session that ends by it (worker/room-connections.ts).
+   */
+  sessionId: string;
 }
 
 export function identityHeaders(who: Identity): Record<string, string> {
@@ -24,6 +31,7 @@ export function identityHeaders(who: Identity): Record<string, string> {
     [IDENTITY_HEADERS.userId]: who.userId,
     [IDENTITY_HEADERS.role]: who.role,
     [IDENTITY_HEADERS.name]: encodeURIComponent(who.name),
+    [IDENTITY_HEADERS.sessionId]: who.sessionId,
   };
 }
 
@@ -31,9 +39,10 @@ export function identityFrom(headers: Headers): Identity | null {
   const userId = headers.get(IDENTITY_HEADERS.userId);
   const role = headers.get(IDENTITY_HEADERS.role) as Role | null;
   const name = headers.get(IDENTITY_HEADERS.name);
-  if (!userId || !role || !ROLES.includes(role) || name === null) return null;
+  const sessionId = headers.get(IDENTITY_HEADERS.sessionId);
+  if (!userId || !role || !ROLES.includes(role) || name === null || !sessionId) return null;
   try {
-    return { userId, role, name: decodeURIComponent(name) };
+    return { userId, role, name: decodeURIComponent(name), sessionId };
   } catch {
     return null;
   }

@@ -19,12 +19,15 @@
 import { YServer } from 'y-partyserver';
 import type { Connection, ConnectionContext, WSMessage } from 'partyserver';
 import * as Y from 'yjs';
+import { createClient, type Client } from '@libsql/client/web';
 import { jobIdsOf, removeJob, writeJobEntry, writeMeta, type BoardJobRecord } from '../core/board-doc.ts';
 import type { Env } from '../worker/env.ts';
 import { boardRoomName, parseTechnicianRoomName } from './board-name.ts';
 import { identityFrom } from './identity.ts';
 import { FloodGuard, screenFrame } from './message-guard.ts';
 import { parsePosition, POSITION_EVERY_MS } from './presence.ts';
+import { closeMatching, SessionWatch, type ConnectionMatch } from './session-watch.ts';
+import type { RoomClose } from '../core/room-close.ts';
 
 export class TechnicianRoom extends YServer<Env> {
   static options = { hibernate: true };
@@ -35,6 +38,13 @@ export class TechnicianRoom extends YServer<Env> {
   #loaded = false;
   #flood = new FloodGuard(60, 10, 256 * 1024, 64 * 1024);
   #lastPositionAt = 0;
+  #client: Client | undefined;
+  /** Re-checks each phone's session as its frames arrive (rooms/session-watch.ts). */
+  readonly sessionWatch = new SessionWatch(
+    'feed.view',
+    () => (this.#client ??= createClient({ url: this.env.LIBSQL_URL, authToken: this.env.LIBSQL_AUTH_TOKEN })),
+    (p) => this.ctx.waitUntil(p),
+  );
 
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get('upgrade')?.toLowerCase() === 'websocket' && !identityFrom(request.headers)) {
@@ -80,7 +90,8 @@ export class TechnicianRoom extends YServer<Env> {
 
   override onConnect(conn: Connection, ctx: ConnectionContext): void {
     const who = identityFrom(ctx.request.headers);
-    conn.setState((prev: unknown) => ({ ...(prev as object), who }));
+    // The Worker checked the session just now, at the upgrade.
+    conn.setState((prev: unknown) => ({ ...(prev as object), who, sessionCheckedAt: Date.now() }));
     super.onConnect(conn, ctx);
     // Ask the board room for pushes while anyone is here (idempotent, so every connect asks).
     this.ctx.waitUntil(this.#board().subscribeFeed(this.#technicianId, true));
@@ -96,8 +107,14 @@ export class TechnicianRoom extends YServer<Env> {
   override onMessage(conn: Connection, message: WSMessage): void {
     const verdict = screenFrame(conn, message, this.#flood);
     if (!verdict) return;
+    this.sessionWatch.frame(conn);
     if (verdict.kind === 'ignored') return;
     super.onMessage(conn, message);
+  }
+
+  /** The Worker ended these sessions or changed these people's access (worker/room-connections.ts). */
+  async closeConnections(match: ConnectionMatch, close: RoomClose): Promise<number> {
+    return closeMatching(this.getConnections(), match, close);
   }
 
   /** `{"type":"position","lat":..,"lng":..,"at":..}` from the phone: passed to the board, throttled. */

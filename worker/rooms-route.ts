@@ -12,6 +12,10 @@
  * factor 403), and a date that is not a date or too far from today (400). The room is named
  * from the session's org, never from the request, so another org's board cannot even be addressed.
  *
+ * Each admitted upgrade is noted (worker/room-connections.ts) before the room takes the socket,
+ * so that ending the session closes it; the room is told which session it is, and re-checks it
+ * (rooms/session-watch.ts).
+ *
  * Served ahead of the Hono API app (worker/index.ts): the upgrade needs none of the API's
  * body, compression and response-header middleware, and its 101 response must pass through
  * untouched.
@@ -29,6 +33,7 @@ import { addDays, isLocalDate, localDateOf } from '../core/time.ts';
 import { boardRoomName, technicianRoomName } from '../rooms/board-name.ts';
 import { identityHeaders } from '../rooms/identity.ts';
 import { refusalFor } from '../core/permissions.ts';
+import { noteRoomConnection } from './room-connections.ts';
 
 export const ROOMS_PREFIX = '/api/rooms/';
 
@@ -97,14 +102,18 @@ export function roomsRoute() {
    */
   const forwardTo = (name: string, auth: AuthContext) =>
     new Request(`https://room.internal/${encodeURIComponent(name)}`, {
-      headers: { upgrade: 'websocket', ...identityHeaders({ userId: auth.userId, role: auth.role, name: auth.name }) },
+      headers: {
+        upgrade: 'websocket',
+        ...identityHeaders({ userId: auth.userId, role: auth.role, name: auth.name, sessionId: auth.tokenHash }),
+      },
     });
 
   app.get('/api/rooms/board/:date', async (c) => {
     const admitted = await admit(c, 'board.view', 'Technicians open their own day at /api/rooms/technician/YYYY-MM-DD.');
     if (admitted instanceof Response) return admitted;
-    const { auth, date } = admitted;
+    const { auth, date, db } = admitted;
     const name = boardRoomName(auth.orgId, date);
+    await noteRoomConnection(db, { sessionId: auth.tokenHash, userId: auth.userId, kind: 'board', room: name });
     return c.env.BOARD_ROOM.getByName(name).fetch(forwardTo(name, auth));
   });
 
@@ -120,6 +129,7 @@ export function roomsRoute() {
       .limit(1);
     if (!tech) return problemResponse(c, new Problem(403, 'Not allowed', 'Your account is not linked to an active technician.'));
     const name = technicianRoomName(auth.orgId, tech.id, date);
+    await noteRoomConnection(db, { sessionId: auth.tokenHash, userId: auth.userId, kind: 'technician', room: name });
     return c.env.TECHNICIAN_ROOM.getByName(name).fetch(forwardTo(name, auth));
   });
 

@@ -13,10 +13,13 @@ import { hashToken, startSession, SESSION_IDLE_MS, type AuthContext } from '../a
 import { matchTotp, newRecoveryCodes, newTotpSecret, totpQrSvg, totpUri } from '../auth/totp.ts';
 import { registrationOptions, relyingParty, verifyRegistration } from '../auth/webauthn.ts';
 import type { Db } from '../db.ts';
+import type { Env } from '../env.ts';
 import { text } from '../http/fields.ts';
 import { idParam, problemResponses } from '../http/resource.ts';
 import { body, json, route, router } from '../http/router.ts';
 import { fieldProblem, notFound, Problem } from '../problem.ts';
+import { ROOM_CLOSE } from '../../core/room-close.ts';
+import { closeRoomConnections } from '../room-connections.ts';
 
 export const FRESH_SIGN_IN_MS = 5 * 60_000;
 
@@ -99,6 +102,11 @@ function signOutOthersStatement(db: Db, auth: AuthContext, now: number) {
     .update(sessions)
     .set({ revokedAt: now })
     .where(and(eq(sessions.userId, auth.userId), ne(sessions.tokenHash, auth.tokenHash), isNull(sessions.revokedAt)));
+}
+
+/** After signOutOthersStatement: the other sessions' board and feed sockets close too. */
+function closeOthersRooms(env: Env, db: Db, auth: AuthContext) {
+  return closeRoomConnections(env, db, { userId: auth.userId, exceptSessionId: auth.tokenHash }, ROOM_CLOSE.sessionEnded);
 }
 
 async function storeRecoveryCodes(db: Db, auth: AuthContext, now: number) {
@@ -239,6 +247,7 @@ accountRoutes.openapi(
       securityEvent(db, { orgId: auth.orgId, userId: auth.userId, action: 'totp_disabled' }),
       ...(c.req.valid('json').signOutOthers ? [signOutOthersStatement(db, auth, now)] : []),
     ]);
+    if (c.req.valid('json').signOutOthers) await closeOthersRooms(c.env, db, auth);
     return c.body(null, 204);
   },
 );
@@ -444,6 +453,7 @@ accountRoutes.openapi(
       securityEvent(db, { orgId: auth.orgId, userId: auth.userId, action: 'passkey_removed', detail: { id } }),
       ...(c.req.valid('json').signOutOthers ? [signOutOthersStatement(db, auth, now)] : []),
     ]);
+    if (c.req.valid('json').signOutOthers) await closeOthersRooms(c.env, db, auth);
     return c.body(null, 204);
   },
 );
@@ -495,12 +505,14 @@ accountRoutes.openapi(
   }),
   async (c) => {
     const auth = c.get('auth');
-    const result = await c
-      .get('db')
+    const db = c.get('db');
+    const sessionId = c.req.valid('param').id;
+    const result = await db
       .update(sessions)
       .set({ revokedAt: Date.now() })
-      .where(and(eq(sessions.tokenHash, c.req.valid('param').id), eq(sessions.userId, auth.userId), isNull(sessions.revokedAt)));
+      .where(and(eq(sessions.tokenHash, sessionId), eq(sessions.userId, auth.userId), isNull(sessions.revokedAt)));
     if (!result.rowsAffected) throw notFound('session');
+    await closeRoomConnections(c.env, db, { sessionId }, ROOM_CLOSE.sessionEnded);
     return c.body(null, 204);
   },
 );
@@ -521,6 +533,7 @@ accountRoutes.openapi(
       signOutOthersStatement(db, auth, Date.now()),
       securityEvent(db, { orgId: auth.orgId, userId: auth.userId, action: 'signed_out_others' }),
     ]);
+    await closeOthersRooms(c.env, db, auth);
     return c.body(null, 204);
   },
 );

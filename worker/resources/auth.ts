@@ -13,6 +13,8 @@ import { verifyPassword } from '../auth/password.ts';
 import { accountKey, clientKey, failed, guard, succeeded } from '../auth/rate-limit.ts';
 import { endSession, hashToken, startSession } from '../auth/session.ts';
 import { secondFactorRequired } from '../../core/permissions.ts';
+import { ROOM_CLOSE } from '../../core/room-close.ts';
+import { closeRoomConnections } from '../room-connections.ts';
 import { matchTotp, normaliseRecoveryCode } from '../auth/totp.ts';
 import { authenticationOptions, relyingParty, verifyAuthentication } from '../auth/webauthn.ts';
 import { Problem } from '../problem.ts';
@@ -289,7 +291,10 @@ authRoutes.openapi(
     responses: { 204: { description: 'Signed out' }, ...problemResponses },
   }),
   async (c) => {
-    await endSession(c, c.get('db'), c.get('auth').tokenHash);
+    const db = c.get('db');
+    const { tokenHash } = c.get('auth');
+    await endSession(c, db, tokenHash);
+    await closeRoomConnections(c.env, db, { sessionId: tokenHash }, ROOM_CLOSE.sessionEnded);
     return c.body(null, 204);
   },
 );

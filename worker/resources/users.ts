@@ -1,6 +1,7 @@
 /**
  * People who sign in. Admins only. A password hash never leaves the database; deactivating a
- * person or changing their role ends their sessions in the same batch, and an admin cannot lock
+ * person or changing their role ends their sessions in the same batch (and then closes their
+ * open board and feed sockets, worker/room-connections.ts), and an admin cannot lock
  * themselves out by demoting or deactivating their own account.
  */
 import { z } from '@hono/zod-openapi';
@@ -13,6 +14,8 @@ import { email, text } from '../http/fields.ts';
 import { auditInsert, diff, idParam, problemResponses, resource, scopedWhere, type WriteContext } from '../http/resource.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound } from '../problem.ts';
+import { ROOM_CLOSE } from '../../core/room-close.ts';
+import { closeRoomConnections } from '../room-connections.ts';
 
 const User = z
   .object({
@@ -130,6 +133,8 @@ usersRoutes.openapi(
           ]
         : []),
     ]);
+    // Their open board and feed sockets go with the sessions; the app tells them their access changed.
+    if (endsSessions) await closeRoomConnections(c.env, ctx.db, { userId: id }, ROOM_CLOSE.accessChanged);
     return c.json(User.parse(row), 200);
   },
 );
@@ -164,6 +169,7 @@ usersRoutes.openapi(
         .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt))),
       securityEvent(db, { orgId: auth.orgId, userId: id, actorUserId: auth.userId, action: 'second_factor_reset' }),
     ]);
+    await closeRoomConnections(c.env, db, { userId: id }, ROOM_CLOSE.sessionEnded);
     return c.body(null, 204);
   },
 );
