@@ -195,9 +195,43 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, label: str
   }
 }
 
+/** For pacing a load only: a test that something did not happen waits on a barrier instead. */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A board day of its own for each test: rooms keep their storage for the whole run. */
+let sentinels = 0;
+
+/**
+ * A barrier, for a test that something did NOT happen: `from` sends a sentinel after whatever
+ * it sent before, through the same socket, and `watcher` (another client of the same room)
+ * waits until it sees it. The room handles one socket's frames in order, so once the sentinel
+ * is seen every earlier frame of `from` has been handled.
+ *
+ * The sentinel is a doc edit outside the jobs (the room checks only the jobs and the meta).
+ * The room fans edits out in order, so an edit or repair that an earlier frame caused reached
+ * `watcher` before the sentinel did. It has to be another client: the sender's own doc holds
+ * the sentinel from the start.
+ *
+ * A read-only client's edits are dropped, sentinel too: with `presenceAs` (the user `from` is
+ * signed in as) the sentinel is `from`'s own presence, which the room relays to everyone when
+ * it names its sender (rooms/presence.ts `mayAnnounce`). Presence skips the fan-out's merge
+ * window, so it proves the earlier frames were handled, not that an edit they made has
+ * reached `watcher`: look at the room's own doc for that.
+ */
+export async function barrier(from: BoardClient, watcher: BoardClient, opts: { presenceAs?: string } = {}): Promise<void> {
+  const mark = `barrier-${++sentinels}`;
+  if (opts.presenceAs) {
+    from.announce({ ...(from.awareness.getLocalState() ?? { user: { id: opts.presenceAs } }), barrier: mark });
+    await waitFor(
+      () => (watcher.awareness.getStates().get(from.doc.clientID) as { barrier?: string } | undefined)?.barrier === mark,
+      `the room to relay ${mark}`,
+    );
+    return;
+  }
+  from.doc.transact(() => from.doc.getMap('barriers').set(mark, true));
+  await waitFor(() => watcher.doc.getMap('barriers').get(mark) === true, `the room to pass on ${mark}`);
+}
+
+/** A board day of its own for each test, across all files: rooms keep their storage for the whole run, and libSQL the day's jobs. */
 export function testDate(offset: number): string {
   return addDays(localDateOf(Date.now(), TZ), offset);
 }

@@ -7,52 +7,46 @@
 import { evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { rngFor } from '../../db/seed/prng.ts';
-import { type BoardClient, at, fx, makeJobs, record, recordsOf, roomStub, testDate, trackedClients, waitFor } from './board-client.ts';
+import {
+  type BoardClient,
+  at,
+  barrier,
+  fx,
+  makeJobs,
+  record,
+  recordsOf,
+  roomStub,
+  testDate,
+  trackedClients,
+  waitFor,
+} from './board-client.ts';
 
 const connect = trackedClients();
 
-/** The doc's schedule of every job, and libSQL's, once the room has drained. */
-async function settle(client: BoardClient, date: string) {
-  // A sentinel edit is the barrier: once it is back from the room, every earlier frame of this
-  // client has been handled (frames of one socket are handled in order) and its repairs sent.
-  await barrier(client);
+/** The doc's schedule of every job as `watcher` has it, and libSQL's, once the room has handled everything `client` sent and drained. */
+async function settle(client: BoardClient, watcher: BoardClient, date: string) {
+  // The barrier: once `watcher` has `client`'s sentinel edit, the room has handled every earlier
+  // frame of `client`, and `watcher` has the repairs they caused (`client` may not yet: its
+  // socket is another one).
+  await barrier(client, watcher);
   await runDurableObjectAlarm(roomStub('a', date));
-  return { doc: client.schedules(), records: await recordsOf(client) };
-}
-
-let sentinel = 0;
-async function barrier(client: BoardClient): Promise<void> {
-  const mark = `barrier-${++sentinel}`;
-  client.doc.transact(() => client.doc.getMap('barriers').set(mark, true));
-  await waitFor(() => roomSaw(client, mark), `the room to pass on ${mark}`);
-}
-
-/** The room echoes nothing back to its sender: a second client seeing the sentinel proves the room handled it. */
-const watchers = new WeakMap<BoardClient, BoardClient>();
-function roomSaw(client: BoardClient, mark: string): boolean {
-  return watchers.get(client)?.doc.getMap('barriers').get(mark) === true;
-}
-
-async function pair(date: string): Promise<[BoardClient, BoardClient]> {
-  const a = await connect('a.dispatcher', date);
-  const watcher = await connect('a.manager', date);
-  watchers.set(a, watcher);
-  return [a, watcher];
+  return { doc: watcher.schedules(), records: await recordsOf(watcher) };
 }
 
 describe('the doc and the records agree', () => {
   it('repairs a placement on a technician the org does not have, and the records never take it, also after a restart', async () => {
-    const date = testDate(40);
+    const date = testDate(81);
     const [placed, queued] = await makeJobs('a', date, 2);
-    const [a, watcher] = await pair(date);
+    const a = await connect('a.dispatcher', date);
+    const watcher = await connect('a.manager', date);
     await waitFor(() => a.job(queued!) !== undefined, 'the queued job on the board');
     a.set(queued!, { technicianId: null, start: null });
-    await settle(a, date);
+    await settle(a, watcher, date);
     const unknown = crypto.randomUUID();
     // Another org's technician is as unknown here as a made-up id.
     a.set(placed!, { technicianId: fx.b.ownTechnicianId });
     a.set(queued!, { technicianId: unknown, start: at(date, '13:00') });
-    const { doc, records } = await settle(a, date);
+    const { doc, records } = await settle(a, watcher, date);
     expect(watcher.job(placed!)).toMatchObject({ technicianId: fx.a.ownTechnicianId, status: 'scheduled' });
     expect(watcher.job(queued!)).toMatchObject({ technicianId: null, start: null, status: 'unscheduled' });
     expect(doc).toEqual(records);
@@ -65,13 +59,14 @@ describe('the doc and the records agree', () => {
   });
 
   it('repairs a malformed placement on a queued job and on a placed one, also after a restart', async () => {
-    const date = testDate(41);
+    const date = testDate(82);
     const [placed, queued] = await makeJobs('a', date, 2);
-    const [a, watcher] = await pair(date);
+    const a = await connect('a.dispatcher', date);
+    const watcher = await connect('a.manager', date);
     a.set(queued!, { technicianId: null, start: null });
-    await settle(a, date);
+    await settle(a, watcher, date);
     for (const id of [placed!, queued!]) a.set(id, { technicianId: 12345, start: 'tomorrow', durationMin: -5 });
-    const { doc, records } = await settle(a, date);
+    const { doc, records } = await settle(a, watcher, date);
     expect(watcher.job(queued!)).toEqual({ technicianId: null, start: null, durationMin: 60, status: 'unscheduled' });
     expect(watcher.job(placed!)).toEqual({
       technicianId: fx.a.ownTechnicianId,
@@ -93,11 +88,10 @@ describe('the doc and the records agree', () => {
   });
 
   it('after random edits from three clients, valid and invalid, every job reads the same in the doc and in libSQL', async () => {
-    const date = testDate(42);
+    const date = testDate(83);
     const ids = await makeJobs('a', date, 8);
     const clients = [await connect('a.dispatcher', date), await connect('a.dispatcher', date), await connect('a.admin', date)];
     const watcher = await connect('a.manager', date);
-    watchers.set(clients[0]!, watcher);
     const rng = rngFor(20261203, 'doc-records');
     const technicians = [fx.a.ownTechnicianId, fx.a.technicianId, null, fx.b.ownTechnicianId, crypto.randomUUID(), 42, '', 'x'.repeat(100)];
     const starts = [
@@ -106,7 +100,7 @@ describe('the doc and the records agree', () => {
       at(date, '13:30'),
       at(date, '23:45'),
       null,
-      at(testDate(43), '09:00'),
+      at(testDate(84), '09:00'),
       'noon',
       -1,
       1.5,
@@ -123,10 +117,7 @@ describe('the doc and the records agree', () => {
       else if (kind < 9) client.set(id, { technicianId: null, start: null });
       else client.set(id, { order: rng.pick([1, 2.5, 'first', null]) });
     }
-    for (const c of clients) {
-      watchers.set(c, watcher);
-      await barrier(c);
-    }
+    for (const c of clients) await barrier(c, watcher);
     // Every client converges on the room's doc, and libSQL holds exactly that doc.
     await waitFor(
       () => clients.every((c) => JSON.stringify(c.schedules()) === JSON.stringify(watcher.schedules())),
