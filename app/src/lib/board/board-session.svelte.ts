@@ -26,9 +26,11 @@ import {
   type BoardSnapshot,
   type PlaceResult,
 } from '#core/board-doc.ts';
+import { roomCloseOf, type RoomClose } from '#core/room-close.ts';
 import { parseNotice, SUBSCRIBE_NOTICES, type TechnicianPosition } from '#core/board-notices.ts';
 
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+/** 'ended': the room closed the connection for good (see `ended`); the board no longer reconnects. */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'ended';
 
 export interface Peer {
   clientId: number;
@@ -74,6 +76,12 @@ export class BoardSession {
 
   snapshot = $state.raw<BoardSnapshot>(EMPTY);
   connection = $state<ConnectionState>('connecting');
+  /**
+   * Why the room closed the connection, when it was for a reason reconnecting cannot fix: the
+   * session ended or the person's access changed (core/room-close.ts). The same cookie would
+   * be refused, so the board stops trying and says so.
+   */
+  ended = $state.raw<RoomClose | null>(null);
   /** Local edits made while not live; sent on reconnect, reset once the room has synced. */
   pendingEdits = $state(0);
   /** The first sync with the room has happened (until then the doc is empty, not "no jobs"). */
@@ -312,7 +320,8 @@ export class BoardSession {
   #watchProvider(provider: YProvider): void {
     const offline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
     const update = () => {
-      if (offline()) this.connection = 'offline';
+      if (this.ended) this.connection = 'ended';
+      else if (offline()) this.connection = 'offline';
       else if (provider.wsconnected && provider.synced) this.connection = 'live';
       else this.connection = this.loaded || this.failedAttempts > 0 ? 'reconnecting' : 'connecting';
     };
@@ -335,7 +344,15 @@ export class BoardSession {
       }
       update();
     });
-    provider.on('connection-close', () => {
+    provider.on('connection-close', (event: CloseEvent | null) => {
+      const ended = event ? roomCloseOf(event.code) : null;
+      if (ended) {
+        // The provider's reconnect timer, set just after this event, checks shouldConnect: disconnect() clears it.
+        provider.disconnect();
+        this.ended = ended;
+        update();
+        return;
+      }
       // The provider updates its counters just after this event.
       queueMicrotask(() => {
         this.failedAttempts = provider.wsconnected ? 0 : provider.wsUnsuccessfulReconnects;

@@ -1,5 +1,9 @@
-/** Words for moves, for the live region and the undo history ("Job #1042 assigned to Dana Ruiz at 9:30 AM"). */
+/**
+ * Words for moves, for the live region and the undo history ("Job #1042 assigned to Dana Ruiz
+ * at 9:30 AM"), and for a board whose room closed the connection for good.
+ */
 import type { BoardJob } from '#core/board-doc.ts';
+import type { RoomClose } from '#core/room-close.ts';
 import type { ScheduleWarning } from '#core/schedule-rules.ts';
 import { formatDuration, formatTime } from '#lib/format.ts';
 import { MINUTE } from './geometry.ts';
@@ -40,3 +44,21 @@ export function age(createdAt: number, now = Date.now()): string {
 export function skillLabel(skill: string): string {
   return skill.replace(/-/g, ' ');
 }
+
+/**
+ * What the board says when its room closed the connection for good (core/room-close.ts): a
+ * short label for the connection indicator and the sentence saying what happened and what to do.
+ * Reloading is the way on in both cases: the page then asks the person to sign in, or opens
+ * what their access allows now.
+ */
+export const ROOM_CLOSED_WORDS: Record<RoomClose['code'], { label: string; sentence: string }> = {
+  4401: {
+    label: 'Signed out',
+    sentence: 'Your session has ended, so this board has stopped updating. Reload the page to sign in again.',
+  },
+  4403: {
+    label: 'Access changed',
+    sentence:
+      'Your access has changed (a new role, or your account was turned off), so this board has stopped updating. Reload the page to carry on.',
+  },
+};
