@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { testDate } from './board-client.ts';
-import { apiAs, newPerson, openWith, upgrade } from './people.ts';
+import { apiAs, newOrg, newPerson, openWith, upgrade } from './people.ts';
 
 describe('a session that must still enrol a second factor', () => {
   it('cannot open the board, as it cannot use the API', async () => {
@@ -27,5 +27,21 @@ describe('a session that must still enrol a second factor', () => {
     const enrolled = await newPerson('dispatcher');
     const client = await openWith(enrolled.sessions[0]!, date);
     client.close();
+  });
+
+  it('cannot open a technician’s feed either, when the org requires a second factor of technicians', async () => {
+    const date = testDate(90);
+    const strict = await newOrg({ requireTotpForTechnicians: true });
+    const tech = await newPerson('technician', { method: 'password', orgId: strict });
+    const session = tech.sessions[0]!;
+    expect((await apiAs(session, 'GET', '/jobs?limit=1')).status).toBe(403);
+    const res = await upgrade(session, date, 'technician');
+    expect(res.status).toBe(403);
+    expect(res.webSocket).toBeNull();
+    await res.text();
+    // The same technician with a second factor gets in.
+    const enrolled = await newPerson('technician', { orgId: strict });
+    const feed = await openWith(enrolled.sessions[0]!, date, 'technician');
+    feed.close();
   });
 });

@@ -27,37 +27,51 @@ export interface Person {
 let people = 0;
 
 /** A session of `userId`; `method: 'password'` is one that used no second factor. */
-export async function addSession(userId: string, method = 'password+totp'): Promise<TestSession> {
+export async function addSession(userId: string, method = 'password+totp', orgId = fx.a.orgId): Promise<TestSession> {
   const token = crypto.randomUUID() + crypto.randomUUID();
   const id = await hashToken(token);
   const now = Date.now();
   await sql.execute({
     sql: `insert into sessions (token_hash, user_id, org_id, created_at, last_seen_at, expires_at, method) values (?, ?, ?, ?, ?, ?, ?)`,
-    args: [id, userId, fx.a.orgId, now, now, now + 12 * 3600_000, method],
+    args: [id, userId, orgId, now, now, now + 12 * 3600_000, method],
   });
   return { token, id, cookie: `__Host-sb_session=${token}` };
 }
 
-export async function newPerson(role: Role, opts: { sessions?: number; method?: string } = {}): Promise<Person> {
+/** A person of org a (or of `orgId`, see newOrg). */
+export async function newPerson(role: Role, opts: { sessions?: number; method?: string; orgId?: string } = {}): Promise<Person> {
+  const orgId = opts.orgId ?? fx.a.orgId;
   const userId = crypto.randomUUID();
   const now = Date.now();
   const n = ++people;
   await sql.execute({
     sql: `insert into users (id, org_id, email, name, role, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)`,
-    args: [userId, fx.a.orgId, `room-person-${n}-${userId.slice(0, 8)}@org-a.test`, `Room person ${n}`, role, now, now],
+    args: [userId, orgId, `room-person-${n}-${userId.slice(0, 8)}@org-a.test`, `Room person ${n}`, role, now, now],
   });
   const sessions: TestSession[] = [];
-  for (let i = 0; i < (opts.sessions ?? 1); i++) sessions.push(await addSession(userId, opts.method));
+  for (let i = 0; i < (opts.sessions ?? 1); i++) sessions.push(await addSession(userId, opts.method, orgId));
   const person: Person = { userId, role, sessions };
   if (role === 'technician') {
     person.technicianId = crypto.randomUUID();
     await sql.execute({
       sql: `insert into technicians (id, org_id, user_id, name, skills, shift_start, shift_end, shift_days, timezone, colour, created_at, updated_at)
             values (?, ?, ?, ?, '[]', '07:00', '15:30', '[1,2,3,4,5]', 'America/Chicago', '#0891b2', ?, ?)`,
-      args: [person.technicianId, fx.a.orgId, userId, `Room person ${n}`, now, now],
+      args: [person.technicianId, orgId, userId, `Room person ${n}`, now, now],
     });
   }
   return person;
+}
+
+/** An org of its own, for a test that changes org settings the fixture orgs' tests rely on. */
+export async function newOrg(settings: { requireTotpForTechnicians?: boolean } = {}): Promise<string> {
+  const orgId = crypto.randomUUID();
+  const open = { open: '07:00', close: '17:00' };
+  const hours = { '0': null, '1': open, '2': open, '3': open, '4': open, '5': open, '6': null };
+  await sql.execute({
+    sql: `insert into orgs (id, name, timezone, business_hours, require_totp_for_technicians, created_at) values (?, ?, 'America/Chicago', ?, ?, ?)`,
+    args: [orgId, `Room test org ${orgId.slice(0, 8)}`, JSON.stringify(hours), settings.requireTotpForTechnicians ? 1 : 0, Date.now()],
+  });
+  return orgId;
 }
 
 /** The upgrade to a room as a browser with this session's cookie would make it. */
