@@ -43,7 +43,7 @@ import {
   type BoardJobRecord,
 } from '../core/board-doc.ts';
 import { evaluateDay, sameWarnings, type RuleJob, type RuleTechnician } from '../core/schedule-rules.ts';
-import type { Env } from '../worker/env.ts';
+import type { RoomEnv as Env } from './env.ts';
 import { parseBoardRoomName } from './board-name.ts';
 import { BILLING_ONLY, decide, sameSchedule, type Schedule } from './schedule-guard.ts';
 import { identityFrom, type Identity } from './identity.ts';

@@ -21,7 +21,7 @@ import type { Connection, ConnectionContext, WSMessage } from 'partyserver';
 import * as Y from 'yjs';
 import { createClient, type Client } from '@libsql/client/web';
 import { jobIdsOf, removeJob, writeJobEntry, writeMeta, type BoardJobRecord } from '../core/board-doc.ts';
-import type { Env } from '../worker/env.ts';
+import type { RoomEnv as Env } from './env.ts';
 import { boardRoomName, parseTechnicianRoomName } from './board-name.ts';
 import { identityFrom } from './identity.ts';
 import { FloodGuard, screenFrame } from './message-guard.ts';

@@ -1,7 +1,7 @@
 import { createClient, type Client } from '@libsql/client/web';
 import { drizzle } from 'drizzle-orm/libsql/web';
 import * as schema from '../db/schema.ts';
-import type { Env } from './env.ts';
+import type { RoomEnv } from '../rooms/env.ts';
 
 export type Db = ReturnType<typeof drizzle<typeof schema>>;
 
@@ -29,9 +29,11 @@ function counted(client: Client, stats: DbStats): Client {
 
 /**
  * One client per request: the HTTP client holds no connection of its own (fetch pools them),
- * and a per-request instance lets us count round trips without shared mutable state.
+ * and a per-request instance lets us count round trips without shared mutable state. It takes
+ * only the libSQL bindings (declared with the rooms'): worker/env.ts names Db for Hono's
+ * variables, so importing the Worker's Env here would make the two modules import each other.
  */
-export function openDb(env: Env): { db: Db; stats: DbStats } {
+export function openDb(env: Pick<RoomEnv, 'LIBSQL_URL' | 'LIBSQL_AUTH_TOKEN'>): { db: Db; stats: DbStats } {
   const stats: DbStats = { roundTrips: 0, ms: 0 };
   const client = counted(createClient({ url: env.LIBSQL_URL, authToken: env.LIBSQL_AUTH_TOKEN }), stats);
   return { db: drizzle(client, { schema }), stats };

@@ -1,20 +1,21 @@
 import type { Db, DbStats } from './db.ts';
 import type { AuthContext } from './auth/session.ts';
+import type { RoomEnv } from '../rooms/env.ts';
 import type { RateLimiter } from '../rooms/rate-limiter.ts';
 import type { BoardRoom } from '../rooms/board-room.ts';
 import type { TechnicianRoom } from '../rooms/technician-room.ts';
 
-export interface Env {
-  /** libSQL over HTTP: the local sqld in development and tests, Turso in production. */
-  LIBSQL_URL: string;
-  LIBSQL_AUTH_TOKEN?: string;
+/**
+ * The Worker's bindings: the rooms' (rooms/env.ts: libSQL and the two room namespaces) and its own.
+ * The room namespaces are narrowed to the classes here, since the Worker calls every room RPC; this
+ * is also where tsc checks that each class still answers the calls one room makes on the other.
+ */
+export interface Env extends RoomEnv {
   /** Extra origins allowed to make state-changing requests, comma separated (the request's own origin always is). */
   ALLOWED_ORIGINS?: string;
   ASSETS?: Fetcher;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
-  /** Live board rooms, one per org and local day, named `${orgId}:${YYYY-MM-DD}`. */
   BOARD_ROOM: DurableObjectNamespace<BoardRoom>;
-  /** One technician's jobs of one day, named `${orgId}:${technicianId}:${YYYY-MM-DD}`, fed by the board room. */
   TECHNICIAN_ROOM: DurableObjectNamespace<TechnicianRoom>;
   /** WebAuthn relying party: its id (a domain, never an IP address) and the origins allowed to use it. */
   WEBAUTHN_RP_ID: string;
