@@ -1,5 +1,5 @@
-// `npm test`: every test, in order: format and lint (Biome), type checks, core and workerd tests (vitest), the app's
-// type check (svelte-check), then the browser tests (Playwright). Ends with one summary line:
+// `npm test`: every test, in order: format and lint (Biome), import rules (dependency-cruiser), type checks, core and
+// workerd tests (vitest), the app's type check (svelte-check), then the browser tests (Playwright). Ends with one summary line:
 // "Tests: N passed, M failed", counting vitest and Playwright tests.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -40,6 +40,11 @@ const failures = [];
 // Formatting and lint (Biome, biome.json): a style slip fails the suite like a type error.
 const biome = await run('format and lint: biome', bin('biome'), ['check', '.']);
 if (biome !== 0) failures.push('biome');
+
+// The layers' import rules (.dependency-cruiser.cjs, `npm run deps`): no import cycle, core/ pure, rooms/ free of worker/.
+const deps = ['--config', '.dependency-cruiser.cjs', '--output-type', 'err-long', 'core', 'worker', 'rooms', 'db', 'app/src', 'maps'];
+const depcruise = await run('import rules: depcruise', bin('depcruise'), deps);
+if (depcruise !== 0) failures.push('depcruise');
 
 const tsc = await run('type check: worker, core, db, tests', bin('tsc'), ['-p', 'tsconfig.json']);
 if (tsc !== 0) failures.push('tsc');
