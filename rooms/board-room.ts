@@ -10,7 +10,7 @@
  *  2. Yjs applies it; our `update` handler then checks every touched job against the last
  *     projected schedule (rooms/schedule-guard.ts) and accepts it in memory, queuing the writes:
  *     the update itself (rooms/persistence.ts), an outbox row per accepted schedule change
- *     (rooms/outbox.ts), the job's new state. Refused values are repaired in the doc right after.
+ *     (rooms/outbox-store.ts), the job's new state. Refused values are repaired in the doc right after.
  *  3. Group commit: before anything shows an edit outside the room (the fan-out of updates, a
  *     sync reply, an RPC answer, a feed push), every queued write is stored in ONE storage
  *     transaction (#commit). The fan-out sends a lone edit at once and merges a burst over a
@@ -52,7 +52,8 @@ import type { RoomClose } from '../core/room-close.ts';
 import { closeMatching, SessionWatch, type ConnectionMatch } from './session-watch.ts';
 import { FloodGuard, screenFrame } from './message-guard.ts';
 import { compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpdateCount, setMeta, wipeDocStore } from './persistence.ts';
-import { backoffMs, drainOnce, dropWarningRows, hasPendingRows, migrateOutbox, nextVersion, outboxSize, type JobState } from './outbox.ts';
+import { backoffMs, drainOnce } from './outbox.ts';
+import { dropWarningRows, hasPendingRows, migrateOutbox, nextVersion, outboxSize, type JobState } from './outbox-store.ts';
 import { JobStates } from './job-states.ts';
 import { PendingWrites, type NewOutboxRow } from './pending-writes.ts';
 import { batchedFanOut, windowFor, WINDOW_MS as FAN_OUT_WINDOW_MS } from './fan-out.ts';

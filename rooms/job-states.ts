@@ -1,5 +1,5 @@
 /**
- * The room's job states (what it last accepted per job; rooms/outbox.ts job_state) held in
+ * The room's job states (what it last accepted per job; rooms/outbox-store.ts job_state) held in
  * memory in front of its SQLite. Every board edit reads one and writes one: parsing the row's
  * JSON (card included) and writing it back whole took a fifth of the room's time per edit in
  * bench/realtime's profile. SQLite stays the record: `put` and `forget` write through at once;
@@ -9,7 +9,7 @@
  * must `reset()` the cache.
  */
 import type { ScheduleWarning } from '../core/schedule-rules.ts';
-import { allJobStates, forgetJobState, writeJobSchedules, writeJobState, type JobState } from './outbox.ts';
+import { allJobStates, forgetJobState, writeJobSchedules, writeJobState, type JobState } from './outbox-store.ts';
 import type { Schedule } from './schedule-guard.ts';
 
 export class JobStates {

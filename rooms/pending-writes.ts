@@ -7,7 +7,7 @@
  * statements per edit were a fifth of the room's time (bench/realtime/profile.mjs).
  */
 import * as Y from 'yjs';
-import { enqueueAll, type OutboxRow } from './outbox.ts';
+import { enqueueAll, type OutboxRow } from './outbox-store.ts';
 import { appendUpdate } from './persistence.ts';
 
 export type NewOutboxRow = Omit<OutboxRow, 'seq'>;

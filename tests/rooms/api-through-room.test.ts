@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { BoardRoom } from '../../rooms/board-room.ts';
 import { readJob } from '../../core/board-doc.ts';
-import { setMovesStatements, statementsFor } from '../../rooms/outbox.ts';
+import { setMovesStatements, statementsFor } from '../../rooms/outbox-sql.ts';
 import { ORIGIN, at, fx, makeJobs, record, roomStub, sql, testDate, waitFor, type Actor, trackedClients } from './board-client.ts';
 
 const connect = trackedClients();
@@ -123,7 +123,7 @@ describe('changes from outside go through the room', () => {
     expect(await record(j!)).toMatchObject({ start: at(d2, '10:00'), durationMin: 75 });
 
     // The old day's room can no longer write this job, whatever version it sends.
-    // Neither said alone nor in a set of moves (rooms/outbox.ts setMovesStatements).
+    // Neither said alone nor in a set of moves (rooms/outbox-sql.ts setMovesStatements).
     const staleRow = {
       seq: 1,
       jobId: j!,

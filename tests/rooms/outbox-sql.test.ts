@@ -4,7 +4,8 @@
  * a batch libSQL already took changes nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { setMovesStatements, type OutboxRow } from '../../rooms/outbox.ts';
+import { setMovesStatements } from '../../rooms/outbox-sql.ts';
+import type { OutboxRow } from '../../rooms/outbox-store.ts';
 import { at, fx, makeJobs, record, sql, testDate } from './board-client.ts';
 
 const eventsOf = async (jobId: string) =>

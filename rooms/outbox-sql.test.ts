@@ -1,6 +1,7 @@
 /** How a batch of outbox rows is said to libSQL (rooms/outbox.ts `coalesce`, `statementsForBatch`). */
 import { describe, expect, it } from 'vitest';
-import { coalesce, statementsFor, statementsForBatch, type OutboxRow } from './outbox.ts';
+import { coalesce, statementsFor, statementsForBatch } from './outbox-sql.ts';
+import type { OutboxRow } from './outbox-store.ts';
 
 let seq = 0;
 const s = (start: number | null, status = 'scheduled') => ({ technicianId: start == null ? null : 't1', start, durationMin: 60, status });
