@@ -83,6 +83,60 @@ export function isSchedulable(status: JobStatus): boolean {
   return status === 'unscheduled' || status === 'scheduled' || status === 'dispatched' || status === 'on_hold';
 }
 
+/**
+ * Why a job's schedule may not change, or null when it may: the one refusal the API, the rooms
+ * and the job drawer give. With the job's number (the board, where several cards are in view)
+ * the sentence names the job.
+ */
+export function rescheduleRefusal(status: JobStatus, jobNumber?: number): string | null {
+  if (isSchedulable(status)) return null;
+  return jobNumber == null
+    ? `A job that is ${label(status)} can no longer be rescheduled.`
+    : `Job #${jobNumber} is ${label(status)}; its schedule can no longer change.`;
+}
+
+/*
+ * Who moves a job into each status. Every status is in exactly one of these groups:
+ * - dispatch: planning and cancelling, the office's work;
+ * - the field: the work itself, which a technician may set from their phone (the office may too);
+ * - billing: only invoices and payments set and clear these (completed -> invoiced -> paid, and
+ *   back to completed when an invoice is voided). Money has been billed, so the job's lines are
+ *   frozen, and neither the API's transitions nor the board may move a job into or out of them.
+ */
+export const DISPATCH_STATUSES: readonly JobStatus[] = ['unscheduled', 'scheduled', 'dispatched', 'cancelled'];
+export const FIELD_STATUSES: readonly JobStatus[] = ['en_route', 'on_site', 'on_hold', 'completed'];
+export const BILLING_STATUSES: readonly JobStatus[] = ['invoiced', 'paid'];
+
+export function isBilled(status: JobStatus): boolean {
+  return BILLING_STATUSES.includes(status);
+}
+
+/** Each status as a badge, a heading or a menu shows it. */
+export const STATUS_LABELS: Readonly<Record<JobStatus, string>> = {
+  unscheduled: 'Unscheduled',
+  scheduled: 'Scheduled',
+  dispatched: 'Dispatched',
+  en_route: 'En route',
+  on_site: 'On site',
+  on_hold: 'On hold',
+  completed: 'Completed',
+  invoiced: 'Invoiced',
+  paid: 'Paid',
+  cancelled: 'Cancelled',
+};
+
+/** A status inside a sentence ("a job that is en route"). */
 export function label(s: JobStatus): string {
-  return s.replace('_', ' ');
+  return STATUS_LABELS[s].toLowerCase();
+}
+
+/** A stored status for people; a value that is no status (say, in old history) is shown as it is, underscores as spaces. */
+export function statusLabel(status: string): string {
+  return isJobStatus(status) ? STATUS_LABELS[status] : status.replace(/_/g, ' ');
+}
+
+/** Statuses inside a sentence: "en route, on site, on hold or completed". */
+export function sayStatuses(statuses: readonly JobStatus[], conjunction: 'and' | 'or'): string {
+  const words = statuses.map(label);
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} ${conjunction} ${words.at(-1)}`;
 }
