@@ -2,11 +2,11 @@
  * Who may open a board: the Worker refuses before any room is touched, and the room is always
  * the session's own org's, whatever the request says.
  */
-import { readRawJob } from '../../core/board-doc.ts';
+import { jobIdsOf, readRawJob } from '../../core/board-doc.ts';
 import { SELF, listDurableObjectIds, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BoardRoom } from '../../rooms/board-room.ts';
-import { BoardClient, fx, makeJobs, openRaw, roomStub, roomEnv, sleep, testDate, waitFor } from './board-client.ts';
+import { BoardClient, barrier, fx, makeJobs, openRaw, roomStub, roomEnv, testDate, waitFor } from './board-client.ts';
 
 const open: BoardClient[] = [];
 afterEach(() => {
@@ -75,8 +75,16 @@ describe('who may connect', () => {
     expect(Object.keys(a.schedules())).toEqual([aJob]);
     expect(Object.keys(b.schedules())).toEqual([bJob]);
     b.set(bJob!, { durationMin: 33 });
-    await sleep(100);
-    expect(a.job(aJob!)?.durationMin).toBe(60);
+    // Once org b's room holds b's edit, it went nowhere else: a socket speaks to one room. Org a's
+    // room then neither has it nor ever sends it.
+    const inRoom = (org: 'a' | 'b') =>
+      runInDurableObject(roomStub(org, date), (room: BoardRoom) => ({
+        jobs: jobIdsOf(room.document),
+        durationMin: readRawJob(room.document, org === 'a' ? aJob! : bJob!)?.durationMin,
+      }));
+    await waitFor(async () => (await inRoom('b')).durationMin === 33, 'b’s edit in org b’s room');
+    expect(await inRoom('a')).toEqual({ jobs: [aJob], durationMin: 60 });
+    expect(Object.keys(a.schedules())).toEqual([aJob]);
     // The org b connection is known to its room as the org b dispatcher, not as the forged admin.
     const who = await runInDurableObject(roomStub('b', date), (room: BoardRoom) =>
       [...room.getConnections()].map((c) => (c.state as { who: { userId: string } }).who.userId),
@@ -91,13 +99,15 @@ describe('who may connect', () => {
     const m = await BoardClient.open('a.manager', date, { headers: { 'x-switchboard-role': 'dispatcher' } });
     open.push(w, m);
     m.set(j!, { durationMin: 11 });
-    await sleep(150);
+    // The barrier: the manager's presence, sent after the edit through the same socket, reaches the
+    // dispatcher, so the room has handled the edit; its own doc shows what became of it.
+    await barrier(m, w, { presenceAs: fx.a.userIds.manager });
+    const inRoom = await runInDurableObject(roomStub('a', date), (room: BoardRoom) => readRawJob(room.document, j!)?.durationMin);
+    expect(inRoom).toBe(60);
+    expect(w.job(j!)?.durationMin).toBe(60);
     // Another key, so the manager's own (diverged) copy of the placement does not hide it.
     w.set(j!, { order: 7 });
     await waitFor(() => readRawJob(m.doc, j!)?.order === 7, 'manager to receive the dispatcher edit');
-    expect(w.job(j!)?.durationMin).toBe(60);
-    const inRoom = await runInDurableObject(roomStub('a', date), (room: BoardRoom) => readRawJob(room.document, j!)?.durationMin);
-    expect(inRoom).toBe(60);
   });
 
   it('refuses an upgrade that reaches the room without the Worker’s identity', async () => {

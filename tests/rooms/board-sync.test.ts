@@ -11,12 +11,12 @@ import type { BoardRoom } from '../../rooms/board-room.ts';
 import {
   type BoardClient,
   at,
+  barrier,
   fx,
   makeJobs,
   record,
   recordsOf,
   roomStub,
-  sleep,
   sql,
   testDate,
   waitFor,
@@ -102,8 +102,9 @@ describe('board room', () => {
       const updatesBefore = (await storedCounts('a', date)).updates;
 
       reader.set(j1!, { durationMin: 15, technicianId: fx.a.technicianId });
-      // A later write by the dispatcher proves the reader's frame was processed first (one socket, in order, then this one).
-      await sleep(100);
+      // The barrier: the reader's presence, sent after its write through the same socket, reaches the
+      // writer, so the room has handled (and dropped) the write before anything below looks.
+      await barrier(reader, writer, { presenceAs: fx.a.userIds[role] });
       writer.set(j1!, { start: at(date, '10:00'), order: 3 });
       // The reader's own copy of the placement has diverged (its write never reached the room),
       // so watch another key of the same edit.
