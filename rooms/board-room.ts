@@ -61,30 +61,8 @@ import { loadDayJobs, loadJob, loadTechnicians, type LoadedJob } from './board-r
 import { mayAnnounce, POSITION_EVERY_MS } from './presence.ts';
 import { isSubscribe, type BoardNotice, type TechnicianPosition } from '../core/board-notices.ts';
 import { technicianRoomName } from './board-name.ts';
-
-/** Who a change is attributed to in job_events. */
-export interface Actor {
-  userId: string | null;
-  name?: string;
-}
-
-/** A schedule change from outside the board (API, imports, technician status). Omitted fields stay. */
-export interface Placement {
-  technicianId?: string | null;
-  /** UTC ms, on this room's day. */
-  start?: number | null;
-  durationMin?: number;
-  status?: JobStatus;
-  /** Apply only if the job's status is still this (the caller decided from it); else 'conflict'. */
-  ifStatus?: string;
-}
-
-export type ApplyResult =
-  | { ok: true; schedule: Schedule; version: number; boardDate: string | null; projected: boolean }
-  | { ok: false; code: 'not-found' | 'other-day' | 'refused' | 'conflict'; reason: string };
-
-/** What a room hands to the next one when a job moves to another day. */
-export type HandOff = { ok: true; state: JobState } | { ok: false; code: 'not-found' | 'refused'; reason: string };
+import type { Actor, ApplyResult, HandOff, Placement } from './board-contract.ts';
+import { TechnicianCache } from './technician-cache.ts';
 
 /** Compact the stored doc after this many appended rows of updates (and on y-partyserver's debounced onSave). */
 const COMPACT_EVERY = 200;
@@ -106,10 +84,6 @@ const DRAIN_DELAY_MS = 100;
 const BUSY_DRAIN_DELAY_MS = 1000;
 const BUSY_ROWS = 200;
 const LIBSQL_TIMEOUT_MS = 10_000;
-/** Technicians (skills, shifts, licences) are re-read from libSQL at most this often for the rules. */
-const TECHNICIANS_TTL_MS = 5 * 60_000;
-/** A placement on a technician the room does not know re-reads them, at most this often. */
-const TECHNICIANS_RECHECK_MS = 10_000;
 /**
  * Version of what this room keeps in its own SQLite. Rooms written before version 2 (the doc
  * shape of core/board-doc.ts) exist only in local development state; they are reseeded.
@@ -153,10 +127,8 @@ export class BoardRoom extends YServer<Env> {
   #fanOutWrapped = false;
   /** What the room last accepted per job, in memory in front of SQLite (set in onLoad). */
   #states!: JobStates;
-  #technicians: RuleTechnician[] = [];
-  #techniciansAt = 0;
-  /** Ids of #technicians: a placement may name only these (schedule-guard's isTechnician). */
-  #technicianIds = new Set<string>();
+  /** The org's active technicians: for the rules, and the only ids a placement may name (set in onLoad). */
+  #techs!: TechnicianCache;
   /** Technicians whose row changed since warnings were last evaluated; null = all of them. */
   #dirtyRows: Set<string> | null = null;
   /** What the room accepted in memory and has yet to store: written at the end of the next #txn (the group commit). */
@@ -275,6 +247,15 @@ export class BoardRoom extends YServer<Env> {
     this.#sql.exec(`create table if not exists feeds (technician_id text primary key)`);
     ({ orgId: this.#orgId, date: this.#date } = parseBoardRoomName(this.name));
     if (Number(getMeta(this.#sql, 'storeVersion') ?? 0) !== STORE_VERSION) this.#wipe();
+    this.#techs = new TechnicianCache(
+      this.#sql,
+      () => this.#libsql(),
+      this.#orgId,
+      () => {
+        this.#dirtyRows = null;
+      },
+      (p) => this.ctx.waitUntil(p),
+    );
     if (hasStoredDoc(this.#sql)) {
       loadDoc(this.#sql, this.document, LOAD);
       this.#sinceCompaction = pendingUpdateCount(this.#sql);
@@ -284,8 +265,6 @@ export class BoardRoom extends YServer<Env> {
     this.#timezone = String(getMeta(this.#sql, 'timezone'));
     this.#day = dayRange(this.#date, this.#timezone);
     this.#drainFailures = Number(getMeta(this.#sql, 'drainFailures') ?? 0);
-    this.#technicians = JSON.parse(String(getMeta(this.#sql, 'technicians') ?? '[]'));
-    this.#technicianIds = new Set(this.#technicians.map((t) => t.id));
     this.#dirtyRows = null; // evaluate every row once after a wake
     this.#feeds = new Set(
       this.#sql
@@ -337,16 +316,9 @@ export class BoardRoom extends YServer<Env> {
       );
       setMeta(this.#sql, 'timezone', timezone);
       setMeta(this.#sql, 'storeVersion', STORE_VERSION);
-      this.#storeTechnicians(technicians);
+      this.#techs.store(technicians);
       compactDoc(this.#sql, this.document);
     });
-  }
-
-  #storeTechnicians(technicians: RuleTechnician[]): void {
-    this.#technicians = technicians;
-    this.#technicianIds = new Set(technicians.map((t) => t.id));
-    this.#techniciansAt = Date.now();
-    setMeta(this.#sql, 'technicians', JSON.stringify(technicians));
   }
 
   #libsql(): Client {
@@ -527,7 +499,7 @@ export class BoardRoom extends YServer<Env> {
       repairs.push({ jobId, state });
       return 0;
     }
-    const d = decide(state.schedule, raw, this.#day, this.#isTechnician);
+    const d = decide(state.schedule, raw, this.#day, this.#techs.has);
     const next = { ...state, schedule: d.next };
     if (Object.keys(d.repair).length || !this.#entryClean(raw, state.card)) repairs.push({ jobId, state: next });
     if (sameSchedule(d.next, state.schedule)) return 0;
@@ -607,7 +579,7 @@ export class BoardRoom extends YServer<Env> {
       const raw = readRawJob(this.document, state.jobId);
       if (!raw) repairs.push({ jobId: state.jobId, state });
       else {
-        const d = decide(state.schedule, raw, this.#day, this.#isTechnician);
+        const d = decide(state.schedule, raw, this.#day, this.#techs.has);
         if (Object.keys(d.repair).length || !this.#entryClean(raw, state.card))
           repairs.push({ jobId: state.jobId, state: { ...state, schedule: d.next } });
       }
@@ -647,33 +619,6 @@ export class BoardRoom extends YServer<Env> {
     this.#compact();
   }
 
-  // ---- technicians ---------------------------------------------------------------------------
-
-  /**
-   * Whether a placement may name this technician: one of the org's active technicians as the
-   * room last read them. A client naming anyone else is refused and repaired. The list is at
-   * most TECHNICIANS_TTL_MS old; an unknown id re-reads it in the background (at most every
-   * TECHNICIANS_RECHECK_MS), so a technician added a moment ago is refused once, then known.
-   */
-  #isTechnician = (id: string): boolean => {
-    if (this.#technicianIds.has(id)) return true;
-    if (Date.now() - this.#techniciansAt > TECHNICIANS_RECHECK_MS) {
-      this.#techniciansAt = Date.now();
-      this.ctx.waitUntil(this.#reloadTechnicians().catch(() => {}));
-    }
-    return false;
-  };
-
-  async #reloadTechnicians(): Promise<void> {
-    this.#storeTechnicians(await loadTechnicians(this.#libsql(), this.#orgId));
-    this.#dirtyRows = null;
-  }
-
-  /** Changes from the API name technicians libSQL has just checked: make sure the room knows them before it decides. */
-  async #knowTechnician(id: string | null | undefined): Promise<void> {
-    if (id && !this.#technicianIds.has(id)) await this.#reloadTechnicians();
-  }
-
   // ---- warnings ------------------------------------------------------------------------------
 
   /**
@@ -684,13 +629,7 @@ export class BoardRoom extends YServer<Env> {
    */
   async #refreshWarnings(): Promise<void> {
     if (this.#dirtyRows && this.#dirtyRows.size === 0) return;
-    if (Date.now() - this.#techniciansAt > TECHNICIANS_TTL_MS) {
-      try {
-        await this.#reloadTechnicians();
-      } catch {
-        // libSQL away: the cached technicians serve; the drain below backs off anyway.
-      }
-    }
+    await this.#techs.refreshIfStale();
     // Only the rows being evaluated matter (the rules compare a job with its technician's other
     // jobs), plus jobs holding warnings from a row they have left.
     const states = this.#dirtyRows ? this.#states.on(this.#dirtyRows) : this.#states.all();
@@ -710,7 +649,7 @@ export class BoardRoom extends YServer<Env> {
     const scope = this.#dirtyRows ? { technicianIds: this.#dirtyRows } : undefined;
     let computed: ReturnType<typeof evaluateDay>;
     try {
-      computed = evaluateDay({ timezone: this.#timezone, date: this.#date, technicians: this.#technicians, jobs }, scope);
+      computed = evaluateDay({ timezone: this.#timezone, date: this.#date, technicians: this.#techs.list, jobs }, scope);
     } catch (e) {
       console.error(`board room ${this.name}: rules failed`, e);
       return;
@@ -718,7 +657,7 @@ export class BoardRoom extends YServer<Env> {
     // Jobs that left the evaluated rows (moved to the queue or another technician) lose their old warnings.
     const byId = new Map(states.map((s) => [s.jobId, s]));
     for (const s of states)
-      if (!computed.has(s.jobId) && (!scope || (s.warnings.length && !isPlacedOn(s, this.#technicians)))) computed.set(s.jobId, []);
+      if (!computed.has(s.jobId) && (!scope || (s.warnings.length && !isPlacedOn(s, this.#techs.list)))) computed.set(s.jobId, []);
     const now = Date.now();
     this.#txn(() => {
       const changed: string[] = [];
@@ -831,7 +770,7 @@ export class BoardRoom extends YServer<Env> {
    */
   async applySchedule(jobId: string, placement: Placement | null, actor: Actor, note?: string | null): Promise<ApplyResult> {
     await this.#ready();
-    await this.#knowTechnician(placement?.technicianId);
+    await this.#techs.know(placement?.technicianId);
     let state = this.#states.get(jobId);
     let adopt = false;
     if (!state) {
@@ -902,7 +841,7 @@ export class BoardRoom extends YServer<Env> {
       status: state.schedule.status,
       ...placement,
     };
-    const d = decide(state.schedule, wanted, this.#day, this.#isTechnician);
+    const d = decide(state.schedule, wanted, this.#day, this.#techs.has);
     if (d.reasons.length) return { ok: false, code: 'refused', reason: d.reasons.join('; ') };
     const base = state;
     if (adopt || takeOver || note) {
@@ -949,7 +888,7 @@ export class BoardRoom extends YServer<Env> {
   /** Second half of a move: this room becomes the job's owner with `placement` on its day. */
   async takeOver(state: JobState, placement: Placement, actor: Actor): Promise<ApplyResult> {
     await this.#ready();
-    await this.#knowTechnician(placement.technicianId ?? state.schedule.technicianId);
+    await this.#techs.know(placement.technicianId ?? state.schedule.technicianId);
     const result = this.#place({ ...state, warnings: [] }, placement, actor, true, true);
     if (!result.ok) return result;
     return { ...result, projected: await this.#projectNow(state.jobId) };

@@ -19,7 +19,7 @@ import type { WriteContext } from './http/resource.ts';
 import { insertIf, runBatch } from './http/batch.ts';
 import { Problem, fieldProblem, type FieldError } from './problem.ts';
 import { localDateOf } from '../core/time.ts';
-import type { ApplyResult, Placement } from '../rooms/board-room.ts';
+import type { ApplyResult, Placement } from '../rooms/board-contract.ts';
 import { owningDay, roomFor, scheduleThroughRooms, type BoardRooms } from './board-moves.ts';
 
 /** A write that may reach the board rooms. */
