@@ -4,9 +4,9 @@
 // clients for one event loop nor gets timed by them.
 //
 // Run as a script it is the server; imported, `startReference()` starts it as a child, seeds
-// docs over IPC and stops it by PID.
-import { fork } from 'node:child_process';
+// docs over IPC and stops it by PID (server-child.mjs).
 import { fileURLToPath } from 'node:url';
+import { answerBench, forkServer } from './server-child.mjs';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -23,52 +23,26 @@ if (process.argv[1] === self && process.send) {
   });
   // As @y/websocket-server's own server.js, minus the host/port from env: the doc is named by the path.
   server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => setupWSConnection(ws, req)));
-  process.on('message', (msg) => {
-    if (msg?.type === 'seed') {
-      const doc = getYDoc(msg.name);
-      Y.applyUpdate(doc, Buffer.from(msg.state, 'base64'));
-      process.send({ type: 'seeded', name: msg.name, bytes: Y.encodeStateAsUpdate(doc).byteLength });
-    }
-  });
-  process.on('disconnect', () => process.exit(0));
-  server.listen(0, '127.0.0.1', () => process.send({ type: 'listening', port: server.address().port }));
+  server.listen(0, '127.0.0.1', () =>
+    answerBench(server.address().port, {
+      seed({ name, state }) {
+        const doc = getYDoc(name);
+        Y.applyUpdate(doc, Buffer.from(state, 'base64'));
+        return Y.encodeStateAsUpdate(doc).byteLength;
+      },
+    }),
+  );
 }
 
 /** Starts the reference server; resolves with its URL, PID, `seed(name, stateBytes)` and `stop()`. */
 export async function startReference() {
   const env = { ...process.env };
   delete env.YPERSISTENCE;
-  const child = fork(self, [], { env, execPath: process.execPath, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const kill = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
-  process.on('exit', kill);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const waiters = [];
-  child.on('message', (msg) => {
-    const i = waiters.findIndex((w) => w.match(msg));
-    if (i >= 0) waiters.splice(i, 1)[0].resolve(msg);
-  });
-  const next = (match, what) =>
-    Promise.race([
-      new Promise((resolve) => waiters.push({ match, resolve })),
-      exited.then((code) => {
-        throw new Error(`reference server exited (${code}) while waiting for ${what}`);
-      }),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`reference server: no ${what} within 20 s`)), 20_000).unref()),
-    ]);
-  const { port } = await next((m) => m.type === 'listening', 'listening');
+  const child = await forkServer(self, { name: 'reference server', env });
   return {
-    url: `ws://127.0.0.1:${port}`,
+    url: child.url,
     pid: child.pid,
-    async seed(name, state) {
-      child.send({ type: 'seed', name, state: Buffer.from(state).toString('base64') });
-      return next((m) => m.type === 'seeded' && m.name === name, `seed of ${name}`);
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      kill();
-      process.off('exit', kill);
-    },
+    seed: (name, state) => child.ask('seed', { name, state: Buffer.from(state).toString('base64') }),
+    stop: child.stop,
   };
 }
