@@ -1,6 +1,8 @@
 // Yjs clients for the bench: the standard y-websocket sync + awareness protocol spoken directly
 // with y-protocols and lib0 over `ws` (as tests/rooms/board-client.ts does), so the room and the
-// reference server see byte-identical client behaviour.
+// reference server see byte-identical client behaviour. Hocuspocus speaks the same sync and
+// awareness messages inside its own framing (see `hocuspocus` below): only the framing differs,
+// what a client sends, when, and what it applies stay the same.
 //
 // A machine running 100 clients cannot also apply every edit in every client's doc (at 400
 // edits/s that is 40,000 Yjs applies a second in this one process, which would measure the
@@ -16,6 +18,16 @@ import * as syncProtocol from 'y-protocols/sync';
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
+/** Hocuspocus's message types beyond y-websocket's (@hocuspocus/server types.ts MessageType, @hocuspocus/common AuthMessageType). */
+const HOCUSPOCUS_AUTH = 2;
+const AUTH_TOKEN = 0;
+const AUTH_PERMISSION_DENIED = 1;
+/**
+ * Hocuspocus closes a socket it has heard nothing from for 60 s (its `timeout`); its provider never
+ * goes that quiet, since y-protocols' Awareness renews the local state every 15 s. A bench client
+ * that has sent nothing for that long renews its awareness the same way; one that edits never does.
+ */
+const KEEPALIVE_MS = 15_000;
 
 export class BenchClient {
   doc = new Y.Doc();
@@ -27,15 +39,22 @@ export class BenchClient {
   closed = null;
   #onSynced;
   #onFail;
+  /** Hocuspocus mode: the document's name, written before every message. */
+  #documentName = null;
+  #lastSent = 0;
+  #keepalive = null;
+  #awarenessClock = 0;
 
   /**
-   * @param {string} url ws:// URL of the room or the reference doc
-   * @param {{headers?: Record<string,string>, observer?: boolean, name?: string}} opts
-   *   observer: keep applying updates after the initial sync (see the top of this file)
+   * @param {string} url ws:// URL of the room or the reference doc (of the Hocuspocus server, which names docs in its messages)
+   * @param {{headers?: Record<string,string>, observer?: boolean, name?: string, hocuspocus?: {documentName: string, providerVersion: string}}} opts
+   *   observer: keep applying updates after the initial sync (see the top of this file);
+   *   hocuspocus: speak Hocuspocus's framing for that document, as @hocuspocus/provider does
    */
-  constructor(url, { headers = {}, observer = true, name = 'bench' } = {}) {
+  constructor(url, { headers = {}, observer = true, name = 'bench', hocuspocus = null } = {}) {
     this.observer = observer;
     this.name = name;
+    this.#documentName = hocuspocus?.documentName ?? null;
     this.ready = new Promise((resolve, reject) => {
       this.#onSynced = resolve;
       this.#onFail = reject;
@@ -51,23 +70,43 @@ export class BenchClient {
     this.ws.on('error', (e) => this.#onFail(e));
     this.ws.on('close', (code, reason) => {
       this.closed = { code, reason: String(reason) };
+      clearInterval(this.#keepalive);
       this.#onFail(new Error(`closed before sync: ${code} ${reason}`));
     });
     this.ws.on('open', () => {
       this.times.open = performance.now();
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, MESSAGE_SYNC);
+      if (this.#documentName !== null) {
+        // The provider's first message (AuthenticationMessage): a token, empty here as the server
+        // asks for none, and the provider's version. The server holds back everything else until it.
+        const auth = this.#message(HOCUSPOCUS_AUTH);
+        encoding.writeVarUint(auth, AUTH_TOKEN);
+        encoding.writeVarString(auth, '');
+        encoding.writeVarString(auth, hocuspocus.providerVersion);
+        this.send(encoding.toUint8Array(auth));
+        this.#keepalive = setInterval(() => {
+          if (performance.now() - this.#lastSent >= KEEPALIVE_MS) this.#announce();
+        }, KEEPALIVE_MS / 3);
+        this.#keepalive.unref();
+      }
+      const e = this.#message(MESSAGE_SYNC);
       syncProtocol.writeSyncStep1(e, this.doc);
       this.send(encoding.toUint8Array(e));
     });
     this.ws.on('message', (data, isBinary) => this.#receive(data, isBinary));
     this.doc.on('update', (update, origin) => {
       if (origin === this) return;
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, MESSAGE_SYNC);
+      const e = this.#message(MESSAGE_SYNC);
       syncProtocol.writeUpdate(e, update);
       this.send(encoding.toUint8Array(e));
     });
+  }
+
+  /** An encoder holding a message's head: its type, after the document's name in Hocuspocus mode. */
+  #message(type) {
+    const e = encoding.createEncoder();
+    if (this.#documentName !== null) encoding.writeVarString(e, this.#documentName);
+    encoding.writeVarUint(e, type);
+    return e;
   }
 
   #receive(data, isBinary) {
@@ -76,11 +115,19 @@ export class BenchClient {
     if (!isBinary) return; // y-partyserver's custom text messages: the board defines none
     if (this.synced && !this.observer) return;
     const d = decoding.createDecoder(data);
-    if (decoding.readVarUint(d) !== MESSAGE_SYNC) return; // awareness from peers: not measured
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, MESSAGE_SYNC);
+    // Hocuspocus: one socket could carry several documents; this one carries only ours.
+    if (this.#documentName !== null) decoding.readVarString(d);
+    const type = decoding.readVarUint(d);
+    if (type === HOCUSPOCUS_AUTH && this.#documentName !== null && decoding.readVarUint(d) === AUTH_PERMISSION_DENIED) {
+      this.#onFail(new Error(`permission denied: ${decoding.readVarString(d)}`));
+      return;
+    }
+    // Awareness from peers, Hocuspocus's "authenticated" and its per-update acks (SyncStatus): not measured.
+    if (type !== MESSAGE_SYNC) return;
+    const e = this.#message(MESSAGE_SYNC);
+    const head = encoding.length(e);
     const kind = syncProtocol.readSyncMessage(d, e, this.doc, this);
-    if (encoding.length(e) > 1) this.send(encoding.toUint8Array(e));
+    if (encoding.length(e) > head) this.send(encoding.toUint8Array(e));
     if (kind === syncProtocol.messageYjsSyncStep2 && !this.synced) {
       this.synced = true;
       this.times.synced = performance.now();
@@ -89,22 +136,23 @@ export class BenchClient {
     }
   }
 
-  /** One awareness state, as a board client sends after every sync (core/board-doc.ts BoardAwareness). */
+  /** One awareness state, as a board client sends after every sync (core/board-doc.ts BoardAwareness); a renewal counts its clock on. */
   #announce() {
     const state = JSON.stringify({ user: { id: this.name, name: this.name, colour: '#3366cc', role: 'dispatcher' }, dragging: null });
     const update = encoding.createEncoder();
     encoding.writeVarUint(update, 1);
     encoding.writeVarUint(update, this.doc.clientID);
-    encoding.writeVarUint(update, 1);
+    encoding.writeVarUint(update, ++this.#awarenessClock);
     encoding.writeVarString(update, state);
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, MESSAGE_AWARENESS);
+    const e = this.#message(MESSAGE_AWARENESS);
     encoding.writeVarUint8Array(e, encoding.toUint8Array(update));
     this.send(encoding.toUint8Array(e));
   }
 
   send(bytes) {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(bytes);
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(bytes);
+    this.#lastSent = performance.now();
   }
 
   /**
@@ -127,6 +175,7 @@ export class BenchClient {
   }
 
   close() {
+    clearInterval(this.#keepalive);
     return new Promise((resolve) => {
       if (this.ws.readyState === WebSocket.CLOSED) return resolve();
       const t = setTimeout(() => {
@@ -161,13 +210,13 @@ export async function openClient(url, opts = {}, timeoutMs = 30_000) {
 }
 
 /** `n` synced clients, opened `parallel` at a time; the first `observers` keep applying updates. */
-export async function openClients(url, { n, observers, headers, parallel = 10, label = 'client' }) {
+export async function openClients(url, { n, observers, headers, hocuspocus, parallel = 10, label = 'client' }) {
   const out = [];
   try {
     for (let i = 0; i < n; i += parallel) {
       const batch = [];
       for (let j = i; j < Math.min(n, i + parallel); j++)
-        batch.push(openClient(url, { headers, observer: j < observers, name: `${label}-${j}` }));
+        batch.push(openClient(url, { headers, hocuspocus, observer: j < observers, name: `${label}-${j}` }));
       out.push(...(await Promise.all(batch)));
     }
   } catch (e) {

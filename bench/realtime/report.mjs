@@ -19,14 +19,16 @@ export function renderSection(run) {
   const lines = [
     HEADING,
     '',
-    `Rerun: \`npm run bench:realtime\` (\`-- --quick\` for a 1-2 minute smoke that writes nothing here; \`--only=room\` or \`--only=reference\`;`,
-    `\`--clients=10,25\`, \`--rates=25,100\`, \`--seconds=6\`; \`--wait-quiet=MIN\` waits up to MIN minutes for an idle machine first).`,
+    `Rerun: \`npm run bench:realtime\` (\`-- --quick\` for a 1-2 minute smoke that writes nothing here; \`--only=room,hocuspocus\` runs some of`,
+    `room, reference, hocuspocus; \`--clients=10,25\`, \`--rates=25,100\`, \`--seconds=6\`; \`--wait-quiet=MIN\` waits up to MIN minutes for an idle machine first).`,
     `It starts its own sqld (migrated, demo seeded), adds ${cfg.technicians} technicians and 500-job days to the demo org on dates the demo does`,
     `not use, and runs on free loopback ports \`wrangler dev\` (on a bundle of the Worker made when the run starts, so edits saved meanwhile`,
-    `neither change nor reload what is measured) and the reference \`@y/websocket-server\` ${run.versions.reference} (\`setupWSConnection\`, in`,
-    `memory, its own Node process). Both get the same Yjs clients (y-protocols sync + awareness over \`ws\`, one awareness state each)`,
-    `and the same edits: core/board-doc.ts \`placeJob\` moving a job to a technician, 15-minute slot and duration, each client on its`,
-    `own share of the 500 jobs. The reference's doc is ${run.referenceSeed}. Raw numbers: \`bench/realtime/results/latest.json\`.`,
+    `neither change nor reload what is measured), the reference \`@y/websocket-server\` ${run.versions.reference} (\`setupWSConnection\`, in`,
+    `memory, its own Node process) and, where run, Hocuspocus \`@hocuspocus/server\` ${run.versions.hocuspocus ?? '-'} with \`@hocuspocus/extension-sqlite\` (its own`,
+    `Node process, a SQLite file in a temp folder, its defaults: see the notes at the end). All get the same Yjs clients (y-protocols sync +`,
+    `awareness over \`ws\`, one awareness state each; Hocuspocus's framing around the same messages) and the same edits: core/board-doc.ts`,
+    `\`placeJob\` moving a job to a technician, 15-minute slot and duration, each client on its own share of the 500 jobs. The peers' doc is`,
+    `${run.referenceSeed}; Hocuspocus gets it through a direct connection, stored to SQLite. Raw numbers: \`bench/realtime/results/latest.json\`.`,
     '',
     `- Date: ${run.date}`,
     `- Commit: ${run.commit}`,
@@ -36,7 +38,7 @@ export function renderSection(run) {
     `  are offered open loop at evenly spaced instants, round robin over the clients, for ${cfg.seconds} s per point after a ${cfg.warmupSeconds} s warm-up; an edit`,
     `  not seen everywhere ${cfg.drainMs / 1000} s after the last send is lost and counts as slower than any latency. A ladder stops climbing once p99 >= ${budget.capacityP99} ms.`,
     `  "CPU ms/edit" is CPU time from /proc over the point, less what the process uses when idle, divided by edits sent: room = the`,
-    `  whole \`wrangler dev\` process group (wrangler's Node, esbuild's watcher, two workerd) + sqld (the outbox projection); reference = its Node process.`,
+    `  whole \`wrangler dev\` process group (wrangler's Node, esbuild's watcher, two workerd) + sqld (the outbox projection); reference, Hocuspocus = its Node process.`,
     '',
     '### Budgets',
     '',
@@ -112,8 +114,18 @@ export function renderSection(run) {
     );
     lines.push(`| after the edits, synced client, V1 encoding | ${servers.map((s) => cell(s.name, (x) => kb(x.v1Bytes))).join(' | ')} |`);
     lines.push(`| after the edits, synced client, V2 encoding | ${servers.map((s) => cell(s.name, (x) => kb(x.v2Bytes))).join(' | ')} |`);
+    const stored = (s) => {
+      if (s.name === 'room')
+        return cell('room', (x) =>
+          x.stored
+            ? `${kb(x.stored.snapshotBytes + x.stored.updateBytes)} (${kb(x.stored.snapshotBytes)} + ${x.stored.updates} updates, ${kb(x.stored.updateBytes)})`
+            : 'not found',
+        );
+      if (s.name === 'hocuspocus') return cell('hocuspocus', (x) => (x.storedBytes == null ? 'not found' : kb(x.storedBytes)));
+      return 'in memory';
+    };
     lines.push(
-      `| stored by the room (DO SQLite: snapshot + pending updates) | ${servers.map((s) => (s.name === 'room' ? cell('room', (x) => (x.stored ? `${kb(x.stored.snapshotBytes + x.stored.updateBytes)} (${kb(x.stored.snapshotBytes)} + ${x.stored.updates} updates, ${kb(x.stored.updateBytes)})` : 'not found')) : 'in memory')).join(' | ')} |`,
+      `| stored (room: DO SQLite, snapshot + pending updates; Hocuspocus: its SQLite row, the whole state) | ${servers.map(stored).join(' | ')} |`,
     );
     const st = d.room?.stored;
     if (st)

@@ -1,8 +1,9 @@
-// `npm run bench:realtime`: the board room under `wrangler dev` against the reference
-// y-websocket server (@y/websocket-server), same clients, same edits, in one run: edit
-// propagation at 10-100 clients over a ladder of edit rates, capacity (highest rate with p99 <
-// 100 ms), the doc size after 10,000 edits to 500 jobs, and load times (fresh from libSQL, after
-// a restart from the room's own storage). Results into bench/RESULTS.md and results/latest.json.
+// `npm run bench:realtime`: the board room under `wrangler dev` against two peers, same clients,
+// same edits, in one run: the reference y-websocket server (@y/websocket-server, in memory) and
+// Hocuspocus 4 with SQLite (a peer that persists, like the room). Edit propagation at 10-100
+// clients over a ladder of edit rates, capacity (highest rate with p99 < 100 ms), the doc size
+// after 10,000 edits to 500 jobs, and load times (fresh from libSQL, after a restart from the
+// room's own storage). Results into bench/RESULTS.md and results/latest.json.
 //
 // Starts everything itself on free loopback ports, and stops every child it started (by PID)
 // at the end, on error, on Ctrl-C and when its overall time limit runs out.
@@ -19,6 +20,7 @@ import { startStack } from '../http/stack.mjs';
 import { addBenchDays, boardDocFromRecords } from './board-days.mjs';
 import { closeClients, openClient, openClients } from './clients.mjs';
 import { cpuByProcess, cpuDelta } from './cpu-split.mjs';
+import { startHocuspocus } from './hocuspocus-server.mjs';
 import { startReference } from './reference-server.mjs';
 import { renderSection, HEADING } from './report.mjs';
 import { writeSection } from '../lib/results-file.mjs';
@@ -54,7 +56,9 @@ const cfg = {
   coldRuns: QUICK ? 2 : 5,
   technicians: 50,
 };
-const only = args.only ?? null; // 'room' | 'reference'
+/** `--only=room,hocuspocus`: the servers to run, of room, reference, hocuspocus (default all three). */
+const only = args.only ? args.only.split(',') : null;
+const wanted = (name) => !only || only.includes(name);
 const WRITE = !QUICK && args['no-write'] !== 'true';
 const BUDGET = { p99: 20, p99Clients: 25, p99Rate: 100, capacityP99: 100, docBytes: 256 * 1024, docEdits: 10_000 };
 // Days from the org's today: far from the demo's two weeks, within the rooms' 400-day reach.
@@ -78,6 +82,7 @@ if (waitQuietMin > 0) {
 const limitMs = (QUICK ? 5 : 30) * 60_000;
 let stack = null;
 let reference = null;
+let hocuspocus = null;
 let snapshot = null;
 const open = new Set();
 let finishing = false;
@@ -87,6 +92,7 @@ async function finish(code, message) {
   if (message) console.error(message);
   for (const c of open) c.ws.terminate();
   if (reference) await reference.stop().catch(() => {});
+  if (hocuspocus) await hocuspocus.stop().catch(() => {});
   snapshot?.remove();
   if (stack && (code !== 0 || args['keep-logs'] === 'true')) {
     // The stack's temp dir goes with it; keep wrangler's output for a look at what went wrong.
@@ -133,7 +139,7 @@ function dropped(clients) {
 }
 const RETRIES = 2;
 
-/** Waits until the servers have finished the last point's work (the room's outbox drain, say): < 10% of a core for 250 ms. */
+/** Waits until the servers have finished the last point's work (the room's outbox drain, Hocuspocus's store): < 10% of a core for 250 ms. */
 async function quiesce(servers, maxMs = 5000) {
   const total = () => servers.reduce((n, s) => n + s.cpuMs(), 0);
   const until = performance.now() + maxMs;
@@ -187,13 +193,15 @@ try {
   console.log(`bench days in ${bench.timezone}: ${dates.join(', ')} (500 jobs each, ${bench.techIds.length} technicians)`);
   const cookie = await signInDispatcher(stack.url);
 
+  // Each server: where a day's doc is (`url`) and how a client asks for it (`options`, clients.mjs);
+  // everything else about a client is the same for all three.
   const room = {
     name: 'room',
     short: 'room',
     label: 'room (wrangler dev)',
     url: (date) => `${stack.url.replace(/^http/, 'ws')}/api/rooms/board/${date}`,
     // The room refuses cross-origin upgrades: a browser on this origin sends exactly this.
-    headers: () => ({ cookie, origin: stack.url }),
+    options: () => ({ headers: { cookie, origin: stack.url } }),
     cpu: () => cpuByProcess(stack.wranglerPid, { sqld: stack.sqldPid }),
   };
   const ref = {
@@ -201,21 +209,30 @@ try {
     short: 'ref',
     label: 'y-websocket reference',
     url: (date) => `${reference.url}/board-${date}`,
-    headers: () => ({}),
+    options: () => ({}),
     cpu: () => ({ node: processCpuMs(reference.pid) }),
   };
-  for (const s of [room, ref]) s.cpuMs = () => Object.values(s.cpu()).reduce((a, b) => a + b, 0);
+  const hocus = {
+    name: 'hocuspocus',
+    short: 'hocus',
+    label: 'Hocuspocus + SQLite',
+    // One socket, docs named in every message (as HocuspocusProvider's `url` and `name`).
+    url: () => hocuspocus.url,
+    options: (date) => ({ hocuspocus: { documentName: `board-${date}`, providerVersion: version('@hocuspocus/server') } }),
+    cpu: () => ({ node: processCpuMs(hocuspocus.pid) }),
+  };
+  for (const s of [room, ref, hocus]) s.cpuMs = () => Object.values(s.cpu()).reduce((a, b) => a + b, 0);
 
-  // ---- the room loads the working days (propagation, doc size, its spare); its docs seed the reference
-  let useRoom = only !== 'reference';
+  // ---- the room loads the working days (propagation, doc size, its spare); its docs seed the peers
+  let useRoom = wanted('room');
   const seeds = {};
   if (useRoom) {
     for (const date of [propDate, ...sizeDates]) {
-      const c = await track(openClient(room.url(date), { headers: room.headers() }));
+      const c = await track(openClient(room.url(date), room.options(date)));
       if (!speaksBoardDoc(c.doc)) {
         await untrack(c);
-        if (only === 'room') throw new Error('the room does not serve the core/board-doc.ts shape yet');
-        console.log('the room does not serve the core/board-doc.ts shape yet: running the reference side only');
+        if (!wanted('reference') && !wanted('hocuspocus')) throw new Error('the room does not serve the core/board-doc.ts shape yet');
+        console.log('the room does not serve the core/board-doc.ts shape yet: running the peers only');
         results.notes.push('The room side was not run: the room did not serve the core/board-doc.ts doc shape yet.');
         useRoom = false;
         break;
@@ -242,14 +259,24 @@ try {
   }
   const servers = [];
   if (useRoom) servers.push(room);
-  if (only !== 'room') {
+  if (wanted('reference')) {
     reference = await startReference();
     for (const date of [propDate, ...sizeDates]) await reference.seed(`board-${date}`, seeds[date]);
     console.log(`reference ${reference.url} (pid ${reference.pid}), seeded with ${(seeds[propDate].byteLength / 1024).toFixed(1)} KB docs`);
     servers.push(ref);
   }
+  if (wanted('hocuspocus')) {
+    hocuspocus = await startHocuspocus();
+    // Seeded through Hocuspocus itself, so each doc is in its SQLite file and every load below reads it from there.
+    for (const date of [propDate, ...sizeDates]) await hocuspocus.seed(`board-${date}`, seeds[date]);
+    results.hocuspocusSettings = await hocuspocus.settings();
+    console.log(
+      `Hocuspocus ${hocuspocus.url} (pid ${hocuspocus.pid}), SQLite in ${hocuspocus.dir}, seeded; ${JSON.stringify(results.hocuspocusSettings)}`,
+    );
+    servers.push(hocus);
+  }
   // Idle or not, every server process counts when waiting for the machine to settle.
-  const everyServer = [room, ...(reference ? [ref] : [])];
+  const everyServer = [room, ...(reference ? [ref] : []), ...(hocuspocus ? [hocus] : [])];
 
   // ---- load times ------------------------------------------------------------------------------
   const timeLoads = async (server, date, runs) => {
@@ -258,11 +285,11 @@ try {
       await quiesce(everyServer);
       let c;
       try {
-        c = await track(openClient(server.url(date), { headers: server.headers() }));
+        c = await track(openClient(server.url(date), server.options(date)));
       } catch (e) {
         // A reload of wrangler dev (see `dropped`) in the middle of a connect: once more.
         console.log(`load of ${date} failed (${e.message}); once more`);
-        c = await track(openClient(server.url(date), { headers: server.headers() }));
+        c = await track(openClient(server.url(date), server.options(date)));
       }
       out.push(c.times.synced - c.times.created);
       await untrack(c);
@@ -281,6 +308,12 @@ try {
     addLoad('room, connect to a loaded day (500 jobs, in memory)', await timeLoads(room, propDate, cfg.coldRuns));
   }
   if (reference) addLoad('reference, connect to a loaded doc (same 500 jobs, in memory)', await timeLoads(ref, propDate, cfg.coldRuns));
+  // Hocuspocus unloads a doc when its last client leaves (`unloadImmediately`), so each of these reads it from SQLite.
+  if (hocuspocus)
+    addLoad(
+      'Hocuspocus, connect to a doc no client has open: loaded from SQLite (same 500 jobs)',
+      await timeLoads(hocus, propDate, cfg.coldRuns),
+    );
 
   // ---- propagation ladders ---------------------------------------------------------------------
   // What the servers burn doing nothing (wrangler's watcher, workerd's timers), taken off each
@@ -299,7 +332,7 @@ try {
     const observers = Math.min(n, cfg.observers);
     const sets = {};
     for (const s of servers)
-      sets[s.name] = await track(openClients(s.url(propDate), { n, observers, headers: s.headers(), label: s.name }));
+      sets[s.name] = await track(openClients(s.url(propDate), { ...s.options(propDate), n, observers, label: s.name }));
     const jobIds = [...sets[servers[0].name][0].doc.getMap('jobs').keys()].sort();
     const shares = shareJobs(jobIds, n);
     const climbing = new Set(servers.map((s) => s.name));
@@ -336,7 +369,7 @@ try {
           `${s.short} ${n} clients ${rate}/s: ${why}; ${attempt < RETRIES ? 'reconnecting and measuring again' : 'giving up on this point'}`,
         );
         await untrack(sets[s.name]);
-        sets[s.name] = await track(openClients(s.url(propDate), { n, observers, headers: s.headers(), label: s.name }));
+        sets[s.name] = await track(openClients(s.url(propDate), { ...s.options(propDate), n, observers, label: s.name }));
         r.dropped = why;
         if (attempt >= RETRIES) return r;
       }
@@ -384,7 +417,7 @@ try {
       sizeDate = date;
       await quiesce(everyServer);
       const clients = await track(
-        openClients(s.url(date), { n: cfg.docClients, observers: 1, headers: s.headers(), label: `${s.name}-size` }),
+        openClients(s.url(date), { ...s.options(date), n: cfg.docClients, observers: 1, label: `${s.name}-size` }),
       );
       seededBytes = Y.encodeStateAsUpdate(clients[0].doc).byteLength;
       const jobIds = [...clients[0].doc.getMap('jobs').keys()].sort();
@@ -403,7 +436,7 @@ try {
       console.log(`${s.short} doc size on ${date}: ${why}; ${date !== sizeDates.at(-1) ? 'again on a spare day' : 'giving up'}`);
       r.dropped = why;
     }
-    const fresh = await track(openClient(s.url(sizeDate), { headers: s.headers() }));
+    const fresh = await track(openClient(s.url(sizeDate), s.options(sizeDate)));
     results.docSize[s.name] = {
       date: sizeDate,
       seededBytes,
@@ -416,6 +449,11 @@ try {
       dropped: r.dropped ?? null,
     };
     await untrack(fresh);
+    if (s === hocus) {
+      // Its last client has left: Hocuspocus stores at once, then unloads the doc.
+      await quiesce([hocus]);
+      results.docSize.hocuspocus.storedBytes = await hocuspocus.stored(`board-${sizeDate}`);
+    }
     console.log(
       `${s.short} doc after ${r.sent} edits: V1 ${(results.docSize[s.name].v1Bytes / 1024).toFixed(1)} KB, V2 ${(results.docSize[s.name].v2Bytes / 1024).toFixed(1)} KB (seeded ${(seededBytes / 1024).toFixed(1)} KB); lost ${r.lost}`,
     );
@@ -456,33 +494,40 @@ try {
   const at = (server) => results.points.find((p) => p.server === server && p.clients === BUDGET.p99Clients && p.rate === BUDGET.p99Rate);
   const budgetPoint = at('room');
   const refPoint = at('reference');
-  const capRows = cfg.clients.map((n) => ({ n, room: results.capacity.room?.[n], ref: results.capacity.reference?.[n] }));
-  const capOk = useRoom && reference ? capRows.every((r) => (r.room?.rate ?? NaN) >= (r.ref?.rate ?? NaN)) : null;
+  const hocusPoint = at('hocuspocus');
+  /** Capacity against a peer's at every client count, and the line that says so; null when either side was not run. */
+  const capacityVs = (peer, label) => {
+    const rows = cfg.clients.map((n) => ({ n, room: results.capacity.room?.[n], peer: results.capacity[peer]?.[n] }));
+    const text = (c) => (c ? `${c.rate ? c.rate : `< ${c.lowest}`}${c.open ? '+' : ''}` : '-');
+    return {
+      ok: useRoom && wanted(peer) ? rows.every((r) => (r.room?.rate ?? NaN) >= (r.peer?.rate ?? NaN)) : null,
+      detail: `${rows.map((r) => `${r.n} clients: room ${text(r.room)} vs ${label} ${text(r.peer)}`).join('; ')} edits/s (+: the top of the ladder still passed).`,
+    };
+  };
+  const capRef = capacityVs('reference', 'reference');
+  const capHocus = capacityVs('hocuspocus', 'Hocuspocus');
   const st = results.docSize.room?.stored;
   const storedBytes = st ? st.snapshotBytes + st.updateBytes : NaN;
+  const hocusStored = results.docSize.hocuspocus?.storedBytes;
   results.budgets = [
     {
       text: `p99 <= ${BUDGET.p99} ms at ${BUDGET.p99Clients} clients and ${BUDGET.p99Rate} edits/s`,
       ok: budgetPoint ? budgetPoint.p99 <= BUDGET.p99 : null,
       detail: budgetPoint
-        ? `Room p99 ${ms(budgetPoint.p99)} ms (p50 ${ms(budgetPoint.p50)}, p95 ${ms(budgetPoint.p95)})${refPoint ? `; reference p99 ${ms(refPoint.p99)} ms` : ''}.`
+        ? `Room p99 ${ms(budgetPoint.p99)} ms (p50 ${ms(budgetPoint.p50)}, p95 ${ms(budgetPoint.p95)})${refPoint ? `; reference p99 ${ms(refPoint.p99)} ms` : ''}${hocusPoint ? `; Hocuspocus p99 ${ms(hocusPoint.p99)} ms` : ''}.`
         : 'That point was not run.',
     },
+    { text: "capacity at least the reference server's", ok: capRef.ok, detail: capRef.detail },
     {
-      text: "capacity at least the reference server's",
-      ok: capOk,
-      detail: `${capRows
-        .map(
-          (r) =>
-            `${r.n} clients: room ${r.room ? (r.room.rate ? r.room.rate : `< ${r.room.lowest}`) : '-'}${r.room?.open ? '+' : ''} vs reference ${r.ref ? (r.ref.rate ? r.ref.rate : `< ${r.ref.lowest}`) : '-'}${r.ref?.open ? '+' : ''}`,
-        )
-        .join('; ')} edits/s (+: the top of the ladder still passed).`,
+      text: `ahead of Hocuspocus + SQLite: p99 at ${BUDGET.p99Clients} clients and ${BUDGET.p99Rate} edits/s no higher, capacity no lower at every client count`,
+      ok: capHocus.ok === null || !budgetPoint || !hocusPoint ? null : capHocus.ok && budgetPoint.p99 <= hocusPoint.p99,
+      detail: `${budgetPoint && hocusPoint ? `p99 room ${ms(budgetPoint.p99)} ms vs Hocuspocus ${ms(hocusPoint.p99)} ms; ` : ''}${capHocus.detail}`,
     },
     {
       text: `stored doc <= ${BUDGET.docBytes / 1024} KB after ${BUDGET.docEdits.toLocaleString('en-US')} edits to 500 jobs`,
       ok: useRoom && cfg.docEdits === BUDGET.docEdits && Number.isFinite(storedBytes) ? storedBytes <= BUDGET.docBytes : null,
       detail: Number.isFinite(storedBytes)
-        ? `The room stores ${(storedBytes / 1024).toFixed(1)} KB after ${cfg.docEdits.toLocaleString('en-US')} edits; a synced client's encoding is ${(results.docSize.room.v1Bytes / 1024).toFixed(1)} KB (V1)${results.docSize.reference ? `, the reference's ${(results.docSize.reference.v1Bytes / 1024).toFixed(1)} KB` : ''}.`
+        ? `The room stores ${(storedBytes / 1024).toFixed(1)} KB after ${cfg.docEdits.toLocaleString('en-US')} edits${Number.isFinite(hocusStored) ? ` (Hocuspocus's SQLite row: ${(hocusStored / 1024).toFixed(1)} KB)` : ''}; a synced client's encoding is ${(results.docSize.room.v1Bytes / 1024).toFixed(1)} KB (V1)${results.docSize.reference ? `, the reference's ${(results.docSize.reference.v1Bytes / 1024).toFixed(1)} KB` : ''}.`
         : 'The room side was not run.',
     },
   ];
@@ -499,10 +544,22 @@ try {
   const loadAfter = load1();
   if (Number(loadBefore) >= 1 || Number(loadAfter) >= 2.5)
     results.notes.push(
-      `The machine was shared with other work during this run (load average ${loadBefore} before, ${loadAfter} after, on ${availableParallelism()} CPUs): latencies include time spent waiting for a CPU, for both servers alike (their points alternate); the CPU ms/edit columns hardly depend on it.`,
+      `The machine was shared with other work during this run (load average ${loadBefore} before, ${loadAfter} after, on ${availableParallelism()} CPUs): latencies include time spent waiting for a CPU, for all servers alike (their points alternate); the CPU ms/edit columns hardly depend on it.`,
     );
+  const hs = results.hocuspocusSettings;
+  const versions = {
+    reference: version('@y/websocket-server'),
+    hocuspocus: version('@hocuspocus/server'),
+    hocuspocusSqlite: version('@hocuspocus/extension-sqlite'),
+  };
   results.notes.push(
-    `Both servers and the clients share ${availableParallelism()} CPUs; during the room's points the reference is idle and the other way round. The room's path is client -> wrangler's dev proxy -> workerd (Worker, then the Durable Object) and back; the reference's is client -> Node.`,
+    `The servers and the clients share ${availableParallelism()} CPUs; during one server's points the others are idle. The room's path is client -> wrangler's dev proxy -> workerd (Worker, then the Durable Object) and back; the reference's and Hocuspocus's are client -> Node.`,
+    ...(hs
+      ? [
+          `Hocuspocus runs with its defaults: it stores a doc (its whole state, one SQLite row) ${hs.debounce} ms after the last change (\`debounce\`), at least every ${hs.maxDebounce} ms under steady edits (\`maxDebounce\`), and at once when the last client leaves; it sends an edit on before storing it, merging what arrives in one event-loop turn (\`flushDelay\` ${hs.flushDelay}). The room stores every edit before anyone else sees it, so their durability differs: an edit the room has shown survives a crash, one Hocuspocus has shown can be up to ${hs.maxDebounce / 1000} s from its SQLite file.`,
+          `Hocuspocus's SQLite: @hocuspocus/extension-sqlite ${versions.hocuspocusSqlite} as it is (schema, queries, fetch, store), on node:sqlite's DatabaseSync instead of better-sqlite3, a native addon that cannot be installed for Node 22 on this machine (its binary and Node 22's headers are downloads from outside the npm registry); journal_mode ${hs.journalMode}, synchronous ${['OFF', 'NORMAL', 'FULL', 'EXTRA'][hs.synchronous] ?? hs.synchronous}, SQLite's defaults, which better-sqlite3 keeps too. Its clients speak Hocuspocus's framing (the doc's name before every message, an empty token first); it acknowledges each update to its sender (one frame more per edit), and a client that has sent nothing for 15 s renews its awareness, as the provider does, since Hocuspocus closes a socket silent for ${hs.timeout / 1000} s.`,
+        ]
+      : []),
     "`wrangler dev` runs without its local trace collector (`X_LOCAL_OBSERVABILITY=false`, bench/http/stack.mjs): it stores every invocation's trace in the Worker's own process, a development tool production does not run there.",
     'The room merges updates over a 5 ms window that grows with its sockets once sockets x edits/s passes 5,000 (rooms/fan-out.ts: 10 ms at 50 sockets, 20 ms at 100), so under load it sends far fewer frames than it receives edits; the reference sends every update to every socket.',
     'The room caps each connection at 200 frames/s (rooms/message-guard.ts FloodGuard); the busiest point per client, 10 clients at 1600 edits/s, sends 160 a second each, which is why the ladder stops at 1600.',
@@ -512,7 +569,7 @@ try {
     date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     commit,
     machine: `${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, wrangler ${version('wrangler')}, yjs ${version('yjs')}, y-partyserver ${version('y-partyserver')}; load average ${loadBefore} before, ${loadAfter} after`,
-    versions: { reference: version('@y/websocket-server') },
+    versions,
     referenceSeed,
     config: cfg,
     budget: BUDGET,
