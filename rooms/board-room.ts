@@ -56,13 +56,15 @@ import { backoffMs, drainOnce } from './outbox.ts';
 import { dropWarningRows, hasPendingRows, migrateOutbox, nextVersion, outboxSize, type JobState } from './outbox-store.ts';
 import { JobStates } from './job-states.ts';
 import { PendingWrites, type NewOutboxRow } from './pending-writes.ts';
-import { batchedFanOut, windowFor, WINDOW_MS as FAN_OUT_WINDOW_MS } from './fan-out.ts';
+import { batchedFanOut, windowFor } from './fan-out.ts';
 import { loadDayJobs, loadJob, loadTechnicians, type LoadedJob } from './board-records.ts';
-import { mayAnnounce, POSITION_EVERY_MS } from './presence.ts';
+import { mayAnnounce } from './presence.ts';
 import { isSubscribe, type BoardNotice, type TechnicianPosition } from '../core/board-notices.ts';
 import { technicianRoomName } from './board-name.ts';
 import type { Actor, ApplyResult, HandOff, Placement } from './board-contract.ts';
 import { TechnicianCache } from './technician-cache.ts';
+import { Feeds } from './feeds.ts';
+import { migratePositions, readPositions, recordPosition } from './positions-store.ts';
 
 /** Compact the stored doc after this many appended rows of updates (and on y-partyserver's debounced onSave). */
 const COMPACT_EVERY = 200;
@@ -241,10 +243,7 @@ export class BoardRoom extends YServer<Env> {
     migrateDocStore(this.#sql);
     migrateOutbox(this.#sql);
     this.#states = new JobStates(this.#sql);
-    this.#sql.exec(
-      `create table if not exists positions (technician_id text primary key, lat real not null, lng real not null, at integer not null)`,
-    );
-    this.#sql.exec(`create table if not exists feeds (technician_id text primary key)`);
+    migratePositions(this.#sql);
     ({ orgId: this.#orgId, date: this.#date } = parseBoardRoomName(this.name));
     if (Number(getMeta(this.#sql, 'storeVersion') ?? 0) !== STORE_VERSION) this.#wipe();
     this.#techs = new TechnicianCache(
@@ -266,11 +265,10 @@ export class BoardRoom extends YServer<Env> {
     this.#day = dayRange(this.#date, this.#timezone);
     this.#drainFailures = Number(getMeta(this.#sql, 'drainFailures') ?? 0);
     this.#dirtyRows = null; // evaluate every row once after a wake
-    this.#feeds = new Set(
-      this.#sql
-        .exec<{ technician_id: string }>(`select technician_id from feeds`)
-        .toArray()
-        .map((r) => r.technician_id),
+    this.#feeds = new Feeds(
+      this.#sql,
+      () => this.#commit(),
+      (t) => this.#pushFeed(t),
     );
     this.document.on('update', this.#onUpdate);
     this.#loaded = true;
@@ -425,7 +423,7 @@ export class BoardRoom extends YServer<Env> {
   override onCustomMessage(conn: Connection, message: string): void {
     if (!isSubscribe(message) || (conn.state as ConnState | null)?.notices) return;
     conn.setState((prev: unknown) => ({ ...(prev as object), notices: true }));
-    const positions = this.#positions();
+    const positions = readPositions(this.#sql);
     if (positions.length) this.sendCustomMessage(conn, JSON.stringify({ type: 'positions', positions } satisfies BoardNotice));
   }
 
@@ -553,7 +551,7 @@ export class BoardRoom extends YServer<Env> {
 
   /** A technician's row changed: their warnings need evaluating and their feed updating. */
   #markDirty(...technicianIds: (string | null)[]): void {
-    this.#touchFeeds(...technicianIds);
+    this.#feeds.touch(...technicianIds);
     if (!this.#dirtyRows) return;
     for (const t of technicianIds) if (t) this.#dirtyRows.add(t);
   }
@@ -918,30 +916,15 @@ export class BoardRoom extends YServer<Env> {
     const next: JobState = { ...state, card, schedule: fromBilling ? { ...state.schedule, status: loaded.record.status } : state.schedule };
     this.#txn(() => this.#states.put(next));
     Y.transact(this.document, () => writeJobEntry(this.document, recordOf(next)), new RoomOrigin('rpc', { userId: null }));
-    this.#touchFeeds(next.schedule.technicianId);
+    this.#feeds.touch(next.schedule.technicianId);
   }
 
   // ---- presence: technicians' positions -----------------------------------------------------
 
-  #positions(): TechnicianPosition[] {
-    return this.#sql
-      .exec<{ technician_id: string; lat: number; lng: number; at: number }>(`select * from positions`)
-      .toArray()
-      .map((r) => ({ technicianId: r.technician_id, lat: r.lat, lng: r.lng, at: r.at }));
-  }
-
-  /** A technician's phone reported where it is (through its feed room): tell the board, at most every POSITION_EVERY_MS. */
+  /** A technician's phone reported where it is (through its feed room): tell the boards that subscribed, at most every POSITION_EVERY_MS. */
   async reportPosition(p: TechnicianPosition): Promise<boolean> {
     await this.#ready();
-    const last = this.#sql.exec<{ at: number }>(`select at from positions where technician_id = ?`, p.technicianId).toArray()[0];
-    if (last && p.at - last.at < POSITION_EVERY_MS) return false;
-    this.#sql.exec(
-      `insert into positions (technician_id, lat, lng, at) values (?, ?, ?, ?) on conflict (technician_id) do update set lat = excluded.lat, lng = excluded.lng, at = excluded.at`,
-      p.technicianId,
-      p.lat,
-      p.lng,
-      p.at,
-    );
+    if (!recordPosition(this.#sql, p)) return false;
     const notice = JSON.stringify({ type: 'positions', positions: [p] } satisfies BoardNotice);
     for (const conn of this.getConnections()) if ((conn.state as ConnState | null)?.notices) this.sendCustomMessage(conn, notice);
     return true;
@@ -958,57 +941,25 @@ export class BoardRoom extends YServer<Env> {
       .map(recordOf);
   }
 
-  /** A feed room with phones connected asks for pushes; one with none stops asking. */
+  /** A feed room with phones connected asks for pushes; one with none stops asking (rooms/feeds.ts). */
   async subscribeFeed(technicianId: string, on: boolean): Promise<void> {
     await this.#ready();
-    if (on) this.#sql.exec(`insert or ignore into feeds (technician_id) values (?)`, technicianId);
-    else this.#sql.exec(`delete from feeds where technician_id = ?`, technicianId);
-    if (on) this.#feeds.add(technicianId);
-    else this.#feeds.delete(technicianId);
+    this.#feeds.subscribe(technicianId, on);
   }
 
-  /** Technicians whose feed room has phones connected: the feeds table, in memory (set in onLoad). */
-  #feeds = new Set<string>();
-  #feedsDirty = new Set<string>();
-  #feedsFlushing = false;
+  /** Technicians' feeds (set in onLoad). */
+  #feeds!: Feeds;
 
-  /**
-   * Pushes the jobs of every subscribed technician whose list changed to their feed room, one
-   * fan-out window later: a phone needs no faster than that, and a burst of edits then costs
-   * one push per technician and does not force a group commit per edit.
-   */
-  #touchFeeds(...technicianIds: (string | null)[]): void {
-    for (const t of technicianIds) if (t && this.#feeds.has(t)) this.#feedsDirty.add(t);
-    if (this.#feedsDirty.size && !this.#feedsFlushing) {
-      this.#feedsFlushing = true;
-      setTimeout(() => void this.#flushFeeds(), FAN_OUT_WINDOW_MS);
-    }
-  }
-
-  async #flushFeeds(): Promise<void> {
+  async #pushFeed(technicianId: string): Promise<void> {
+    const records = this.#states
+      .all()
+      .filter((s) => s.schedule.technicianId === technicianId)
+      .map(recordOf);
     try {
-      while (this.#feedsDirty.size) {
-        // A push shows the jobs' states: store the edits behind them first.
-        if (!this.#commit()) return;
-        const batch = [...this.#feedsDirty].filter((t) => this.#feeds.has(t));
-        this.#feedsDirty.clear();
-        await Promise.all(
-          batch.map(async (t) => {
-            const records = this.#states
-              .all()
-              .filter((s) => s.schedule.technicianId === t)
-              .map(recordOf);
-            try {
-              await this.env.TECHNICIAN_ROOM.getByName(technicianRoomName(this.#orgId, t, this.#date)).replaceJobs(records);
-            } catch (e) {
-              // The feed reloads from this room on its next wake; a phone connected now catches up on the next change.
-              console.warn(`board room ${this.name}: feed of technician ${t} not updated`, e);
-            }
-          }),
-        );
-      }
-    } finally {
-      this.#feedsFlushing = false;
+      await this.env.TECHNICIAN_ROOM.getByName(technicianRoomName(this.#orgId, technicianId, this.#date)).replaceJobs(records);
+    } catch (e) {
+      // The feed reloads from this room on its next wake; a phone connected now catches up on the next change.
+      console.warn(`board room ${this.name}: feed of technician ${technicianId} not updated`, e);
     }
   }
 
