@@ -28,7 +28,7 @@ import type { Connection, ConnectionContext, WSMessage } from 'partyserver';
 import * as Y from 'yjs';
 import { createClient, type Client } from '@libsql/client/web';
 import { dayRange } from '../core/time.ts';
-import { isSchedulable, statusAfterScheduleChange, type JobStatus } from '../core/lifecycle.ts';
+import { isBilled, label, rescheduleRefusal, statusAfterScheduleChange } from '../core/lifecycle.ts';
 import {
   BOARD_DOC_VERSION,
   cardMatches,
@@ -42,10 +42,9 @@ import {
   type BoardCard,
   type BoardJobRecord,
 } from '../core/board-doc.ts';
-import { evaluateDay, sameWarnings, type RuleJob, type RuleTechnician } from '../core/schedule-rules.ts';
 import type { RoomEnv as Env } from './env.ts';
 import { parseBoardRoomName } from './board-name.ts';
-import { BILLING_ONLY, decide, sameSchedule, type Schedule } from './schedule-guard.ts';
+import { decide, sameSchedule, type Schedule } from './schedule-guard.ts';
 import { identityFrom, type Identity } from './identity.ts';
 import { allows } from '../core/permissions.ts';
 import type { RoomClose } from '../core/room-close.ts';
@@ -64,6 +63,7 @@ import { technicianRoomName } from './board-name.ts';
 import type { Actor, ApplyResult, HandOff, Placement } from './board-contract.ts';
 import { TechnicianCache } from './technician-cache.ts';
 import { Feeds } from './feeds.ts';
+import { changedWarnings } from './board-warnings.ts';
 import { migratePositions, readPositions, recordPosition } from './positions-store.ts';
 
 /** Compact the stored doc after this many appended rows of updates (and on y-partyserver's debounced onSave). */
@@ -631,43 +631,26 @@ export class BoardRoom extends YServer<Env> {
     // Only the rows being evaluated matter (the rules compare a job with its technician's other
     // jobs), plus jobs holding warnings from a row they have left.
     const states = this.#dirtyRows ? this.#states.on(this.#dirtyRows) : this.#states.all();
-    const jobs: RuleJob[] = states.map((s) => ({
-      id: s.jobId,
-      number: s.card.number,
-      address: s.card.address,
-      lat: s.card.lat,
-      lng: s.card.lng,
-      requiredSkill: s.card.requiredSkill,
-      requiredLicenceClass: s.card.requiredLicenceClass,
-      technicianId: s.schedule.start == null ? null : s.schedule.technicianId,
-      start: s.schedule.technicianId == null ? null : s.schedule.start,
-      durationMin: s.schedule.durationMin,
-      status: s.schedule.status,
-    }));
-    const scope = this.#dirtyRows ? { technicianIds: this.#dirtyRows } : undefined;
-    let computed: ReturnType<typeof evaluateDay>;
+    let changed: ReturnType<typeof changedWarnings>;
     try {
-      computed = evaluateDay({ timezone: this.#timezone, date: this.#date, technicians: this.#techs.list, jobs }, scope);
+      changed = changedWarnings({
+        timezone: this.#timezone,
+        date: this.#date,
+        technicians: this.#techs.list,
+        states,
+        rows: this.#dirtyRows,
+      });
     } catch (e) {
       console.error(`board room ${this.name}: rules failed`, e);
       return;
     }
-    // Jobs that left the evaluated rows (moved to the queue or another technician) lose their old warnings.
     const byId = new Map(states.map((s) => [s.jobId, s]));
-    for (const s of states)
-      if (!computed.has(s.jobId) && (!scope || (s.warnings.length && !isPlacedOn(s, this.#techs.list)))) computed.set(s.jobId, []);
     const now = Date.now();
     this.#txn(() => {
-      const changed: string[] = [];
-      for (const [jobId, warnings] of computed) {
-        const state = byId.get(jobId);
-        if (state && !sameWarnings(state.warnings, warnings)) changed.push(jobId);
-      }
       // Warnings are state, not history: a job's newer warnings replace any not yet sent.
-      dropWarningRows(this.#sql, changed);
-      for (const jobId of changed) {
+      dropWarningRows(this.#sql, [...changed.keys()]);
+      for (const [jobId, warnings] of changed) {
         const state = byId.get(jobId)!;
-        const warnings = computed.get(jobId)!;
         this.#pending.addRow({
           jobId,
           version: state.version,
@@ -802,13 +785,13 @@ export class BoardRoom extends YServer<Env> {
 
   #release(state: JobState, actor: Actor, note?: string | null): ApplyResult {
     const prev = state.schedule;
-    if (!isSchedulable(prev.status as JobStatus))
-      return { ok: false, code: 'refused', reason: `A job that is ${prev.status.replace('_', ' ')} can no longer be rescheduled.` };
+    const refusal = rescheduleRefusal(prev.status);
+    if (refusal) return { ok: false, code: 'refused', reason: refusal };
     // The backlog has no day; a technician already named for the job stays named.
     const next: Schedule = {
       ...prev,
       start: null,
-      status: statusAfterScheduleChange(prev.status as JobStatus, { technicianId: prev.technicianId, scheduledStart: null }),
+      status: statusAfterScheduleChange(prev.status, { technicianId: prev.technicianId, scheduledStart: null }),
     };
     let version = 0;
     this.#txn(() => {
@@ -830,7 +813,7 @@ export class BoardRoom extends YServer<Env> {
     note?: string | null,
   ): ApplyResult {
     if (ifStatus !== undefined && ifStatus !== state.schedule.status)
-      return { ok: false, code: 'conflict', reason: `The job is ${state.schedule.status.replace('_', ' ')} now.` };
+      return { ok: false, code: 'conflict', reason: `The job is ${label(state.schedule.status)} now.` };
     const current = adopt ? { ...state.schedule } : (readRawJob(this.document, state.jobId) ?? { ...state.schedule });
     const wanted = {
       technicianId: current.technicianId,
@@ -873,12 +856,8 @@ export class BoardRoom extends YServer<Env> {
       if (!loaded || !this.#mayAdopt(loaded)) return { ok: false, code: 'not-found', reason: 'That job is not on this board.' };
       state = stateOf(loaded);
     }
-    if (!isSchedulable(state.schedule.status as JobStatus))
-      return {
-        ok: false,
-        code: 'refused',
-        reason: `A job that is ${state.schedule.status.replace('_', ' ')} can no longer be rescheduled.`,
-      };
+    const refusal = rescheduleRefusal(state.schedule.status);
+    if (refusal) return { ok: false, code: 'refused', reason: refusal };
     this.#drop(jobId, { userId: null });
     return { ok: true, state };
   }
@@ -911,8 +890,7 @@ export class BoardRoom extends YServer<Env> {
     const { card } = stateOf(loaded);
     // Billing moves a status outside the room (completed -> invoiced -> paid, and back to
     // completed when an invoice is voided): take the record's status when either side is billed.
-    const billed = (s: string) => BILLING_ONLY.includes(s as JobStatus);
-    const fromBilling = billed(loaded.record.status) || billed(state.schedule.status);
+    const fromBilling = isBilled(loaded.record.status) || isBilled(state.schedule.status);
     const next: JobState = { ...state, card, schedule: fromBilling ? { ...state.schedule, status: loaded.record.status } : state.schedule };
     this.#txn(() => this.#states.put(next));
     Y.transact(this.document, () => writeJobEntry(this.document, recordOf(next)), new RoomOrigin('rpc', { userId: null }));
@@ -980,10 +958,6 @@ function actorOf(origin: unknown): Actor {
   if (origin instanceof RoomOrigin) return origin.actor;
   const who = ((origin as Connection | null)?.state as ConnState | null | undefined)?.who;
   return who ? { userId: who.userId, name: who.name } : { userId: null };
-}
-
-function isPlacedOn(s: JobState, technicians: readonly RuleTechnician[]): boolean {
-  return s.schedule.technicianId != null && s.schedule.start != null && technicians.some((t) => t.id === s.schedule.technicianId);
 }
 
 function stateOf(job: LoadedJob): JobState {
