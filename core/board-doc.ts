@@ -62,7 +62,8 @@
  * nested map and one would vanish whole, which is why creation is the room's alone.
  */
 import * as Y from 'yjs';
-import { isJobStatus, isSchedulable, label, statusAfterScheduleChange, type JobStatus } from './lifecycle.ts';
+import { isJobStatus, isSchedulable, rescheduleRefusal, statusAfterScheduleChange, type JobStatus } from './lifecycle.ts';
+import { DEFAULT_PRIORITY, priorityRank } from './priorities.ts';
 import type { RuleJob } from './schedule-rules.ts';
 import { dayRange } from './time.ts';
 
@@ -124,7 +125,7 @@ export interface BoardSnapshot {
 /** What the room loads from libSQL (the jobs row joined with its customer's name and location). */
 export interface BoardJobRecord extends BoardCard {
   id: string;
-  status: string;
+  status: JobStatus;
   technicianId: string | null;
   scheduledStart: number | null;
   durationMin: number;
@@ -154,7 +155,6 @@ function dayOf(meta: BoardMeta): { start: number; end: number } {
   return lastDay.range;
 }
 
-const PRIORITY_RANK: Record<string, number> = { emergency: 0, high: 1, normal: 2, low: 3 };
 const MAX_DURATION_MIN = 24 * 60;
 
 // ---------------------------------------------------------------------------------------------
@@ -181,7 +181,7 @@ function decodeCard(v: unknown): BoardCard | null {
   return {
     number: n,
     type: str(type) ?? '',
-    priority: str(priority) ?? 'normal',
+    priority: str(priority) ?? DEFAULT_PRIORITY,
     customerName: str(customerName) ?? '',
     address: str(address) ?? '',
     lat: num(lat),
@@ -284,9 +284,9 @@ export function readBoard(doc: Y.Doc): BoardSnapshot {
 export function unassignedQueue(jobs: Iterable<BoardJob>): BoardJob[] {
   const queued: BoardJob[] = [];
   for (const j of jobs) if (j.technicianId == null && isSchedulable(j.status)) queued.push(j);
-  const rank = (p: string) => PRIORITY_RANK[p] ?? 2;
   return queued.sort(
-    (a, b) => rank(a.priority) - rank(b.priority) || (a.order ?? a.createdAt) - (b.order ?? b.createdAt) || a.number - b.number,
+    (a, b) =>
+      priorityRank(a.priority) - priorityRank(b.priority) || (a.order ?? a.createdAt) - (b.order ?? b.createdAt) || a.number - b.number,
   );
 }
 
@@ -344,8 +344,8 @@ function checkSchedulable(doc: Y.Doc, jobId: string): { m: Y.Map<unknown>; job: 
   const m = jobMap(doc, jobId);
   const job = m && readJobMap(jobId, m);
   if (!m || !job) return refuse('unknown-job', 'This job is not on this day’s board.');
-  if (!isSchedulable(job.status))
-    return refuse('not-schedulable', `Job #${job.number} is ${label(job.status)}; its schedule can no longer change.`);
+  const refusal = rescheduleRefusal(job.status, job.number);
+  if (refusal) return refuse('not-schedulable', refusal);
   return { m, job };
 }
 

@@ -127,7 +127,8 @@ export const STATUS_LABELS: Readonly<Record<JobStatus, string>> = {
 
 /** A status inside a sentence ("a job that is en route"). */
 export function label(s: JobStatus): string {
-  return STATUS_LABELS[s].toLowerCase();
+  // Through statusLabel: a row's status is typed, not checked, and a message must not throw.
+  return statusLabel(s).toLowerCase();
 }
 
 /** A stored status for people; a value that is no status (say, in old history) is shown as it is, underscores as spaces. */

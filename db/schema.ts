@@ -10,6 +10,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { JOB_STATUSES } from '../core/lifecycle.ts';
+import { JOB_PRIORITIES } from '../core/priorities.ts';
 import { ROLES, type Role } from '../core/roles.ts';
 
 const id = () => text('id').primaryKey();
@@ -281,8 +283,6 @@ export const locations = sqliteTable(
   (t) => [index('locations_org_customer_idx').on(t.orgId, t.customerId), index('locations_org_address_idx').on(t.orgId, t.address)],
 );
 
-export const JOB_PRIORITIES = ['emergency', 'high', 'normal', 'low'] as const;
-
 export const jobs = sqliteTable(
   'jobs',
   {
@@ -296,9 +296,11 @@ export const jobs = sqliteTable(
       .notNull()
       .references(() => locations.id),
     type: text('type').notNull(),
+    // Statuses and priorities are core's (core/lifecycle.ts, core/priorities.ts): the enum types
+    // the columns for TypeScript only (SQLite has no check on them), so neither needs a migration.
     priority: text('priority', { enum: JOB_PRIORITIES }).notNull(),
     description: text('description').notNull(),
-    status: text('status').notNull(),
+    status: text('status', { enum: JOB_STATUSES }).notNull(),
     requiredSkill: text('required_skill'),
     requiredLicenceClass: text('required_licence_class'),
     /** What the customer asked for (instants). */

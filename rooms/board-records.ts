@@ -5,6 +5,7 @@
  */
 import type { Client } from '@libsql/client/web';
 import type { BoardJobRecord } from '../core/board-doc.ts';
+import { isJobStatus, type JobStatus } from '../core/lifecycle.ts';
 import type { RuleTechnician, ScheduleWarning } from '../core/schedule-rules.ts';
 
 type Row = Record<string, unknown>;
@@ -27,6 +28,15 @@ export interface LoadedJob {
   warnings: ScheduleWarning[];
 }
 
+/**
+ * libSQL does not check the column; a value that is no status reads as the board doc shows it
+ * (core/board-doc.ts upsertJobFromRecord), so the room's state and its doc agree.
+ */
+function statusOf(v: unknown): JobStatus {
+  const s = String(v);
+  return isJobStatus(s) ? s : 'unscheduled';
+}
+
 export function recordFromRow(r: Row): LoadedJob {
   const address = [str(r.address), str(r.city)].filter(Boolean).join(', ');
   return {
@@ -42,7 +52,7 @@ export function recordFromRow(r: Row): LoadedJob {
       requiredSkill: str(r.required_skill),
       requiredLicenceClass: str(r.required_licence_class),
       createdAt: Number(r.created_at ?? 0),
-      status: String(r.status),
+      status: statusOf(r.status),
       technicianId: str(r.technician_id),
       scheduledStart: num(r.scheduled_start),
       durationMin: Number(r.duration_min),

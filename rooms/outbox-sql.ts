@@ -6,10 +6,14 @@
  * writes nothing, and an older row arriving after a newer one is ignored.
  */
 import type { InStatement } from '@libsql/client/web';
-import type { Schedule } from './schedule-guard.ts';
-import type { OutboxRow } from './outbox-store.ts';
+import type { OutboxRow, ProjectedSchedule } from './outbox-store.ts';
 
-const asRecord = (s: Schedule) => ({ technicianId: s.technicianId, scheduledStart: s.start, durationMin: s.durationMin, status: s.status });
+const asRecord = (s: ProjectedSchedule) => ({
+  technicianId: s.technicianId,
+  scheduledStart: s.start,
+  durationMin: s.durationMin,
+  status: s.status,
+});
 
 /**
  * The libSQL statements for one outbox row, every one scoped to the room's org.

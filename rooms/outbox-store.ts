@@ -19,6 +19,13 @@ export interface JobState {
 }
 
 /**
+ * A schedule as an outbox row carries it to libSQL. The room writes rows from schedules it
+ * accepted (Schedule); the outbox passes the status on as it is, so a row needs no JobStatus
+ * (the outbox tests build rows with plain strings).
+ */
+export type ProjectedSchedule = Omit<Schedule, 'status'> & { status: string };
+
+/**
  * One change for libSQL. kind 'rescheduled' / 'status_changed' carry a schedule (and a job
  * event); 'warnings' carries only the rule warnings of the job (no event: they are derived).
  */
@@ -30,8 +37,8 @@ export interface OutboxRow {
   actorUserId: string | null;
   at: number;
   kind: 'rescheduled' | 'status_changed' | 'warnings';
-  before: Schedule | null;
-  after: Schedule;
+  before: ProjectedSchedule | null;
+  after: ProjectedSchedule;
   /** The day whose board owns the job after this change; null = back to the backlog. */
   boardDate: string | null;
   /** Set on the row that hands a job to this room from another day (or the backlog). */

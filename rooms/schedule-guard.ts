@@ -7,7 +7,17 @@
  * Pure: no storage, no Yjs. The richer scheduling rules (double-booking, shifts, skills,
  * travel) are warnings from core/schedule-rules.ts, not refusals, and are not applied here yet.
  */
-import { checkTransition, isJobStatus, isSchedulable, statusAfterScheduleChange, type JobStatus } from '../core/lifecycle.ts';
+import {
+  BILLING_STATUSES,
+  checkTransition,
+  isBilled,
+  isJobStatus,
+  rescheduleRefusal,
+  sayStatuses,
+  statusAfterScheduleChange,
+  type JobStatus,
+  type ScheduleFacts,
+} from '../core/lifecycle.ts';
 import type { RawJobEntry } from '../core/board-doc.ts';
 
 /** A job's schedule as the records hold it: what the room projects into libSQL. */
@@ -15,14 +25,12 @@ export interface Schedule {
   technicianId: string | null;
   start: number | null;
   durationMin: number;
-  status: string;
+  status: JobStatus;
 }
 
 /** The schedule part of a job entry as a client left it, unchecked. */
 export type RawSchedule = Pick<RawJobEntry, 'technicianId' | 'start' | 'durationMin' | 'status'>;
 
-/** Statuses that only billing sets; the board may show them but never move a job into them. */
-export const BILLING_ONLY: readonly JobStatus[] = ['invoiced', 'paid'];
 const MAX_ID = 64;
 
 export interface Decision {
@@ -68,15 +76,14 @@ export function decide(
     wanted.durationMin = raw.durationMin as number;
   } else reasons.push('durationMin must be a whole number of minutes between 1 and 1440');
 
-  const prevStatus = prev.status as JobStatus;
+  const prevStatus = prev.status;
   const scheduleMoved = wanted.technicianId !== prev.technicianId || wanted.start !== prev.start || wanted.durationMin !== prev.durationMin;
   const refusal = !scheduleMoved
     ? null
-    : !isSchedulable(prevStatus)
-      ? `a job that is ${prevStatus.replace('_', ' ')} can no longer be rescheduled`
-      : wanted.technicianId !== null && wanted.technicianId !== prev.technicianId && !isTechnician(wanted.technicianId)
+    : (rescheduleRefusal(prevStatus) ??
+      (wanted.technicianId !== null && wanted.technicianId !== prev.technicianId && !isTechnician(wanted.technicianId)
         ? 'no technician of this org has that id'
-        : null;
+        : null));
   if (refusal) {
     // A placement is one value: a refused move keeps the job where it was, time and length too.
     reasons.push(refusal);
@@ -87,14 +94,10 @@ export function decide(
 
   const facts = { technicianId: wanted.technicianId, scheduledStart: wanted.start };
   if (typeof raw.status === 'string' && raw.status !== prev.status) {
-    const check = isJobStatus(raw.status)
-      ? BILLING_ONLY.includes(raw.status)
-        ? { ok: false as const, reason: 'only billing marks a job invoiced or paid' }
-        : checkTransition(prevStatus, raw.status, facts)
-      : { ok: false as const, reason: `${String(raw.status).slice(0, 40)} is not a job status` };
-    if (check.ok) wanted.status = raw.status;
+    const edit = statusEdit(prevStatus, raw.status, facts);
+    if (edit.ok) wanted.status = edit.to;
     else {
-      reasons.push(check.reason);
+      reasons.push(edit.reason);
       wanted.status = statusAfterScheduleChange(prevStatus, facts);
     }
   } else {
@@ -109,4 +112,12 @@ export function decide(
   if (raw.durationMin !== wanted.durationMin) repair.durationMin = wanted.durationMin;
   if (raw.status !== wanted.status) repair.status = wanted.status;
   return { next: wanted, repair, reasons };
+}
+
+/** A status a client wrote into the doc, checked: only billing sets its statuses, and the lifecycle decides the rest. */
+function statusEdit(from: JobStatus, raw: string, facts: ScheduleFacts): { ok: true; to: JobStatus } | { ok: false; reason: string } {
+  if (!isJobStatus(raw)) return { ok: false, reason: `${raw.slice(0, 40)} is not a job status` };
+  if (isBilled(raw)) return { ok: false, reason: `only billing marks a job ${sayStatuses(BILLING_STATUSES, 'or')}` };
+  const check = checkTransition(from, raw, facts);
+  return check.ok ? { ok: true, to: raw } : check;
 }

@@ -13,7 +13,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { jobAssignments, jobEvents, jobs, orgs, technicians } from '../db/schema.ts';
-import { checkTransition, isSchedulable, label, statusAfterScheduleChange, type JobStatus } from '../core/lifecycle.ts';
+import { checkTransition, rescheduleRefusal, statusAfterScheduleChange, type JobStatus } from '../core/lifecycle.ts';
 import type { AuthContext } from './auth/session.ts';
 import type { WriteContext } from './http/resource.ts';
 import { insertIf, runBatch } from './http/batch.ts';
@@ -33,9 +33,6 @@ type Row = Record<string, unknown>;
 
 export const SCHEDULE_FIELDS = ['technicianId', 'scheduledStart', 'durationMin'] as const;
 export type ScheduleChange = Partial<Pick<JobRow, (typeof SCHEDULE_FIELDS)[number]>>;
-
-/** Money has been billed on these: the job's lines are frozen and only invoices move the status. */
-export const BILLED_STATUSES: readonly JobStatus[] = ['invoiced', 'paid'];
 
 /**
  * Jobs the signed-in technician works on: as lead (jobs.technician_id) or through any
@@ -262,9 +259,9 @@ export async function applyScheduleChange(
 ): Promise<JobRow> {
   const changed = SCHEDULE_FIELDS.filter((f) => f in schedule && schedule[f] !== before[f]);
   if (!changed.length) return Object.keys(details).length ? refreshed(ctx, await applyJobChange(ctx, before, details)) : before;
-  const status = before.status as JobStatus;
-  if (!isSchedulable(status)) {
-    const message = `A job that is ${label(status)} can no longer be rescheduled.`;
+  const status = before.status;
+  const message = rescheduleRefusal(status);
+  if (message) {
     throw new Problem(
       409,
       'Conflict',
@@ -304,7 +301,7 @@ async function refreshed(ctx: ScheduleContext, row: JobRow): Promise<JobRow> {
  * queue again instead of sitting on the board with a status that says otherwise.
  */
 export async function applyTransition(ctx: ScheduleContext, before: JobRow, to: JobStatus, note?: string | null): Promise<JobRow> {
-  const check = checkTransition(before.status as JobStatus, to, before);
+  const check = checkTransition(before.status, to, before);
   if (!check.ok) throw fieldProblem(409, 'to', 'body', check.reason);
   const day = owningDay(before, ctx.auth.timezone);
   if (day) {

@@ -6,6 +6,7 @@
  */
 import type * as s from '../schema.ts';
 import { checkTransition, type JobStatus } from '../../core/lifecycle.ts';
+import type { Priority } from '../../core/priorities.ts';
 import { weekdayOf } from '../../core/time.ts';
 import { MINUTE, DAY, toHhmm, toMinutes, type SeedContext } from './context.ts';
 import { JOB_TYPES, typesFor, type JobType } from './jobtypes.ts';
@@ -13,7 +14,6 @@ import { USER_IDS, type CustomerPlan, type TechPlan } from './people.ts';
 import { rngFor, type Rng } from './prng.ts';
 
 type EventRow = typeof s.jobEvents.$inferInsert;
-type Priority = (typeof s.JOB_PRIORITIES)[number];
 
 export interface JobDraft {
   id: string;

@@ -12,6 +12,7 @@
 import { z } from '@hono/zod-openapi';
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { auditEvents, INVOICE_STATUSES, invoices, jobEvents, jobs, lineItems, orgs, payments } from '../../db/schema.ts';
+import { isBilled, label, type JobStatus } from '../../core/lifecycle.ts';
 import { invoiceTotals } from '../../core/money.ts';
 import { addDays, localDateOf } from '../../core/time.ts';
 import type { AuthContext } from '../auth/session.ts';
@@ -146,7 +147,7 @@ export function auditIf(ctx: WriteContext, entity: string, id: string, action: s
  * A job's status change with its job event (written first, under the same condition). The
  * update returns the job's id and day when it took (see showBillingOnBoard).
  */
-export function moveJob(ctx: WriteContext, jobId: string, from: string, to: string, extra: Row, when: SQL) {
+export function moveJob(ctx: WriteContext, jobId: string, from: JobStatus, to: JobStatus, extra: Row, when: SQL) {
   const { db, auth, now } = ctx;
   const jobIs = sql`exists (select 1 from ${jobs} where ${jobs.orgId} = ${auth.orgId} and ${jobs.id} = ${jobId} and ${jobs.status} = ${from})`;
   return [
@@ -257,12 +258,12 @@ invoicesRoutes.openapi(
         .where(and(eq(jobs.orgId, auth.orgId), eq(jobs.id, input.jobId))),
       linesOfJob(db, auth.orgId, input.jobId),
       db.select({ taxRateBps: orgs.taxRateBps }).from(orgs).where(eq(orgs.id, auth.orgId)),
-    ])) as [{ status: string; customerId: string }[], z.infer<typeof InvoiceLine>[], { taxRateBps: number }[]];
+    ])) as [{ status: JobStatus; customerId: string }[], z.infer<typeof InvoiceLine>[], { taxRateBps: number }[]];
     if (!job) throw fieldProblem(422, 'jobId', 'body', 'No job with that id in your organisation.');
-    if (job.status === 'invoiced' || job.status === 'paid')
-      throw fieldProblem(409, 'jobId', 'body', `This job is already ${job.status}; void its invoice to invoice it again.`);
+    if (isBilled(job.status))
+      throw fieldProblem(409, 'jobId', 'body', `This job is already ${label(job.status)}; void its invoice to invoice it again.`);
     if (job.status !== 'completed')
-      throw fieldProblem(409, 'jobId', 'body', `Only a completed job can be invoiced; this one is ${job.status.replace('_', ' ')}.`);
+      throw fieldProblem(409, 'jobId', 'body', `Only a completed job can be invoiced; this one is ${label(job.status)}.`);
     const totals = invoiceTotals(lines, org!.taxRateBps);
     if (!lines.length || totals.totalCents <= 0)
       throw fieldProblem(422, 'jobId', 'body', 'This job has nothing to bill: add line items first.');

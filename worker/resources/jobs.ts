@@ -5,8 +5,9 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import { customers, jobAssignments, jobEvents, jobs, JOB_PRIORITIES, lineItems, locations, technicians, users } from '../../db/schema.ts';
-import { isJobStatus, JOB_STATUSES, type JobStatus } from '../../core/lifecycle.ts';
+import { customers, jobAssignments, jobEvents, jobs, lineItems, locations, technicians, users } from '../../db/schema.ts';
+import { BILLING_STATUSES, FIELD_STATUSES, isBilled, isJobStatus, JOB_STATUSES, label, sayStatuses } from '../../core/lifecycle.ts';
+import { DEFAULT_PRIORITY, JOB_PRIORITIES, priorityRank } from '../../core/priorities.ts';
 import { dayRange } from '../../core/time.ts';
 import { instant, localDate, optionalText, ref, text } from '../http/fields.ts';
 import { listQuery, parseFields } from '../http/list.ts';
@@ -17,7 +18,6 @@ import { fieldProblem, notFound, Problem, type FieldError } from '../problem.ts'
 import {
   applyScheduleChange,
   applyTransition,
-  BILLED_STATUSES,
   createJob,
   ownJobsOnly,
   SCHEDULE_FIELDS,
@@ -96,7 +96,7 @@ const JobCreate = z
     customerId: ref(),
     locationId: ref(),
     ...detailShape,
-    priority: detailShape.priority.optional().openapi({ description: 'Defaults to normal.' }),
+    priority: detailShape.priority.optional().openapi({ description: `Defaults to ${DEFAULT_PRIORITY}.` }),
     ...scheduleShape,
     durationMin: scheduleShape.durationMin.optional().openapi({ description: 'Minutes; defaults to 60.' }),
     boardDate: localDate().optional().openapi({
@@ -112,9 +112,6 @@ const JobUpdate = z
   .partial()
   .strict()
   .openapi('JobUpdate');
-
-/** Statuses a technician may set from the field; the rest is the office's. */
-const FIELD_STATUSES: readonly JobStatus[] = ['en_route', 'on_site', 'on_hold', 'completed'];
 
 const JobTransition = z
   .object({
@@ -167,6 +164,14 @@ const statusList = z
   .max(200)
   .refine((s) => s.split(',').every((x) => isJobStatus(x.trim())), `Comma-separated statuses from: ${JOB_STATUSES.join(', ')}.`);
 
+/**
+ * core's priority rank as a SQL case (constants only, so written into the statement): the list
+ * sorts like the board's queue, and a value that is no priority ranks as the default there too.
+ */
+const PRIORITY_RANKS = sql.raw(
+  `${JOB_PRIORITIES.map((p) => `when '${p}' then ${priorityRank(p)}`).join(' ')} else ${priorityRank(DEFAULT_PRIORITY)}`,
+);
+
 /** Unscheduled jobs sort after every real start (and first when descending). */
 const NO_START = Number.MAX_SAFE_INTEGER;
 
@@ -193,7 +198,11 @@ export const jobsRoutes = resource({
       q.status
         ? inArray(
             jobs.status,
-            q.status.split(',').map((s) => s.trim()),
+            // statusList lets only statuses through; the filter tells the types so.
+            q.status
+              .split(',')
+              .map((s) => s.trim())
+              .filter(isJobStatus),
           )
         : undefined,
       q.technicianId
@@ -213,7 +222,7 @@ export const jobsRoutes = resource({
     number: jobs.number,
     createdAt: jobs.createdAt,
     updatedAt: jobs.updatedAt,
-    priority: sql`(case ${jobs.priority} when 'emergency' then 0 when 'high' then 1 when 'normal' then 2 else 3 end)`,
+    priority: sql`(case ${jobs.priority} ${PRIORITY_RANKS} end)`,
   },
   defaultSort: 'scheduledStart',
   read: 'jobs.read',
@@ -425,7 +434,7 @@ jobsRoutes.openapi(
         customerId: input.customerId,
         locationId: input.locationId,
         type: input.type,
-        priority: input.priority ?? 'normal',
+        priority: input.priority ?? DEFAULT_PRIORITY,
         description: input.description,
         requiredSkill: orNull(input.requiredSkill),
         requiredLicenceClass: orNull(input.requiredLicenceClass),
@@ -495,8 +504,7 @@ jobsRoutes.openapi(
     path: '/{id}/transitions',
     tags: ['Jobs'],
     summary: 'Move a job along its lifecycle',
-    description:
-      'Technicians may move their own jobs to en_route, on_site, on_hold or completed. Invoiced and paid are set by invoices and payments.',
+    description: `Technicians may move their own jobs to ${FIELD_STATUSES.join(', ')}. The statuses ${BILLING_STATUSES.join(' and ')} are set by invoices and payments.`,
     permission: 'jobs.transition',
     request: { params: idParam, ...body(JobTransition) },
     responses: {
@@ -510,17 +518,21 @@ jobsRoutes.openapi(
     const { id } = c.req.valid('param');
     const { to, note } = c.req.valid('json');
     const before = await loadJob(ctx, id);
-    const from = before.status as JobStatus;
     if (ctx.auth.role === 'technician' && !FIELD_STATUSES.includes(to)) {
       throw fieldProblem(
         409,
         'to',
         'body',
-        `From the field a job can be moved to en route, on site, on hold or completed; ask dispatch for ${to.replace('_', ' ')}.`,
+        `From the field a job can be moved to ${sayStatuses(FIELD_STATUSES, 'or')}; ask dispatch for ${label(to)}.`,
       );
     }
-    if (BILLED_STATUSES.includes(to) || BILLED_STATUSES.includes(from)) {
-      throw fieldProblem(409, 'to', 'body', 'Invoices and payments set and clear invoiced and paid; work with the invoice instead.');
+    if (isBilled(to) || isBilled(before.status)) {
+      throw fieldProblem(
+        409,
+        'to',
+        'body',
+        `Invoices and payments set and clear ${sayStatuses(BILLING_STATUSES, 'and')}; work with the invoice instead.`,
+      );
     }
     const job = await applyTransition(ctx, before, to, orNull(note));
     return c.json(toJob(job), 200);

@@ -9,6 +9,7 @@ import { z } from '@hono/zod-openapi';
 import { and, eq, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { jobs, lineItems, priceBookItems } from '../../db/schema.ts';
+import { BILLING_STATUSES, isBilled, type JobStatus } from '../../core/lifecycle.ts';
 import { lineTotalCents } from '../../core/money.ts';
 import type { AuthContext } from '../auth/session.ts';
 import { cents, ref, text } from '../http/fields.ts';
@@ -16,7 +17,7 @@ import { idParam, problemResponses, resource, type WriteContext } from '../http/
 import { insertIf, runBatch } from '../http/batch.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound, Problem, type FieldError } from '../problem.ts';
-import { BILLED_STATUSES, jobEventIfChanged, ownJobsOnly } from '../schedule.ts';
+import { jobEventIfChanged, ownJobsOnly } from '../schedule.ts';
 
 export const LineItem = z
   .object({
@@ -89,7 +90,7 @@ function onOwnJobs(auth: AuthContext): SQL | undefined {
 
 /** The job (by id or by the line's column) is the caller's and not billed yet, at this point of the batch. */
 function jobOpen(auth: AuthContext, jobId: string | SQLiteColumn): SQL {
-  return sql`exists (select 1 from ${jobs} where ${and(eq(jobs.id, jobId), eq(jobs.orgId, auth.orgId), notInArray(jobs.status, [...BILLED_STATUSES]), ownJobsOnly(auth))})`;
+  return sql`exists (select 1 from ${jobs} where ${and(eq(jobs.id, jobId), eq(jobs.orgId, auth.orgId), notInArray(jobs.status, [...BILLING_STATUSES]), ownJobsOnly(auth))})`;
 }
 
 const billed = (field?: string) => {
@@ -188,7 +189,7 @@ lineItemsRoutes.openapi(
       );
     }
     const [jobRows, pbRows] = (await runBatch(db, reads)) as [
-      { status: string }[],
+      { status: JobStatus }[],
       { name: string; unitPriceCents: number; taxable: boolean; active: boolean }[] | undefined,
     ];
     const job = jobRows[0];
@@ -206,7 +207,7 @@ lineItemsRoutes.openapi(
       errors.push({ field: 'unitPriceCents', in: 'body', message: 'Required without a priceBookItemId.' });
     if (errors.length)
       throw new Problem(422, 'Invalid request', `Check these fields: ${[...new Set(errors.map((e) => e.field))].join(', ')}.`, errors);
-    if (BILLED_STATUSES.includes(job!.status as never)) throw billed('jobId');
+    if (isBilled(job!.status)) throw billed('jobId');
 
     const quantityMilli = toMilli(input.quantity);
     const line = {
@@ -251,7 +252,7 @@ lineItemsRoutes.openapi(
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     const { line, jobStatus } = await loadLine(ctx, id);
-    if (BILLED_STATUSES.includes(jobStatus as never)) throw billed();
+    if (isBilled(jobStatus)) throw billed();
     const beforeMilli = toMilli(line.quantity);
     const quantityMilli = input.quantity === undefined ? beforeMilli : toMilli(input.quantity);
     const unitPriceCents = input.unitPriceCents ?? line.unitPriceCents;
@@ -315,7 +316,7 @@ lineItemsRoutes.openapi(
     const ctx = writeContext(c);
     const { id } = c.req.valid('param');
     const { line, jobStatus } = await loadLine(ctx, id);
-    if (BILLED_STATUSES.includes(jobStatus as never)) throw billed();
+    if (isBilled(jobStatus)) throw billed();
     const [rows] = (await runBatch(ctx.db, [
       ctx.db
         .delete(lineItems)
