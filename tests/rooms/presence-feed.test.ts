@@ -2,11 +2,16 @@
  * Presence on the board (awareness checked by the room, technicians' positions) and the
  * technician's own feed (rooms/technician-room.ts): only their jobs, live, read-only.
  */
+import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { SUBSCRIBE_NOTICES } from '../../core/board-notices.ts';
+import { readRawJob } from '../../core/board-doc.ts';
+import { technicianRoomName } from '../../rooms/board-name.ts';
+import { POSITION_EVERY_MS } from '../../rooms/presence.ts';
+import type { TechnicianRoom } from '../../rooms/technician-room.ts';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { at, fx, makeJobs, openRaw, sleep, testDate, waitFor, trackedClients } from './board-client.ts';
+import { at, barrier, fx, makeJobs, openRaw, roomEnv, testDate, waitFor, trackedClients } from './board-client.ts';
 
 const connect = trackedClients();
 
@@ -95,11 +100,17 @@ describe('a technician’s feed', () => {
     expect(Object.keys(phone.schedules())).toEqual([later]);
     expect(phone.job(theirs!)).toBeUndefined();
 
-    // The phone is read-only: its edits reach nobody.
+    // The phone is read-only: its edits reach nobody. The barrier: the phone's presence, sent after
+    // the edit through the same socket, reaches a second phone of the same technician, so the feed
+    // room has handled the edit; its own doc shows what became of it.
+    const second = await connect('a.technician', date, { room: 'technician' });
     phone.set(later!, { durationMin: 5 });
-    await sleep(200);
+    await barrier(phone, second, { presenceAs: fx.a.userIds.technician });
+    const feed = roomEnv.TECHNICIAN_ROOM.getByName(technicianRoomName(fx.a.orgId, fx.a.ownTechnicianId, date));
+    expect(await runInDurableObject(feed, (room: TechnicianRoom) => readRawJob(room.document, later!)?.durationMin)).toBe(60);
     const again = await connect('a.technician', date, { room: 'technician' });
     expect(again.job(later!)?.durationMin).toBe(60);
+    expect(second.job(later!)?.durationMin).toBe(60);
     expect(board.job(later!)?.durationMin).toBe(60);
   });
 
@@ -112,22 +123,32 @@ describe('a technician’s feed', () => {
 
   it('passes the phone’s position to the boards that subscribed, throttled', async () => {
     const date = testDate(64);
-    const [job] = await makeJobs('a', date, 1, 'own');
     const board = await connect('a.dispatcher', date);
     board.sendCustom(SUBSCRIBE_NOTICES);
     // A client that never subscribes (a stock y-websocket provider, which throws on text frames) gets none.
     const plain = await connect('a.dispatcher', date);
     const phone = await connect('a.technician', date, { room: 'technician' });
-    phone.sendCustom({ type: 'position', lat: 30.27, lng: -97.74, at: Date.now() });
-    phone.sendCustom({ type: 'position', lat: 30.5, lng: -97.5, at: Date.now() });
+    // The throttle goes by when a position was taken (`at`), so the test sets the times, a minute ago.
+    const taken = Date.now() - 60_000;
+    phone.sendCustom({ type: 'position', lat: 30.27, lng: -97.74, at: taken });
+    // Within POSITION_EVERY_MS of the first: dropped. Then one that is no place on Earth.
+    phone.sendCustom({ type: 'position', lat: 30.5, lng: -97.5, at: taken + 1_000 });
     phone.sendCustom({ type: 'position', lat: 999, lng: 0 });
-    await waitFor(() => board.notices.some((n) => n.type === 'positions'), 'the position on the board');
-    await sleep(200);
-    const positions = board.notices.filter((n) => n.type === 'positions').flatMap((n) => n.positions);
-    expect(positions).toEqual([expect.objectContaining({ technicianId: fx.a.ownTechnicianId, lat: 30.27, lng: -97.74 })]);
-    // Barrier: an edit sent after the position reaches the plain client after anything sent before it.
-    board.set(job!, { durationMin: 45 });
-    await waitFor(() => plain.job(job!)?.durationMin === 45, 'the edit after the position');
+    // The barrier: a position taken a whole interval after the first, sent last through the same
+    // socket (the feed room handles its frames in order and passes positions on in that order).
+    // Had the dropped one been passed on, the board would have shown it before this one. Out of
+    // order, the board's own throttle settles it: after this one it is older than the last the
+    // board has; before the first, it would have made this one (9 s after it) too early to show.
+    phone.sendCustom({ type: 'position', lat: 30.3, lng: -97.7, at: taken + POSITION_EVERY_MS });
+    const positions = () => board.notices.filter((n) => n.type === 'positions').flatMap((n) => n.positions);
+    await waitFor(() => positions().some((p) => p.lat === 30.3), 'the position a whole interval later on the board');
+    expect(positions()).toEqual([
+      { technicianId: fx.a.ownTechnicianId, lat: 30.27, lng: -97.74, at: taken },
+      { technicianId: fx.a.ownTechnicianId, lat: 30.3, lng: -97.7, at: taken + POSITION_EVERY_MS },
+    ]);
+    // The barrier for the plain client: the room sends a position notice to all its addressees at
+    // once, so any it sent went out before the board had the last one, and before this edit.
+    await barrier(board, plain);
     expect(plain.notices).toEqual([]);
     // Someone opening the board later gets the last known positions as soon as they subscribe.
     const late = await connect('a.manager', date);
