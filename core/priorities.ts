@@ -21,9 +21,11 @@ export function priorityLabel(p: string): string {
   return isPriority(p) ? PRIORITY_LABELS[p] : p;
 }
 
+const RANK: ReadonlyMap<string, number> = new Map(JOB_PRIORITIES.map((p, i) => [p, i]));
+
 /** 0 for the most urgent. A value that is no priority (junk in a board doc) ranks as the default. */
 export function priorityRank(p: string): number {
-  return JOB_PRIORITIES.indexOf(isPriority(p) ? p : DEFAULT_PRIORITY);
+  return RANK.get(p) ?? RANK.get(DEFAULT_PRIORITY)!;
 }
 
 /** More urgent than the ordinary: the jobs list flags these. */
