@@ -7,17 +7,23 @@
 // script-src instead of 'unsafe-inline'. The hashes change with every build (Kit embeds a
 // version stamp), so they are computed here, after `vite build`, never written by hand.
 //
+// The API reference page (/api/docs, worker/http/reference.ts) loads Scalar's standalone bundle
+// as a same-origin asset: it is copied here from the pinned @scalar/api-reference in
+// node_modules at every build, never checked in, so it is always the version package.json names.
+//
 // `--if-stale` skips the build when build/ is newer than every input (used by Playwright's
 // global setup so repeated test runs do not rebuild).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const buildDir = join(root, 'build');
 const headersFile = join(buildDir, '_headers');
+/** Where /api/docs (worker/http/reference.ts) loads Scalar from. */
+const scalarBundle = join(buildDir, 'api-reference', 'scalar.js');
 
 /** Everything whose change should trigger a rebuild. */
 // core/ and maps/ are imported by the app (board doc, rules, map style), so they count too.
@@ -33,7 +39,7 @@ function newestMtime(path) {
 }
 
 export function buildIsFresh() {
-  if (!existsSync(headersFile) || !existsSync(join(buildDir, 'index.html'))) return false;
+  if (!existsSync(headersFile) || !existsSync(join(buildDir, 'index.html')) || !existsSync(scalarBundle)) return false;
   const built = statSync(headersFile).mtimeMs;
   return INPUTS.every((p) => newestMtime(join(root, p)) <= built);
 }
@@ -123,6 +129,12 @@ export function writeHeaders() {
   return { csp, hashes: [...hashes] };
 }
 
+/** Scalar's standalone browser bundle (one self-contained script that defines window.Scalar). */
+export function copyScalarBundle() {
+  mkdirSync(join(buildDir, 'api-reference'), { recursive: true });
+  copyFileSync(join(root, 'node_modules/@scalar/api-reference/dist/browser/standalone.js'), scalarBundle);
+}
+
 function run(cmd, args) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: root, stdio: 'inherit' });
@@ -136,6 +148,7 @@ export async function buildApp({ ifStale = false } = {}) {
     return;
   }
   await run(`${root}node_modules/.bin/vite`, ['build', '--logLevel', 'warn']);
+  copyScalarBundle();
   const { hashes } = writeHeaders();
   console.log(`build-app: wrote ${relative(root, headersFile)} (${hashes.length} inline script hash${hashes.length === 1 ? '' : 'es'})`);
 }

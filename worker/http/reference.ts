@@ -1,11 +1,17 @@
 /**
- * A readable API reference, rendered in the browser from /api/openapi.json by a small script
- * served from the same origin (the CSP allows no inline script).
+ * The API reference page (/api/docs): Scalar's API reference (@scalar/api-reference, pinned in
+ * package.json) renders /api/openapi.json in the browser. Both scripts are same-origin static
+ * assets, because the CSP allows no inline script: the standalone bundle, which
+ * scripts/build-app.mjs copies from node_modules to build/api-reference/scalar.js at every build
+ * so it never goes stale, and app/static/api-reference/mount.js (loaded first), which mounts it with
+ * the options that keep it offline.
+ * The page needs no CSP of its own: Scalar injects its styles as <style> elements, which the
+ * app-wide `style-src 'self' 'unsafe-inline'` already admits.
  */
 export function apiReferencePage(): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Switchboard API reference</title><link rel="stylesheet" href="/api-docs.css"></head>
-<body><header><h1>Switchboard API reference</h1><p>Generated from <a href="/api/openapi.json">openapi.json</a>.</p></header>
-<main id="reference"><p>Loading…</p></main><script src="/api-docs.js" defer></script></body></html>`;
+<title>Switchboard API reference</title></head>
+<body><div id="app"></div>
+<script src="/api-reference/mount.js"></script><script src="/api-reference/scalar.js"></script></body></html>`;
 }
