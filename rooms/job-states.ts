@@ -10,6 +10,8 @@
  */
 import type { ScheduleWarning } from '../core/schedule-rules.ts';
 import { allJobStates, forgetJobState, writeJobSchedules, writeJobState, type JobState } from './outbox-store.ts';
+import type { BoardJobRecord } from '../core/board-doc.ts';
+import type { LoadedJob } from './board-records.ts';
 import type { Schedule } from './schedule-guard.ts';
 
 export class JobStates {
@@ -84,4 +86,28 @@ export class JobStates {
     this.#byId = null;
     this.#unwritten.clear();
   }
+}
+
+/** A job as libSQL holds it, as the room keeps it. */
+export function stateOf(job: LoadedJob): JobState {
+  const { id, status, technicianId, scheduledStart, durationMin, ...card } = job.record;
+  return {
+    jobId: id,
+    schedule: { technicianId, start: scheduledStart, durationMin, status },
+    card,
+    version: job.version,
+    warnings: job.warnings,
+  };
+}
+
+/** A job state as a record again: what the doc entry and the technicians' feeds are written from. */
+export function recordOf(s: JobState): BoardJobRecord {
+  return {
+    ...s.card,
+    id: s.jobId,
+    status: s.schedule.status,
+    technicianId: s.schedule.technicianId,
+    scheduledStart: s.schedule.start,
+    durationMin: s.schedule.durationMin,
+  };
 }
