@@ -42,7 +42,6 @@ import {
   type BoardCard,
   type BoardJobRecord,
 } from '../core/board-doc.ts';
-import { evaluateDay, sameWarnings, type RuleJob, type RuleTechnician } from '../core/schedule-rules.ts';
 import type { RoomEnv as Env } from './env.ts';
 import { parseBoardRoomName } from './board-name.ts';
 import { decide, sameSchedule, type Schedule } from './schedule-guard.ts';
@@ -64,6 +63,7 @@ import { technicianRoomName } from './board-name.ts';
 import type { Actor, ApplyResult, HandOff, Placement } from './board-contract.ts';
 import { TechnicianCache } from './technician-cache.ts';
 import { Feeds } from './feeds.ts';
+import { changedWarnings } from './board-warnings.ts';
 import { migratePositions, readPositions, recordPosition } from './positions-store.ts';
 
 /** Compact the stored doc after this many appended rows of updates (and on y-partyserver's debounced onSave). */
@@ -631,43 +631,26 @@ export class BoardRoom extends YServer<Env> {
     // Only the rows being evaluated matter (the rules compare a job with its technician's other
     // jobs), plus jobs holding warnings from a row they have left.
     const states = this.#dirtyRows ? this.#states.on(this.#dirtyRows) : this.#states.all();
-    const jobs: RuleJob[] = states.map((s) => ({
-      id: s.jobId,
-      number: s.card.number,
-      address: s.card.address,
-      lat: s.card.lat,
-      lng: s.card.lng,
-      requiredSkill: s.card.requiredSkill,
-      requiredLicenceClass: s.card.requiredLicenceClass,
-      technicianId: s.schedule.start == null ? null : s.schedule.technicianId,
-      start: s.schedule.technicianId == null ? null : s.schedule.start,
-      durationMin: s.schedule.durationMin,
-      status: s.schedule.status,
-    }));
-    const scope = this.#dirtyRows ? { technicianIds: this.#dirtyRows } : undefined;
-    let computed: ReturnType<typeof evaluateDay>;
+    let changed: ReturnType<typeof changedWarnings>;
     try {
-      computed = evaluateDay({ timezone: this.#timezone, date: this.#date, technicians: this.#techs.list, jobs }, scope);
+      changed = changedWarnings({
+        timezone: this.#timezone,
+        date: this.#date,
+        technicians: this.#techs.list,
+        states,
+        rows: this.#dirtyRows,
+      });
     } catch (e) {
       console.error(`board room ${this.name}: rules failed`, e);
       return;
     }
-    // Jobs that left the evaluated rows (moved to the queue or another technician) lose their old warnings.
     const byId = new Map(states.map((s) => [s.jobId, s]));
-    for (const s of states)
-      if (!computed.has(s.jobId) && (!scope || (s.warnings.length && !isPlacedOn(s, this.#techs.list)))) computed.set(s.jobId, []);
     const now = Date.now();
     this.#txn(() => {
-      const changed: string[] = [];
-      for (const [jobId, warnings] of computed) {
-        const state = byId.get(jobId);
-        if (state && !sameWarnings(state.warnings, warnings)) changed.push(jobId);
-      }
       // Warnings are state, not history: a job's newer warnings replace any not yet sent.
-      dropWarningRows(this.#sql, changed);
-      for (const jobId of changed) {
+      dropWarningRows(this.#sql, [...changed.keys()]);
+      for (const [jobId, warnings] of changed) {
         const state = byId.get(jobId)!;
-        const warnings = computed.get(jobId)!;
         this.#pending.addRow({
           jobId,
           version: state.version,
@@ -975,8 +958,4 @@ function actorOf(origin: unknown): Actor {
   if (origin instanceof RoomOrigin) return origin.actor;
   const who = ((origin as Connection | null)?.state as ConnState | null | undefined)?.who;
   return who ? { userId: who.userId, name: who.name } : { userId: null };
-}
-
-function isPlacedOn(s: JobState, technicians: readonly RuleTechnician[]): boolean {
-  return s.schedule.technicianId != null && s.schedule.start != null && technicians.some((t) => t.id === s.schedule.technicianId);
 }
