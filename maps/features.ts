@@ -14,7 +14,7 @@
 import type { Feature, FeatureCollection, LineString, Point, Position } from 'geojson';
 import type { BoardJob } from '../core/board-doc.ts';
 import { haversineKm } from '../core/geo.ts';
-import { JOB_STATUSES, type JobStatus } from '../core/lifecycle.ts';
+import { isJobStatus, JOB_STATUSES, type JobStatus } from '../core/lifecycle.ts';
 
 /**
  * Pin colour per status. Chosen to be told apart on the light basemap and from each other in
@@ -111,7 +111,7 @@ export function hasLocation(lat: number | null | undefined, lng: number | null |
 }
 
 export function statusColour(status: string): string {
-  return STATUS_COLOURS[status as JobStatus] ?? STATUS_COLOURS.cancelled;
+  return isJobStatus(status) ? STATUS_COLOURS[status] : STATUS_COLOURS.cancelled;
 }
 
 export function isQueued(job: Pick<BoardJob, 'technicianId' | 'start'>): boolean {

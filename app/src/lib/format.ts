@@ -1,5 +1,5 @@
 /** Display helpers: instants shown as wall-clock time in the org's timezone, never the browser's. */
-import { JOB_STATUSES, type JobStatus } from '#core/lifecycle.ts';
+import { isJobStatus as isStatus, JOB_STATUSES, STATUS_LABELS, type JobStatus } from '#core/lifecycle.ts';
 import { localDateOf } from '#core/time.ts';
 
 export const FALLBACK_TIMEZONE = 'UTC';
@@ -39,25 +39,9 @@ export function formatDuration(minutes: number): string {
   return h && m ? `${h} h ${m} min` : h ? `${h} h` : `${m} min`;
 }
 
-const STATUS_LABELS: Record<JobStatus, string> = {
-  unscheduled: 'Unscheduled',
-  scheduled: 'Scheduled',
-  dispatched: 'Dispatched',
-  en_route: 'En route',
-  on_site: 'On site',
-  on_hold: 'On hold',
-  completed: 'Completed',
-  invoiced: 'Invoiced',
-  paid: 'Paid',
-  cancelled: 'Cancelled',
-};
-
-export function statusLabel(status: string): string {
-  return STATUS_LABELS[status as JobStatus] ?? status.replace(/_/g, ' ');
-}
-
 export const STATUS_OPTIONS = JOB_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] }));
 
+/** A query parameter that names a status (core's check, with a missing parameter allowed for). */
 export function isJobStatus(value: string | null): value is JobStatus {
-  return value !== null && (JOB_STATUSES as readonly string[]).includes(value);
+  return value !== null && isStatus(value);
 }

@@ -1,5 +1,6 @@
 /** Shapes of the API's answers that the app reads (see /api/openapi.json). */
 import type { JobStatus } from '#core/lifecycle.ts';
+import type { Priority } from '#core/priorities.ts';
 
 export type Role = 'admin' | 'dispatcher' | 'manager' | 'technician';
 
@@ -46,7 +47,7 @@ export interface Job {
   customerId: string;
   locationId: string;
   type: string;
-  priority: 'emergency' | 'high' | 'normal' | 'low';
+  priority: Priority;
   description: string;
   status: JobStatus;
   scheduledStart: number | null;

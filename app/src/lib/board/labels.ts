@@ -30,8 +30,6 @@ export function warningsText(warnings: readonly ScheduleWarning[]): string {
   return `${warnings.length} warning${warnings.length === 1 ? '' : 's'}: ${warnings.map((w) => w.message).join(' ')}`;
 }
 
-export const PRIORITY_LABEL: Record<string, string> = { emergency: 'Emergency', high: 'High', normal: 'Normal', low: 'Low' };
-
 /** "3 h ago", "2 days ago": a queued job's age. */
 export function age(createdAt: number, now = Date.now()): string {
   const min = Math.max(0, Math.round((now - createdAt) / MINUTE));

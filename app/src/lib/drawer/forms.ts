@@ -4,7 +4,8 @@
  * Client-side checks here mirror the API's zod schemas; the server still has the last word.
  */
 import { localDateOf, localTimeOf, isLocalDate, isLocalTime, zonedInstant } from '#core/time.ts';
-import { PRIORITIES, type JobRecord, type Priority } from './types.ts';
+import { DEFAULT_PRIORITY, JOB_PRIORITIES, type Priority } from '#core/priorities.ts';
+import type { JobRecord } from './types.ts';
 
 export type FieldErrors = Record<string, string>;
 
@@ -43,7 +44,7 @@ export function detailsPatch(
   checkText(errors, 'description', d.description, 5000, true);
   checkText(errors, 'requiredSkill', d.requiredSkill, 40, false);
   checkText(errors, 'requiredLicenceClass', d.requiredLicenceClass, 40, false);
-  if (!PRIORITIES.includes(d.priority)) errors.priority = 'Choose a priority.';
+  if (!JOB_PRIORITIES.includes(d.priority)) errors.priority = 'Choose a priority.';
   const body: Record<string, unknown> = {};
   if (d.type.trim() !== job.type) body.type = d.type.trim();
   if (d.priority !== job.priority) body.priority = d.priority;
@@ -122,7 +123,7 @@ export function emptyNewJob(): NewJobDraft {
     customerId: '',
     locationId: '',
     type: '',
-    priority: 'normal',
+    priority: DEFAULT_PRIORITY,
     description: '',
     requiredSkill: '',
     durationMin: 60,

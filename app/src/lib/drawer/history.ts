@@ -7,8 +7,10 @@
  * invoices (`status_changed`), line items (`line_item_*`) and the demo seed (`scheduled`, notes
  * under `reason`). Unknown kinds and fields still read sensibly.
  */
-import { formatDateTime, formatDuration, statusLabel } from '#lib/format.ts';
-import { formatQuantity, money, priorityLabel } from './job-text.ts';
+import { statusLabel } from '#core/lifecycle.ts';
+import { priorityLabel } from '#core/priorities.ts';
+import { formatDateTime, formatDuration } from '#lib/format.ts';
+import { formatQuantity, money } from './job-text.ts';
 import type { JobEvent } from './types.ts';
 
 export interface HistoryContext {

@@ -1,15 +1,11 @@
 /** Words and links for a job: priority, address, navigation, the status choices, line totals. */
-import { allowedTransitions, checkTransition, type JobStatus } from '#core/lifecycle.ts';
+import { allowedTransitions, checkTransition, isBilled, statusLabel, type JobStatus } from '#core/lifecycle.ts';
 import { formatCents, invoiceTotals } from '#core/money.ts';
-import { statusLabel } from '#lib/format.ts';
 import type { LineItem } from '#lib/types.ts';
-import type { JobLocation, Priority } from './types.ts';
+import type { JobLocation } from './types.ts';
 
-export const PRIORITY_LABELS: Record<Priority, string> = { emergency: 'Emergency', high: 'High', normal: 'Normal', low: 'Low' };
-
-export function priorityLabel(p: string): string {
-  return PRIORITY_LABELS[p as Priority] ?? p;
-}
+/** What a technician's status choices narrow to (`statusChoices(job, FIELD_STATUSES)`): core's field statuses. */
+export { FIELD_STATUSES } from '#core/lifecycle.ts';
 
 /** "12 Oak St, Austin, TX 78701". */
 export function addressLine(l: Pick<JobLocation, 'address' | 'city' | 'region' | 'postalCode'>): string {
@@ -27,12 +23,6 @@ export function telHref(phone: string): string {
   return `tel:${phone.replace(/[^+\d]/g, '')}`;
 }
 
-/** Statuses only invoices and payments set or clear (worker/schedule.ts BILLED_STATUSES). */
-export const BILLING_STATUSES: readonly JobStatus[] = ['invoiced', 'paid'];
-
-/** Statuses a technician may set from the field (worker/resources/jobs.ts FIELD_STATUSES). */
-export const FIELD_STATUSES: readonly JobStatus[] = ['en_route', 'on_site', 'on_hold', 'completed'];
-
 export interface StatusChoice {
   to: JobStatus;
   label: string;
@@ -49,9 +39,9 @@ export function statusChoices(
   job: { status: JobStatus; technicianId: string | null; scheduledStart: number | null },
   only?: readonly JobStatus[],
 ): StatusChoice[] {
-  if (BILLING_STATUSES.includes(job.status)) return [];
+  if (isBilled(job.status)) return [];
   return allowedTransitions(job.status)
-    .filter((to) => !BILLING_STATUSES.includes(to) && (!only || only.includes(to)))
+    .filter((to) => !isBilled(to) && (!only || only.includes(to)))
     .map((to) => {
       const check = checkTransition(job.status, to, job);
       return { to, label: statusLabel(to), blocked: check.ok ? null : check.reason };
@@ -60,7 +50,7 @@ export function statusChoices(
 
 /** Why a job offers no status change at all, in words. */
 export function noChoicesReason(status: JobStatus): string {
-  if (BILLING_STATUSES.includes(status)) return 'Invoices and payments move this job from here on.';
+  if (isBilled(status)) return 'Invoices and payments move this job from here on.';
   if (status === 'completed') return 'A completed job moves on when it is invoiced.';
   return 'This job has no further status.';
 }

@@ -4,10 +4,8 @@
  * can be read on its own.
  */
 import type { JobStatus } from '#core/lifecycle.ts';
+import type { Priority } from '#core/priorities.ts';
 import type { Customer, LineItem } from '#lib/types.ts';
-
-export type Priority = 'emergency' | 'high' | 'normal' | 'low';
-export const PRIORITIES: readonly Priority[] = ['emergency', 'high', 'normal', 'low'];
 
 export interface JobWarning {
   code: string;
