@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * Mounts Scalar's API reference on /api/docs (worker/http/reference.ts) from /api/openapi.json.
+ * Mounts Scalar's API reference on /api/docs (worker/http/reference.ts), rendering the document
+ * the page names in #app's data-url (/api/openapi.json).
  * A file of its own because the CSP allows no inline script. It runs before Scalar's bundle:
  *
  * - zod, inside the bundle, probes whether it may compile validators with `Function('')`; under
@@ -17,10 +18,11 @@
 /** @type {any} */ (globalThis).__zod_globalConfig = { jitless: true };
 
 document.addEventListener('DOMContentLoaded', () => {
-  /** @type {{ createApiReference: (selector: string, config: Record<string, unknown>) => unknown }} */
+  /** @type {{ createApiReference: (mount: HTMLElement, config: Record<string, unknown>) => unknown }} */
   const scalar = /** @type {any} */ (window).Scalar;
-  scalar.createApiReference('#app', {
-    url: '/api/openapi.json',
+  const mount = /** @type {HTMLElement} */ (document.getElementById('app'));
+  scalar.createApiReference(mount, {
+    url: mount.dataset.url,
     withDefaultFonts: false,
     telemetry: false,
     agent: { disabled: true },
