@@ -120,6 +120,8 @@ export class FloodGuard {
 /** What a room needs of a connection to turn it away. */
 interface Closable {
   id: string;
+  /** WebSocket.OPEN (1) while open; the room closes a socket by calling close(). */
+  readonly readyState?: number;
   close(code?: number, reason?: string): void;
 }
 
@@ -132,6 +134,9 @@ export function screenFrame(
   message: string | ArrayBuffer | ArrayBufferView,
   flood: FloodGuard,
 ): Extract<Inspection, { ok: true }> | null {
+  // Frames already on their way when the room closed this socket still arrive: none of them
+  // counts (the close was for a frame before them, so the sender is not to be trusted).
+  if (conn.readyState !== undefined && conn.readyState !== 1) return null;
   if (!flood.take(conn.id, byteLengthOf(message))) {
     conn.close(CLOSE_POLICY, 'too many messages');
     return null;

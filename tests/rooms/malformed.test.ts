@@ -7,7 +7,7 @@ import { readRawJob } from '../../core/board-doc.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
-import { BoardClient, makeJobs, openRaw, sleep, testDate, waitFor } from './board-client.ts';
+import { BoardClient, barrier, makeJobs, openRaw, sleep, testDate, waitFor } from './board-client.ts';
 
 const open: BoardClient[] = [];
 afterEach(() => {
@@ -133,9 +133,9 @@ describe('malformed input', () => {
     // y-websocket's auth (2) and query-awareness (3), a type from the future, text frames.
     for (const f of [frame(2, 0), frame(3), frame(7, 1, 2, 3), frame(300, 1), 'hello', '__YPS:{"x":1}']) polite.send(f);
     // The barrier: an edit sent after those frames, through the same socket, reaches the bystander,
-    // so the room has handled them all. That alone does not show the socket open (an edit sent
-    // behind a frame the room closes on still gets through), so an edit goes the other way too:
-    // a close would have reached the polite client before it, and cut it off.
+    // so the room has handled them all (nothing a socket sends after the frame it is closed for
+    // counts, see below). An edit goes the other way too: a close would have reached the polite
+    // client before it, and cut it off.
     polite.set(jobId, { durationMin: 45 });
     await waitFor(() => bystander.job(jobId)?.durationMin === 45, 'the polite client to keep writing');
     bystander.set(jobId, { durationMin: 60 });
@@ -154,6 +154,23 @@ describe('malformed input', () => {
     encoding.writeVarString(e, '"not an object"');
     b.ws.send(frame(1, withLength(encoding.toUint8Array(e))));
     expect(await closeCode(b)).toBe(1007);
+    await roomIsFine(before);
+  });
+
+  it('nothing a socket sends after the frame it was closed for is applied', async () => {
+    const before = JSON.stringify(bystander.schedules());
+    const a = await attacker();
+    // An unknown sync step (refused: the socket is closed), then a real edit right behind it,
+    // already on its way when the room closes the socket.
+    a.ws.send(frame(0, 9, withLength(new Uint8Array([0]))));
+    a.ws.send(frame(0, 2, withLength(realUpdate(33))));
+    expect(await closeCode(a)).toBe(1007);
+    // Barrier: an edit from another socket, sent after the close reached the attacker (so after
+    // its frames reached the room), reaches the bystander after anything the room sent before.
+    const polite = await BoardClient.open('a.dispatcher', date);
+    open.push(polite);
+    await barrier(polite, bystander);
+    expect(JSON.stringify(bystander.schedules())).toBe(before);
     await roomIsFine(before);
   });
 
