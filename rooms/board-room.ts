@@ -51,8 +51,8 @@ import type { RoomClose } from '../core/room-close.ts';
 import { closeMatching, SessionWatch, type ConnectionMatch } from './session-watch.ts';
 import { FloodGuard, screenFrame } from './message-guard.ts';
 import { compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpdateCount, setMeta, wipeDocStore } from './persistence.ts';
-import { backoffMs, drainOnce } from './outbox.ts';
-import { dropWarningRows, hasPendingRows, migrateOutbox, nextVersion, outboxSize, type JobState } from './outbox-store.ts';
+import { DRAIN_BATCH, DrainSchedule, drainOnce, LIBSQL_TIMEOUT_MS } from './outbox.ts';
+import { dropWarningRows, migrateOutbox, nextVersion, type JobState } from './outbox-store.ts';
 import { JobStates, recordOf, stateOf } from './job-states.ts';
 import { PendingWrites, type NewOutboxRow } from './pending-writes.ts';
 import { batchedFanOut, windowFor } from './fan-out.ts';
@@ -68,24 +68,6 @@ import { migratePositions, readPositions, recordPosition } from './positions-sto
 
 /** Compact the stored doc after this many appended rows of updates (and on y-partyserver's debounced onSave). */
 const COMPACT_EVERY = 200;
-/**
- * Outbox rows one drain sends (coalesced first, rooms/outbox.ts). A busy board makes hundreds
- * of rows a second (bench/realtime: 800 edits/s gave about three rows an edit with the
- * warnings); with 100 a drain, and a drain every DRAIN_DELAY_MS, the outbox grew by thousands
- * of rows a second and libSQL fell minutes behind.
- */
-const DRAIN_BATCH = 2000;
-/** How long accepted board edits may gather before one drain sends them to libSQL together. */
-const DRAIN_DELAY_MS = 100;
-/**
- * On a busy board (the last drain sent BUSY_ROWS or more) edits gather for longer: a person's
- * run of moves of one job then reaches libSQL as one change and one event (coalesce), and the
- * rules run once a second rather than ten times. libSQL is then up to this far behind the
- * board; the API's changes drain at once whatever this says.
- */
-const BUSY_DRAIN_DELAY_MS = 1000;
-const BUSY_ROWS = 200;
-const LIBSQL_TIMEOUT_MS = 10_000;
 /**
  * Version of what this room keeps in its own SQLite. Rooms written before version 2 (the doc
  * shape of core/board-doc.ts) exist only in local development state; they are reseeded.
@@ -122,8 +104,6 @@ export class BoardRoom extends YServer<Env> {
   #loaded = false;
   #flood = new FloodGuard();
   #sinceCompaction = 0;
-  #draining: Promise<void> | null = null;
-  #drainFailures = 0;
   #client: Client | undefined;
   /** Whether y-partyserver's sender went through batchedFanOut and the group commit (onStart). */
   #fanOutWrapped = false;
@@ -263,7 +243,14 @@ export class BoardRoom extends YServer<Env> {
     }
     this.#timezone = String(getMeta(this.#sql, 'timezone'));
     this.#day = dayRange(this.#date, this.#timezone);
-    this.#drainFailures = Number(getMeta(this.#sql, 'drainFailures') ?? 0);
+    this.#drains = new DrainSchedule(this.ctx.storage, this.name, {
+      send: () => drainOnce(this.#sql, this.#libsql(), this.#orgId, this.#date, DRAIN_BATCH, LIBSQL_TIMEOUT_MS),
+      // Everything accepted is stored, and the warnings brought up to date, before a drain.
+      before: async () => {
+        this.#commit();
+        await this.#refreshWarnings();
+      },
+    });
     this.#dirtyRows = null; // evaluate every row once after a wake
     this.#feeds = new Feeds(
       this.#sql,
@@ -275,7 +262,7 @@ export class BoardRoom extends YServer<Env> {
     // A crash between an accepted edit and its repair (or an RPC's state write and its doc
     // write) leaves them apart; bring the doc back to what the room last accepted.
     this.#reconcile();
-    this.#kickDrain();
+    this.#drains.kick();
   }
 
   /** Storage from an older layout (local development only): start again from the records. */
@@ -480,7 +467,7 @@ export class BoardRoom extends YServer<Env> {
       if (origin instanceof RoomOrigin && origin.kind === 'repair') console.error('board room: a repair needed repairing', repairs);
       else queueMicrotask(() => this.#applyRepairs(repairs, actor));
     }
-    if (enqueued) this.#kickDrain();
+    if (enqueued) this.#drains.kick();
   };
 
   /** Checks one touched job; returns how many outbox rows it wrote. Runs inside the storage transaction. */
@@ -678,66 +665,13 @@ export class BoardRoom extends YServer<Env> {
     return Object.fromEntries(this.#states.all().map((s) => [s.jobId, s.warnings]));
   }
 
-  // ---- projection into libSQL ----------------------------------------------------------------
+  // ---- projection into libSQL (rooms/outbox.ts) ---------------------------------------------
 
-  /**
-   * Schedules a drain DRAIN_DELAY_MS from now unless one is already due. Edits on the board are
-   * visible to everyone the moment they are stored; libSQL can take them a beat later in one
-   * batch, rather than one alarm, one rules pass and one libSQL round trip per edit. Callers
-   * that need the record at once (the API's RPCs) drain directly.
-   */
-  #kickDrain(delayMs = this.#busy ? BUSY_DRAIN_DELAY_MS : DRAIN_DELAY_MS): void {
-    // While backing off, the alarm is already set for the next attempt; edits do not hurry it.
-    if (this.#drainFailures > 0 || this.#drainDue) return;
-    this.#drainDue = true;
-    this.ctx.storage.setAlarm(Date.now() + delayMs).catch((e) => {
-      this.#drainDue = false;
-      console.error('board room: could not set the drain alarm', e);
-    });
-  }
-
-  #drainDue = false;
-  /** The last drain sent BUSY_ROWS or more (see BUSY_DRAIN_DELAY_MS). */
-  #busy = false;
+  /** When the outbox drains (set in onLoad). */
+  #drains!: DrainSchedule;
 
   override async onAlarm(): Promise<void> {
-    this.#drainDue = false;
-    await this.#drain();
-  }
-
-  /** One drain at a time; a caller arriving mid-drain waits for it and then drains again. */
-  async #drain(): Promise<void> {
-    while (this.#draining) await this.#draining;
-    this.#draining = this.#drainOnce().finally(() => (this.#draining = null));
-    await this.#draining;
-  }
-
-  async #drainOnce(): Promise<void> {
-    this.#commit();
-    await this.#refreshWarnings();
-    const outcome = await drainOnce(this.#sql, this.#libsql(), this.#orgId, this.#date, DRAIN_BATCH, LIBSQL_TIMEOUT_MS);
-    if (outcome.kind === 'retry') {
-      this.#drainFailures++;
-      setMeta(this.#sql, 'drainFailures', this.#drainFailures);
-      const wait = backoffMs(this.#drainFailures);
-      console.warn(`board room ${this.name}: libSQL unavailable (${outcome.error}); retry ${this.#drainFailures} in ${wait} ms`);
-      await this.ctx.storage.setAlarm(Date.now() + wait);
-      return;
-    }
-    if (this.#drainFailures) {
-      this.#drainFailures = 0;
-      setMeta(this.#sql, 'drainFailures', 0);
-    }
-    // A backlog (a burst, or libSQL just back) drains again at once rather than after the delay.
-    const left = outboxSize(this.#sql);
-    this.#busy = outcome.sent >= BUSY_ROWS;
-    if (left > 0) this.#kickDrain(left >= DRAIN_BATCH ? 0 : undefined);
-  }
-
-  /** After an RPC: try to get the change into libSQL before answering, so the API reads it back. */
-  async #projectNow(jobId: string): Promise<boolean> {
-    if (this.#drainFailures === 0) await this.#drain();
-    return !hasPendingRows(this.#sql, jobId);
+    await this.#drains.onAlarm();
   }
 
   // ---- RPC: changes from outside the board ---------------------------------------------------
@@ -767,7 +701,7 @@ export class BoardRoom extends YServer<Env> {
     if (!result.ok) return result;
     // A cancelled job takes no place on a board; the records keep it (and which day it was on).
     if (result.schedule.status === 'cancelled') this.#drop(jobId, actor);
-    return { ...result, projected: await this.#projectNow(jobId) };
+    return { ...result, projected: await this.#drains.projectNow(jobId) };
   }
 
   #drop(jobId: string, actor: Actor): void {
@@ -800,7 +734,7 @@ export class BoardRoom extends YServer<Env> {
     });
     // No state and no doc entry: the update handler projects nothing more for it.
     Y.transact(this.document, () => removeJob(this.document, state.jobId), new RoomOrigin('rpc', actor));
-    this.#kickDrain();
+    this.#drains.kick();
     return { ok: true, schedule: next, version, boardDate: null, projected: false };
   }
 
@@ -836,7 +770,7 @@ export class BoardRoom extends YServer<Env> {
     }
     const entry = this.#states.get(state.jobId) ?? base;
     Y.transact(this.document, () => writeJobEntry(this.document, recordOf({ ...entry, schedule: d.next })), new RoomOrigin('rpc', actor));
-    this.#kickDrain();
+    this.#drains.kick();
     const after = this.#states.get(state.jobId)!;
     return { ok: true, schedule: after.schedule, version: after.version, boardDate: this.#date, projected: false };
   }
@@ -868,7 +802,7 @@ export class BoardRoom extends YServer<Env> {
     await this.#techs.know(placement.technicianId ?? state.schedule.technicianId);
     const result = this.#place({ ...state, warnings: [] }, placement, actor, true, true);
     if (!result.ok) return result;
-    return { ...result, projected: await this.#projectNow(state.jobId) };
+    return { ...result, projected: await this.#drains.projectNow(state.jobId) };
   }
 
   /** Undoes a hand-over whose take-over was refused: the job is back as it was. */
