@@ -55,7 +55,7 @@ import { DRAIN_BATCH, DrainSchedule, drainOnce, LIBSQL_TIMEOUT_MS } from './outb
 import { dropWarningRows, migrateOutbox, nextVersion, type JobState } from './outbox-store.ts';
 import { JobStates, recordOf, stateOf } from './job-states.ts';
 import { PendingWrites, type NewOutboxRow } from './pending-writes.ts';
-import { batchedFanOut, windowFor } from './fan-out.ts';
+import { windowFor, wrapFanOut } from './fan-out.ts';
 import { loadDayJobs, loadJob, loadTechnicians, type LoadedJob } from './board-records.ts';
 import { mayAnnounce } from './presence.ts';
 import { isSubscribe, type BoardNotice, type TechnicianPosition } from '../core/board-notices.ts';
@@ -188,35 +188,26 @@ export class BoardRoom extends YServer<Env> {
   }
 
   /**
-   * y-partyserver's onStart registers, on the doc's 'update' event, the handler that sends each
-   * update to every connection (after our onLoad, whose own handler is #onUpdate). There is no
-   * option to batch it, so while onStart runs that one registration is wrapped with
-   * batchedFanOut (rooms/fan-out.ts) and the group commit (#commit). If a y-partyserver
-   * upgrade registers differently, the wrap does not happen, and clients' edits are then
-   * committed one by one (#onUpdate checks), unbatched but just as durable.
+   * y-partyserver's onStart registers the handler that sends each update to every connection;
+   * wrapFanOut (rooms/fan-out.ts) batches that one (after our onLoad, whose own handler is
+   * #onUpdate) and puts the group commit (#commit) in front of every send.
    */
   override async onStart(props?: Record<string, unknown>): Promise<void> {
-    const doc = this.document;
-    const on = doc.on;
-    doc.on = ((name: string, f: (...args: any[]) => void) => {
-      if (name === 'update' && f !== this.#onUpdate && !this.#fanOutWrapped) {
+    await wrapFanOut(
+      this.document,
+      (f) => f !== this.#onUpdate,
+      // The group commit runs right before each send: nothing leaves before it is stored.
+      (send) => (update) => {
+        if (this.#commit()) send(update);
+      },
+      (rate) => windowFor(this.#socketCount(), rate),
+      () => {
         this.#fanOutWrapped = true;
-        // The group commit runs right before each send: nothing leaves before it is stored.
-        const send = batchedFanOut(
-          (update) => {
-            if (this.#commit()) f(update);
-          },
-          (rate) => windowFor(this.#socketCount(), rate),
-        );
-        return on.call(doc, name, (update: Uint8Array) => send(update));
-      }
-      return on.call(doc, name as 'update', f);
-    }) as typeof doc.on;
-    try {
-      await super.onStart(props);
-    } finally {
-      doc.on = on;
-    }
+      },
+      async () => {
+        await super.onStart(props);
+      },
+    );
   }
 
   override async onLoad(): Promise<void> {

@@ -73,3 +73,37 @@ export function batchedFanOut(
     timer ??= setTimeout(flush, Math.max(0, window() - (now - lastSent)));
   };
 }
+
+/**
+ * y-partyserver's onStart registers, on the doc's 'update' event, the handler that sends each
+ * update to every connection. There is no option to batch it, so while `start` runs that one
+ * registration (the first 'update' handler that `isTheirs` picks out) goes through
+ * batchedFanOut, with `guard` around each send (the room's group commit). If a y-partyserver
+ * upgrade registers differently, the wrap does not happen and `wrapped` is never called: the
+ * room then commits clients' edits one by one, unbatched but just as durable.
+ */
+export async function wrapFanOut(
+  doc: { on: (name: 'update', f: (update: Uint8Array, ...rest: any[]) => void) => void },
+  isTheirs: (f: (...args: any[]) => void) => boolean,
+  guard: (send: (update: Uint8Array) => void) => (update: Uint8Array) => void,
+  windowMs: (updatesPerSecond: number) => number,
+  wrapped: () => void,
+  start: () => Promise<void>,
+): Promise<void> {
+  const on = doc.on;
+  let done = false;
+  doc.on = ((name: string, f: (...args: any[]) => void) => {
+    if (name === 'update' && !done && isTheirs(f)) {
+      done = true;
+      wrapped();
+      const send = batchedFanOut(guard(f), windowMs);
+      return on.call(doc, 'update', (update: Uint8Array) => send(update));
+    }
+    return on.call(doc, name as 'update', f);
+  }) as typeof doc.on;
+  try {
+    await start();
+  } finally {
+    doc.on = on;
+  }
+}
