@@ -13,6 +13,7 @@ import { verifyPassword } from '../auth/password.ts';
 import { accountKey, clientKey, failed, guard, succeeded } from '../auth/rate-limit.ts';
 import { endSession, hashToken, startSession } from '../auth/session.ts';
 import { secondFactorRequired } from '../../core/permissions.ts';
+import { ROLES } from '../../core/roles.ts';
 import { ROOM_CLOSE } from '../../core/room-close.ts';
 import { closeRoomConnections } from '../room-connections.ts';
 import { matchTotp, normaliseRecoveryCode } from '../auth/totp.ts';
@@ -25,7 +26,7 @@ const Me = z
   .object({
     userId: z.string(),
     orgId: z.string(),
-    role: z.string(),
+    role: z.enum(ROLES),
     name: z.string(),
     email: z.string(),
     timezone: z.string(),

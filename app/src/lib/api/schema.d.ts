@@ -6491,7 +6491,8 @@ export interface components {
         Me: {
             userId: string;
             orgId: string;
-            role: string;
+            /** @enum {string} */
+            role: "admin" | "dispatcher" | "manager" | "technician";
             name: string;
             email: string;
             timezone: string;
