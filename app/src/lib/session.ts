@@ -1,30 +1,38 @@
 /** The signed-in person, shared by the layout and the pages. Filled by the (app) layout's load. */
-import type { Me, Role } from './types.ts';
+import { allows, type Permission } from '#core/permissions.ts';
+import type { Role } from '#core/roles.ts';
+import type { Me } from './types.ts';
 
 export interface NavItem {
   href: string;
   label: string;
+  /** Served by the Worker rather than the app, so following it loads a whole page. */
+  reload?: boolean;
 }
 
 /**
- * Navigation by role, mirroring worker/authz.ts: technicians cannot read customers, and their
- * jobs list is narrowed to their own jobs by the API.
+ * The main navigation. Each page is listed for the roles that the permission of its main API
+ * call admits (core/permissions.ts), so a link never leads to a page the API refuses.
  */
+const PAGES: (NavItem & { permission: Permission })[] = [
+  // The board's room door checks board.view (worker/rooms-route.ts).
+  { href: '/board', label: 'Board', permission: 'board.view' },
+  { href: '/jobs', label: 'Jobs', permission: 'jobs.read' },
+  { href: '/customers', label: 'Customers', permission: 'customers.read' },
+  { href: '/admin/users', label: 'Users', permission: 'users.read' },
+  { href: '/account', label: 'Account', permission: 'account.self' },
+];
+
 export function navFor(role: Role): NavItem[] {
-  if (role === 'technician') return [{ href: '/jobs', label: 'My jobs' }, ACCOUNT];
-  return [
-    { href: '/jobs', label: 'Jobs' },
-    { href: '/customers', label: 'Customers' },
-    // Only admins may read users (worker/authz.ts: users.read).
-    ...(role === 'admin' ? [{ href: '/admin/users', label: 'Users' }] : []),
-    ACCOUNT,
-  ];
-}
-
-const ACCOUNT: NavItem = { href: '/account', label: 'Account' };
-
-export function canReadCustomers(role: Role): boolean {
-  return role !== 'technician';
+  const nav: NavItem[] = PAGES.filter((p) => allows(role, p.permission)).map(({ href, label }) => ({
+    href,
+    // The API narrows a technician's jobs to their own (ownJobsOnly, worker/schedule.ts).
+    label: href === '/jobs' && role === 'technician' ? 'My jobs' : label,
+  }));
+  // /api/docs needs no session at all; the app links it for the office only, by product choice:
+  // a technician's phone has no use for the API's reference.
+  if (role !== 'technician') nav.push({ href: '/api/docs', label: 'API reference', reload: true });
+  return nav;
 }
 
 /** Only same-site paths may be a post-sign-in destination (no open redirect). */
