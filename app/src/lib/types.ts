@@ -7,8 +7,6 @@ import type { components } from './api/schema.d.ts';
 
 type Schemas = components['schemas'];
 
-export type Role = 'admin' | 'dispatcher' | 'manager' | 'technician';
-
 export type Me = Schemas['Me'];
 
 export type Customer = Schemas['Customer'];
@@ -29,7 +27,5 @@ export type SessionInfo = Schemas['Session'];
 export type User = Schemas['User'];
 
 export type Invitation = Schemas['Invitation'];
-
-export const ROLES: Role[] = ['admin', 'dispatcher', 'manager', 'technician'];
 
 export type LineItem = Schemas['LineItem'];
