@@ -1,23 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { BOARD_DOC_VERSION, type BoardJobRecord } from './board-doc.ts';
 import {
-  BOARD_DOC_VERSION,
-  createBoardDoc,
   observeBoard,
   placeJob,
   readBoard,
   readJob,
-  removeJob,
   ruleJobsFromBoard,
   setJobStatus,
   setQueueOrder,
   unassignJob,
   unassignedQueue,
-  upsertJobFromRecord,
-  writeMeta,
   type BoardChange,
-  type BoardJobRecord,
-} from './board-doc.ts';
+} from './board-client.ts';
+import { createBoardDoc, removeJob, upsertJobFromRecord, writeMeta } from './board-doc-room.ts';
 import { evaluateDay, sameWarnings, type RuleJob, type RuleTechnician, type ScheduleWarning } from './schedule-rules.ts';
 import { zonedInstant } from './time.ts';
 

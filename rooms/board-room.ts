@@ -29,19 +29,9 @@ import * as Y from 'yjs';
 import { createClient, type Client } from '@libsql/client/web';
 import { dayRange } from '../core/time.ts';
 import { isBilled, label, rescheduleRefusal, statusAfterScheduleChange } from '../core/lifecycle.ts';
-import {
-  BOARD_DOC_VERSION,
-  cardMatches,
-  jobIdsOf,
-  jobsTouchedBy,
-  readMeta,
-  readRawJob,
-  removeJob,
-  writeJobEntry,
-  writeMeta,
-  type BoardCard,
-  type BoardJobRecord,
-} from '../core/board-doc.ts';
+import { BOARD_DOC_VERSION, type BoardCard, type BoardJobRecord } from '../core/board-doc.ts';
+import { readMeta } from '../core/board-client.ts';
+import { cardMatches, jobIdsOf, jobsTouchedBy, readRawJob, removeJob, writeJobEntry, writeMeta } from '../core/board-doc-room.ts';
 import type { RoomEnv as Env } from './env.ts';
 import { parseBoardRoomName } from './board-name.ts';
 import { decide, sameSchedule, type Schedule } from './schedule-guard.ts';

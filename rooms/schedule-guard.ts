@@ -18,7 +18,7 @@ import {
   type JobStatus,
   type ScheduleFacts,
 } from '../core/lifecycle.ts';
-import type { RawJobEntry } from '../core/board-doc.ts';
+import type { RawJobEntry } from '../core/board-doc-room.ts';
 
 /** A job's schedule as the records hold it: what the room projects into libSQL. */
 export interface Schedule {

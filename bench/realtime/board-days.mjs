@@ -4,7 +4,7 @@
 // these rows the first time a day is opened.
 import { randomUUID } from 'node:crypto';
 import { createClient } from '@libsql/client';
-import { createBoardDoc } from '../../core/board-doc.ts';
+import { createBoardDoc } from '../../core/board-doc-room.ts';
 import { addDays, dayRange } from '../../core/time.ts';
 import { inserts } from '../lib/sql-inserts.mjs';
 

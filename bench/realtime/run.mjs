@@ -13,7 +13,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
-import { readJob } from '../../core/board-doc.ts';
+import { readJob } from '../../core/board-client.ts';
 import { signInDispatcher } from '../http/auth.mjs';
 import { processCpuMs, selfCpuMs } from '../http/cpu.mjs';
 import { startStack } from '../http/stack.mjs';

@@ -1,7 +1,7 @@
 // The workload: dispatchers moving jobs on the board with core/board-doc.ts placeJob, offered
 // open loop (edits at evenly spaced instants whatever the server does), and the propagation of
 // each edit to the observers, timed in this one process with performance.now().
-import { placeJob } from '../../core/board-doc.ts';
+import { placeJob } from '../../core/board-client.ts';
 import { mulberry32 } from '../../db/seed/prng.ts';
 
 const MINUTE = 60_000;

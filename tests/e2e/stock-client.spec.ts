@@ -9,7 +9,7 @@ import { test, expect } from '@playwright/test';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { readBoard, placeJob } from '../../core/board-doc.ts';
+import { readBoard, placeJob } from '../../core/board-client.ts';
 import { SUBSCRIBE_NOTICES } from '../../core/board-notices.ts';
 import { addDays, localDateOf } from '../../core/time.ts';
 import { DISPATCHER, TECHNICIAN, totpCode, type Person } from './fixtures.ts';

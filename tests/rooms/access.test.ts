@@ -2,7 +2,7 @@
  * Who may open a board: the Worker refuses before any room is touched, and the room is always
  * the session's own org's, whatever the request says.
  */
-import { jobIdsOf, readRawJob } from '../../core/board-doc.ts';
+import { jobIdsOf, readRawJob } from '../../core/board-doc-room.ts';
 import { SELF, listDurableObjectIds, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BoardRoom } from '../../rooms/board-room.ts';

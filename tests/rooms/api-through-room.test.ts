@@ -8,7 +8,7 @@ import { SELF, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { BoardRoom } from '../../rooms/board-room.ts';
-import { readJob } from '../../core/board-doc.ts';
+import { readJob } from '../../core/board-client.ts';
 import { setMovesStatements, statementsFor } from '../../rooms/outbox-sql.ts';
 import { ORIGIN, at, fx, makeJobs, record, roomStub, sql, testDate, waitFor, type Actor, trackedClients } from './board-client.ts';
 

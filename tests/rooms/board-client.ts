@@ -13,7 +13,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { createClient } from '@libsql/client/web';
 import { addDays, localDateOf, zonedInstant } from '../../core/time.ts';
-import { readRawJob } from '../../core/board-doc.ts';
+import { readRawJob } from '../../core/board-doc-room.ts';
 import type { Role } from '../../db/schema.ts';
 import type { Env } from '../../worker/env.ts';
 

@@ -3,7 +3,8 @@
  * people cannot write, nothing acknowledged is lost to eviction, the records follow the doc
  * (with who did it), and the API's door (applySchedule) updates everyone.
  */
-import { readJob, readRawJob } from '../../core/board-doc.ts';
+import { readJob } from '../../core/board-client.ts';
+import { readRawJob } from '../../core/board-doc-room.ts';
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';

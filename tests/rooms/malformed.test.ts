@@ -3,7 +3,7 @@
  * offender is closed (or ignored, for frames a standard client may legitimately send), the
  * room stays up, the others keep syncing, and the doc is exactly what it was.
  */
-import { readRawJob } from '../../core/board-doc.ts';
+import { readRawJob } from '../../core/board-doc-room.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';

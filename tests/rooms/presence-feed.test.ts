@@ -5,7 +5,7 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { SUBSCRIBE_NOTICES } from '../../core/board-notices.ts';
-import { readRawJob } from '../../core/board-doc.ts';
+import { readRawJob } from '../../core/board-doc-room.ts';
 import { technicianRoomName } from '../../rooms/board-name.ts';
 import { POSITION_EVERY_MS } from '../../rooms/presence.ts';
 import type { TechnicianRoom } from '../../rooms/technician-room.ts';

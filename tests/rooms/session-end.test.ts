@@ -10,7 +10,7 @@
  */
 import { runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readRawJob } from '../../core/board-doc.ts';
+import { readRawJob } from '../../core/board-doc-room.ts';
 import { ROOM_CLOSE } from '../../core/room-close.ts';
 import type { BoardRoom } from '../../rooms/board-room.ts';
 import { SESSION_RECHECK_MS, type WatchedState } from '../../rooms/session-watch.ts';

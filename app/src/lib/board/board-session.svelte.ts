@@ -13,6 +13,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import { api } from '#lib/api.ts';
+import type { BoardAwareness, BoardSnapshot } from '#core/board-doc.ts';
 import {
   observeBoard,
   placeJob,
@@ -21,11 +22,9 @@ import {
   setQueueOrder,
   unassignJob,
   unassignedQueue,
-  type BoardAwareness,
   type BoardChange,
-  type BoardSnapshot,
   type PlaceResult,
-} from '#core/board-doc.ts';
+} from '#core/board-client.ts';
 import { roomCloseOf, type RoomClose } from '#core/room-close.ts';
 import { parseNotice, SUBSCRIBE_NOTICES, type TechnicianPosition } from '#core/board-notices.ts';
 
