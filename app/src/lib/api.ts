@@ -1,8 +1,13 @@
 /**
- * A small typed client for the Switchboard API. Every failure becomes an ApiError carrying the
+ * The app's client for the Switchboard API: openapi-fetch over the paths generated from the API's
+ * own document (./api/schema.d.ts, `npm run api:types`). `client` is typed by those paths;
+ * `api.get/post/patch/delete` keep the older shape (a path under /api and the answer's type named
+ * by the caller) and go through the same client. Every failure becomes an ApiError carrying the
  * RFC 9457 problem the API sent (title, detail, field errors), so pages can show the server's
  * own words and put field messages next to the right inputs.
  */
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './api/schema.d.ts';
 
 export interface FieldError {
   field: string;
@@ -59,13 +64,13 @@ export function isAbort(err: unknown): boolean {
   return err instanceof DOMException && err.name === 'AbortError';
 }
 
-function url(path: string, query?: Query): string {
+/** Unset, null and empty values are left out, so a cleared filter is no filter. */
+function queryString(query: Record<string, unknown>): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query ?? {})) {
+  for (const [k, v] of Object.entries(query)) {
     if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   }
-  const qs = params.toString();
-  return `/api${path}${qs ? `?${qs}` : ''}`;
+  return params.toString();
 }
 
 function isFieldError(x: unknown): x is FieldError {
@@ -97,29 +102,46 @@ async function toError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, res.statusText || 'Request failed', `The server answered ${res.status}.`, [], retryAfter);
 }
 
-export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(url(path, opts.query), {
-      method,
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: opts.signal,
-      credentials: 'same-origin',
-    });
-  } catch (err) {
-    if (isAbort(err)) throw err;
-    throw new ApiError(0, 'Cannot reach Switchboard', 'Check your connection and try again.');
-  }
-  if (!res.ok) {
-    const error = await toError(res);
-    if (res.status === 401 && opts.redirectOn401 !== false) unauthorized?.();
+/**
+ * Turns every answer that is not a success into a thrown ApiError (a 401 also tells the layout the
+ * session is over, unless the call said `redirectOn401: false`), and a request that got no answer
+ * into ApiError 0. An abort stays an AbortError, so callers can tell it apart (isAbort).
+ */
+const problemsAsErrors: Middleware = {
+  async onResponse({ request, response }) {
+    if (response.ok) return undefined;
+    const error = await toError(response);
+    if (response.status === 401 && (request as Request & { redirectOn401?: boolean }).redirectOn401 !== false) unauthorized?.();
     throw error;
-  }
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  },
+  onError({ error }) {
+    if (isAbort(error)) return undefined;
+    return new ApiError(0, 'Cannot reach Switchboard', 'Check your connection and try again.');
+  },
+};
+
+/** The typed client: `client.GET('/api/jobs/{id}', { params: { path: { id } } })`. */
+export const client = createClient<paths>({
+  headers: { accept: 'application/json, application/problem+json' },
+  credentials: 'same-origin',
+  querySerializer: queryString,
+  // Looked up at each call rather than captured once, so whatever fetch the page has is used.
+  fetch: (req) => fetch(req),
+});
+client.use(problemsAsErrors);
+
+/** client.request without the path types: the older callers build concrete paths themselves. */
+type UntypedRequest = (method: string, url: string, init: Record<string, unknown>) => Promise<{ data?: unknown }>;
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const { data } = await (client.request as unknown as UntypedRequest)(method, `/api${path}`, {
+    params: { query: opts.query },
+    body: opts.body,
+    signal: opts.signal,
+    // openapi-fetch puts init keys a Request lacks on the Request, where problemsAsErrors reads it.
+    redirectOn401: opts.redirectOn401,
+  });
+  return data as T;
 }
 
 export const api = {
