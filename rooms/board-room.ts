@@ -47,7 +47,7 @@ import { JobStates, recordOf, stateOf } from './job-states.ts';
 import { PendingWrites, type NewOutboxRow } from './pending-writes.ts';
 import { windowFor, wrapFanOut } from './fan-out.ts';
 import { loadDayJobs, loadJob, loadTechnicians, type LoadedJob } from './board-records.ts';
-import { mayAnnounce } from './presence.ts';
+import { AwarenessOwners } from './presence.ts';
 import { isSubscribe, type BoardNotice, type TechnicianPosition } from '../core/board-notices.ts';
 import { technicianRoomName } from './board-name.ts';
 import type { Actor, ApplyResult, HandOff, Placement } from './board-contract.ts';
@@ -79,8 +79,6 @@ interface ConnState {
   who?: Identity;
   /** The client asked for the room's custom frames (technicians' positions); see onCustomMessage. */
   notices?: boolean;
-  /** Awareness client ids this connection announced (see rooms/presence.ts). */
-  announced?: number[];
 }
 
 export class BoardRoom extends YServer<Env> {
@@ -365,21 +363,8 @@ export class BoardRoom extends YServer<Env> {
     }
     // The answer to a sync step 1 carries the doc as it is: store what it holds first.
     if (verdict.kind === 'sync-step1') this.#commit();
-    if (verdict.kind === 'awareness') {
-      const state = conn.state as ConnState | null;
-      const owners = this.#awarenessOwners();
-      // Dropped, not closed: a stale state after a reconnect is an honest mistake.
-      if (!state?.who || !mayAnnounce(verdict.entries, state.who, conn.id, (id) => owners.get(id))) return;
-      const fresh = verdict.entries.filter((e) => e.state !== null && !owners.has(e.clientId)).map((e) => e.clientId);
-      if (fresh.length) {
-        for (const id of fresh) owners.set(id, conn.id);
-        // Also in the socket's attachment, from which the map is rebuilt after hibernation.
-        conn.setState((prev: unknown) => ({
-          ...(prev as object),
-          announced: [...((prev as ConnState | null)?.announced ?? []), ...fresh],
-        }));
-      }
-    }
+    // Dropped, not closed: a stale state after a reconnect is an honest mistake.
+    if (verdict.kind === 'awareness' && !this.#owners.admit(conn, verdict.entries)) return;
     super.onMessage(conn, message);
   }
 
@@ -398,7 +383,7 @@ export class BoardRoom extends YServer<Env> {
   override onClose(conn: Connection, code: number, reason: string, wasClean: boolean): void {
     this.#sockets = null;
     this.#flood.forget(conn.id);
-    if (this.#owners) for (const [id, owner] of this.#owners) if (owner === conn.id) this.#owners.delete(id);
+    this.#owners.forget(conn.id);
     super.onClose(conn, code, reason, wasClean);
   }
 
@@ -407,16 +392,8 @@ export class BoardRoom extends YServer<Env> {
     return closeMatching(this.getConnections(), match, close);
   }
 
-  /** Awareness client id -> the connection that announced it; in memory, rebuilt from the sockets' attachments after a wake. */
-  #owners: Map<number, string> | null = null;
-
-  #awarenessOwners(): Map<number, string> {
-    if (!this.#owners) {
-      this.#owners = new Map();
-      for (const c of this.getConnections()) for (const id of (c.state as ConnState | null)?.announced ?? []) this.#owners.set(id, c.id);
-    }
-    return this.#owners;
-  }
+  /** Which connection owns each awareness client id (rooms/presence.ts). */
+  #owners = new AwarenessOwners(() => this.getConnections());
 
   // ---- the update path -----------------------------------------------------------------------
 

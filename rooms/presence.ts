@@ -57,3 +57,56 @@ export function parsePosition(technicianId: string, raw: unknown, now = Date.now
  * POSITION_EVERY_MS (and the latest wins).
  */
 export const POSITION_EVERY_MS = 10_000;
+
+/** What a connection keeps in its attachment for presence (it survives hibernation). */
+interface PresenceState {
+  who?: Identity;
+  /** Awareness client ids this connection announced. */
+  announced?: number[];
+}
+
+interface PresenceConnection {
+  id: string;
+  state: unknown;
+  setState(update: (prev: unknown) => unknown): unknown;
+}
+
+/**
+ * Awareness client id -> the connection that first announced it, so nobody can remove or
+ * overwrite another person's presence. In memory, rebuilt from the sockets' attachments after a
+ * wake (each connection also keeps the ids it announced there).
+ */
+export class AwarenessOwners {
+  #owners: Map<number, string> | null = null;
+
+  constructor(private readonly connections: () => Iterable<PresenceConnection>) {}
+
+  /** Whether `conn` may send these entries (mayAnnounce); if so, it owns the ids it announces for the first time. */
+  admit(conn: PresenceConnection, entries: readonly AwarenessEntry[]): boolean {
+    const who = (conn.state as PresenceState | null)?.who;
+    const owners = this.#map();
+    if (!who || !mayAnnounce(entries, who, conn.id, (id) => owners.get(id))) return false;
+    const fresh = entries.filter((e) => e.state !== null && !owners.has(e.clientId)).map((e) => e.clientId);
+    if (fresh.length) {
+      for (const id of fresh) owners.set(id, conn.id);
+      conn.setState((prev: unknown) => ({
+        ...(prev as object),
+        announced: [...((prev as PresenceState | null)?.announced ?? []), ...fresh],
+      }));
+    }
+    return true;
+  }
+
+  /** A connection closed: its ids are free again. */
+  forget(connId: string): void {
+    if (this.#owners) for (const [id, owner] of this.#owners) if (owner === connId) this.#owners.delete(id);
+  }
+
+  #map(): Map<number, string> {
+    if (!this.#owners) {
+      this.#owners = new Map();
+      for (const c of this.connections()) for (const id of (c.state as PresenceState | null)?.announced ?? []) this.#owners.set(id, c.id);
+    }
+    return this.#owners;
+  }
+}
