@@ -44,7 +44,8 @@ import { compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpd
 import { DRAIN_BATCH, DrainSchedule, drainOnce, LIBSQL_TIMEOUT_MS } from './outbox.ts';
 import { dropWarningRows, migrateOutbox, nextVersion, type JobState } from './outbox-store.ts';
 import { JobStates, recordOf, stateOf } from './job-states.ts';
-import { PendingWrites, type NewOutboxRow } from './pending-writes.ts';
+import type { NewOutboxRow } from './pending-writes.ts';
+import { GroupCommit } from './group-commit.ts';
 import { windowFor, wrapFanOut } from './fan-out.ts';
 import { loadDayJobs, loadJob, loadTechnicians, type LoadedJob } from './board-records.ts';
 import { AwarenessOwners } from './presence.ts';
@@ -101,8 +102,6 @@ export class BoardRoom extends YServer<Env> {
   #techs!: TechnicianCache;
   /** Technicians whose row changed since warnings were last evaluated; null = all of them. */
   #dirtyRows: Set<string> | null = null;
-  /** What the room accepted in memory and has yet to store: written at the end of the next #txn (the group commit). */
-  #pending = new PendingWrites();
   /** Clients' updates accepted, and storage transactions that stored them (tests, diagnostics). */
   readonly edits = { accepted: 0, commits: 0 };
 
@@ -110,62 +109,22 @@ export class BoardRoom extends YServer<Env> {
     return this.ctx.storage.sql;
   }
 
-  /**
-   * One storage transaction: `fn`, then everything pending (clients' edits accepted since the
-   * last commit, and whatever `fn` added, in the order accepted) and the job states changed in
-   * memory. If it fails, the job-state cache is dropped; if it carried clients' edits, which the
-   * doc in memory already holds, the instance too.
-   */
+  /** The group commit (rooms/group-commit.ts): what edits wait in memory, and the one transaction that stores them. */
+  #commits = new GroupCommit(this.ctx.storage, () => this.#states, {
+    committedClientEdits: () => {
+      this.edits.commits++;
+    },
+    appended: () => this.#appended(),
+    abort: (reason) => this.ctx.abort(reason),
+  });
+
   #txn<T>(fn: () => T): T {
-    const clientUpdates = this.#pending.updates;
-    try {
-      const result = this.ctx.storage.transactionSync(() => {
-        const r = fn();
-        this.#pending.write(this.#sql);
-        this.#states.flush();
-        return r;
-      });
-      if (clientUpdates) this.edits.commits++;
-      if (this.#pending.updates) this.#appended();
-      this.#pending.clear();
-      return result;
-    } catch (e) {
-      this.#states.reset();
-      if (clientUpdates) this.#lose(e);
-      else this.#pending.clear();
-      throw e;
-    }
+    return this.#commits.txn(fn);
   }
 
-  /**
-   * The group commit: stores every board edit accepted in memory since the last one, in one
-   * transaction. Runs before anything that shows those edits leaves the room. False if storage
-   * failed (the instance is then gone, see #lose).
-   */
   #commit(): boolean {
-    if (this.#pending.empty && !this.#states.dirty) return true;
-    try {
-      this.#txn(() => undefined);
-      return true;
-    } catch {
-      return false;
-    }
+    return this.#commits.commit();
   }
-
-  /**
-   * The doc in memory holds edits storage does not: drop this instance so the next request
-   * reloads from storage rather than serve state that a restart would lose. Nothing of those
-   * edits was shown to anyone: everything that shows one commits first.
-   */
-  #lose(e: unknown): void {
-    this.#pending.clear();
-    if (this.#lost) return;
-    this.#lost = true;
-    console.error('board room: could not persist accepted edits; resetting', e);
-    this.ctx.abort('persistence failed');
-  }
-
-  #lost = false;
 
   /** Upgrades reach the room only from worker/rooms-route.ts, which sets the identity headers. */
   override async fetch(request: Request): Promise<Response> {
@@ -405,7 +364,7 @@ export class BoardRoom extends YServer<Env> {
     let enqueued = 0;
     const accept = () => {
       for (const jobId of jobsTouchedBy(doc, tr)) enqueued += this.#project(jobId, actor, now, repairs);
-      this.#pending.addUpdate(update);
+      this.#commits.pending.addUpdate(update);
     };
     try {
       if (origin instanceof RoomOrigin) this.#txn(accept);
@@ -418,7 +377,7 @@ export class BoardRoom extends YServer<Env> {
       }
     } catch (e) {
       this.#states.reset();
-      this.#lose(e);
+      this.#commits.lose(e);
       return;
     }
     if (repairs.length) {
@@ -488,7 +447,7 @@ export class BoardRoom extends YServer<Env> {
       note: opts.note ?? null,
       warnings: null,
     } satisfies NewOutboxRow;
-    this.#pending.addRow(row);
+    this.#commits.pending.addRow(row);
     this.#states.setSchedule(state.jobId, next, version);
     this.#markDirty(state.schedule.technicianId, next.technicianId);
     return version;
@@ -596,7 +555,7 @@ export class BoardRoom extends YServer<Env> {
       dropWarningRows(this.#sql, [...changed.keys()]);
       for (const [jobId, warnings] of changed) {
         const state = byId.get(jobId)!;
-        this.#pending.addRow({
+        this.#commits.pending.addRow({
           jobId,
           version: state.version,
           eventId: crypto.randomUUID(),
