@@ -115,6 +115,9 @@ async function showRow(page: Page, tech: string): Promise<void> {
     if (row.offsetTop < scroller.scrollTop + head) scroller.scrollTop = row.offsetTop - head;
     else if (row.offsetTop + row.offsetHeight > scroller.scrollTop + scroller.clientHeight)
       scroller.scrollTop = row.offsetTop + row.offsetHeight - scroller.clientHeight;
+    // The board can reach below the window (rows of two lanes on a busy day push the last ones
+    // down): bring the row into the window too, or a pointer aimed at it lands on nothing.
+    row.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, tech);
 }
 
@@ -173,6 +176,16 @@ async function firstCardOf(page: Page, tech: string): Promise<string> {
   const c = page.locator(`[data-drop="technician"][data-tech-id="${tech}"] [data-job-id]`).first();
   await expect(c).toBeVisible();
   return (await c.getAttribute('data-job-id'))!;
+}
+
+/** The card on a technician's row that ends last: nothing follows it, so its right edge can be pulled out. */
+async function lastEndingCardOf(page: Page, tech: string): Promise<string> {
+  await expect(page.locator(`[data-drop="technician"][data-tech-id="${tech}"] [data-job-id]`).first()).toBeVisible();
+  return page.evaluate((id) => {
+    const cards = [...document.querySelectorAll<HTMLElement>(`[data-drop="technician"][data-tech-id="${CSS.escape(id)}"] [data-job-id]`)];
+    const end = (c: HTMLElement) => Number(c.dataset.start) + Number(c.dataset.duration) * 60_000;
+    return cards.reduce((last, c) => (end(c) > end(last) ? c : last)).dataset.jobId!;
+  }, tech);
 }
 
 test('a dispatcher drags a job from the queue onto a technician and the other sees it land, live', async ({ browser, baseURL }) => {
@@ -311,7 +324,9 @@ test('dragging a card’s right edge changes its length; dragging it onto the qu
   const a = await openBoard(browser, baseURL!, stateA);
   const b = await openBoard(browser, baseURL!, stateB);
   const tech = techId('Tyler Okafor');
-  const jobId = await firstCardOf(a, tech);
+  // The last card of the row: a card with another right behind it (back-to-back jobs, on some
+  // days) would put the next card under the pointer at its edge.
+  const jobId = await lastEndingCardOf(a, tech);
   const start = Number(await card(a, jobId).getAttribute('data-start'));
   const minutes = Number(await card(a, jobId).getAttribute('data-duration'));
   // Grab the resize handle (the card's last few pixels) and pull it 30 minutes to the right.
