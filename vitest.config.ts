@@ -44,7 +44,7 @@ export default defineConfig({
       {
         test: {
           name: 'core',
-          include: ['core/**/*.test.ts', 'db/seed/**/*.test.ts', 'maps/**/*.test.ts', 'rooms/**/*.test.ts', 'app/src/lib/**/*.test.ts'],
+          include: ['core/**/*.test.ts', 'db/**/*.test.ts', 'maps/**/*.test.ts', 'rooms/**/*.test.ts', 'app/src/lib/**/*.test.ts'],
           environment: 'node',
         },
       },

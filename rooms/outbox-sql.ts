@@ -1,11 +1,15 @@
 /**
  * What outbox rows say to libSQL: pure compilation of rows into libSQL statements, no I/O (its
- * tests run in Node: outbox.test.ts). Idempotent by construction: each row carries the job's
- * schedule version, and libSQL takes it only `where schedule_version < version`; the job event
- * is inserted only if that update changed the row. Replaying a row libSQL already has therefore
- * writes nothing, and an older row arriving after a newer one is ignored.
+ * tests run in Node: outbox-sql.test.ts). The job-row statements themselves (the guarded update,
+ * the job event, the lead assignment) are db/job-writes.ts's, the same the API and billing run;
+ * this module says which of them a row needs and with what. Idempotent by construction: each
+ * row carries the job's schedule version, and libSQL takes it only `where schedule_version <
+ * version`; the job event is inserted only if that update changed the row. Replaying a row
+ * libSQL already has therefore writes nothing, and an older row arriving after a newer one is
+ * ignored.
  */
 import type { InStatement } from '@libsql/client/web';
+import { jobEventIfChanged, jobEventsOfVersion, raw, sql, syncLead, updateJob, type JobRows, type Term } from '../db/job-writes.ts';
 import type { OutboxRow, ProjectedSchedule } from './outbox-store.ts';
 
 const asRecord = (s: ProjectedSchedule) => ({
@@ -15,11 +19,50 @@ const asRecord = (s: ProjectedSchedule) => ({
   status: s.status,
 });
 
+/** What a schedule row's job event says it became. */
+const eventAfter = (row: OutboxRow) => ({
+  ...asRecord(row.after),
+  boardDate: row.boardDate,
+  via: 'board',
+  scheduleVersion: row.version,
+  ...(row.note ? { note: row.note } : {}),
+});
+
+/** A projected schedule's values: arguments for one row, columns of a `with` clause's rows for many. */
+interface Projected {
+  technicianId: Term;
+  start: Term;
+  durationMin: Term;
+  status: Term;
+  version: Term;
+  at: Term;
+  boardDate: Term;
+}
+
 /**
- * The libSQL statements for one outbox row, every one scoped to the room's org.
+ * The columns a projection sets. Completion stamps completed_at once (a job completed again
+ * keeps its first stamp); a job that changes hands or leaves the boards (`fresh`) starts with
+ * no warnings: its new room computes them afresh.
+ */
+function projection(p: Projected, fresh: boolean): Record<string, Term> {
+  return {
+    technician_id: p.technicianId,
+    scheduled_start: p.start,
+    duration_min: p.durationMin,
+    status: p.status,
+    schedule_version: p.version,
+    board_date: p.boardDate,
+    completed_at: sql`case when ${p.status} = 'completed' then coalesce(jobs.completed_at, ${p.at}) else jobs.completed_at end`,
+    ...(fresh ? { warnings: '[]' } : {}),
+  };
+}
+
+/**
+ * The libSQL statements for one outbox row, every one scoped to the room's org (the statements
+ * themselves are db/job-writes.ts's, shared with the API).
  *
  * A schedule row: the guarded job update, its event (only if the update took), and the lead
- * assignment kept equal to jobs.technician_id (as worker/schedule.ts does). Guards:
+ * assignment kept equal to jobs.technician_id. Guards:
  * - `schedule_version < version`: replays and reordered rows write nothing;
  * - the technician belongs to the org, so a doc edit can never reach across orgs;
  * - ownership: only the room that owns the job (jobs.board_date) may change it, unless the row
@@ -29,75 +72,30 @@ const asRecord = (s: ProjectedSchedule) => ({
  */
 export function statementsFor(orgId: string, roomDate: string, row: OutboxRow): InStatement[] {
   if (row.kind === 'warnings') {
-    return [
-      {
-        sql: `update jobs set warnings = ? where id = ? and org_id = ? and (board_date is null or board_date = ?)`,
-        args: [JSON.stringify(row.warnings ?? []), row.jobId, orgId, roomDate],
-      },
-    ];
+    return [updateJob({ orgId, job: row.jobId, set: { warnings: JSON.stringify(row.warnings ?? []) }, guards: { ownedBy: roomDate } })];
   }
   const a = row.after;
-  const event = {
-    ...asRecord(a),
-    boardDate: row.boardDate,
-    via: 'board',
-    scheduleVersion: row.version,
-    ...(row.note ? { note: row.note } : {}),
-  };
   const update: InStatement[] = [
-    {
-      sql: `update jobs set technician_id = ?1, scheduled_start = ?2, duration_min = ?3, status = ?4, schedule_version = ?5, updated_at = ?6, updated_by = coalesce(?7, updated_by),
-              board_date = ?10, completed_at = case when ?4 = 'completed' then coalesce(completed_at, ?6) else completed_at end,
-              -- a job that changes hands starts with no warnings; its new room computes them afresh
-              warnings = case when ?10 is null or ?11 = 1 then '[]' else warnings end
-            where id = ?8 and org_id = ?9 and schedule_version < ?5
-              and (?1 is null or exists (select 1 from technicians t where t.id = ?1 and t.org_id = ?9))
-              and (?11 = 1 or board_date is null or board_date = ?12)`,
-      args: [
-        a.technicianId,
-        a.start,
-        a.durationMin,
-        a.status,
-        row.version,
-        row.at,
-        row.actorUserId,
-        row.jobId,
-        orgId,
-        row.boardDate,
-        row.takeOver ? 1 : 0,
-        roomDate,
-      ],
-    },
-    {
-      sql: `insert into job_events (id, org_id, job_id, actor_user_id, at, kind, before, after) select ?, ?, ?, ?, ?, ?, ?, ? where changes() = 1`,
-      args: [
-        row.eventId,
-        orgId,
-        row.jobId,
-        row.actorUserId,
-        row.at,
-        row.kind,
-        row.before ? JSON.stringify(asRecord(row.before)) : null,
-        JSON.stringify(event),
-      ],
-    },
+    updateJob({
+      orgId,
+      job: row.jobId,
+      set: projection({ ...a, version: row.version, at: row.at, boardDate: row.boardDate }, row.boardDate === null || row.takeOver),
+      by: { actor: row.actorUserId, at: row.at },
+      guards: { newerThanHeld: row.version, technicianInOrg: a.technicianId, ...(row.takeOver ? {} : { ownedBy: roomDate }) },
+    }),
+    jobEventIfChanged(orgId, {
+      id: row.eventId,
+      jobId: row.jobId,
+      actor: row.actorUserId,
+      at: row.at,
+      kind: row.kind,
+      before: row.before ? JSON.stringify(asRecord(row.before)) : null,
+      after: JSON.stringify(eventAfter(row)),
+    }),
   ];
   // A change that keeps the technician (a new time or length) leaves the lead assignment as it is.
   if (row.before && row.before.technicianId === a.technicianId && !row.takeOver) return update;
-  return [
-    ...update,
-    {
-      // `+org_id`: the job's own rows (the unique (job_id, technician_id) index), not the org's
-      // (org_id, technician_id) index, which visits every assignment of the org (EXPLAIN QUERY PLAN).
-      sql: `delete from job_assignments where job_id = ?2 and +org_id = ?1 and role = 'lead' and technician_id is not (select technician_id from jobs where id = ?2 and org_id = ?1)`,
-      args: [orgId, row.jobId],
-    },
-    {
-      sql: `insert into job_assignments (org_id, job_id, technician_id, role) select org_id, id, technician_id, 'lead' from jobs where id = ? and org_id = ? and technician_id is not null
-            on conflict (job_id, technician_id) do update set role = 'lead'`,
-      args: [row.jobId, orgId],
-    },
-  ];
+  return [...update, ...syncLead(orgId, { id: row.jobId })];
 }
 
 /** A board move: a schedule row that stays on this room's day, hands nothing over and carries no note. */
@@ -126,15 +124,15 @@ export function statementsForBatch(orgId: string, roomDate: string, rows: readon
   let run: OutboxRow[] = [];
   const endRun = () => {
     if (run.length === 1) out.push(...statementsFor(orgId, roomDate, run[0]!));
-    else if (run.length > 1)
-      out.push({
-        // The JSON is read once (materialized), and `+org_id` keeps the planner on the primary
-        // key: with the org's index it would visit every job of the org (EXPLAIN QUERY PLAN).
-        sql: `with w (id, warnings) as materialized (select value ->> 0, value ->> 1 from json_each(?1))
-              update jobs set warnings = (select w.warnings from w where w.id = jobs.id)
-              where id in (select id from w) and +org_id = ?2 and (board_date is null or board_date = ?3)`,
-        args: [JSON.stringify(run.map((r) => [r.jobId, JSON.stringify(r.warnings ?? [])])), orgId, roomDate],
-      });
+    else if (run.length > 1) {
+      // The JSON is read once (materialized).
+      const json = JSON.stringify(run.map((r) => [r.jobId, JSON.stringify(r.warnings ?? [])]));
+      const w: JobRows = {
+        with: sql`with w (id, warnings) as materialized (select value ->> 0, value ->> 1 from json_each(${json}))`,
+        name: 'w',
+      };
+      out.push(updateJob({ orgId, job: w, set: { warnings: raw('w.warnings') }, guards: { ownedBy: roomDate } }));
+    }
     run = [];
   };
   for (const row of rows) {
@@ -152,17 +150,16 @@ export function statementsForBatch(orgId: string, roomDate: string, rows: readon
 
 /**
  * Plain moves of distinct jobs (see statementsForBatch) as four statements, reading the rows
- * from one JSON parameter each. The same guards as statementsFor, row by row:
+ * from one JSON argument each. The same guards as statementsFor, row by row:
  * `schedule_version < version`, the technician belongs to the org, the job is this room's or
  * nobody's. A job's event goes in if the job now carries the row's version, so a replay of a
  * batch libSQL already took adds nothing (the event's id is taken: `on conflict do nothing`).
  * Lead assignments follow the jobs whose technician changed.
  */
 export function setMovesStatements(orgId: string, roomDate: string, moves: readonly OutboxRow[]): InStatement[] {
-  const rows = JSON.stringify(
+  const json = JSON.stringify(
     moves.map((row) => {
       const a = row.after;
-      const event = { ...asRecord(a), boardDate: row.boardDate, via: 'board', scheduleVersion: row.version };
       return [
         row.jobId,
         a.technicianId,
@@ -175,45 +172,46 @@ export function setMovesStatements(orgId: string, roomDate: string, moves: reado
         row.eventId,
         row.kind,
         row.before ? JSON.stringify(asRecord(row.before)) : null,
-        JSON.stringify(event),
+        JSON.stringify(eventAfter(row)),
       ];
     }),
   );
-  const r = `with r (id, tech, start, dur, status, version, at, actor, event_id, kind, before, after) as materialized (
-      select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11 from json_each(?1))`;
-  const reassigned = JSON.stringify(
-    moves.filter((row) => !row.before || row.before.technicianId !== row.after.technicianId).map((row) => row.jobId),
-  );
-  // `+org_id` keeps the planner on the jobs' primary key rather than the org's index (EXPLAIN QUERY PLAN).
+  const r: JobRows = {
+    with: sql`with r (id, tech, start, dur, status, version, at, actor, event_id, kind, before, after) as materialized (
+      select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11 from json_each(${json}))`,
+    name: 'r',
+  };
+  const col = (name: string) => raw(`r.${name}`);
+  const reassigned = moves.filter((row) => !row.before || row.before.technicianId !== row.after.technicianId).map((row) => row.jobId);
   return [
-    {
-      sql: `${r}
-            update jobs set technician_id = r.tech, scheduled_start = r.start, duration_min = r.dur, status = r.status, schedule_version = r.version, updated_at = r.at,
-              updated_by = coalesce(r.actor, jobs.updated_by), board_date = ?3, completed_at = case when r.status = 'completed' then coalesce(jobs.completed_at, r.at) else jobs.completed_at end
-            from r
-            where jobs.id = r.id and +jobs.org_id = ?2 and jobs.schedule_version < r.version
-              and (r.tech is null or exists (select 1 from technicians t where t.id = r.tech and t.org_id = ?2))
-              and (jobs.board_date is null or jobs.board_date = ?3)`,
-      args: [rows, orgId, roomDate],
-    },
-    {
-      sql: `${r}
-            insert into job_events (id, org_id, job_id, actor_user_id, at, kind, before, after)
-            select r.event_id, ?2, r.id, r.actor, r.at, r.kind, r.before, r.after from r join jobs j on j.id = r.id and +j.org_id = ?2 where j.schedule_version = r.version
-            on conflict (id) do nothing`,
-      args: [rows, orgId],
-    },
-    {
-      sql: `delete from job_assignments where job_id in (select value from json_each(?1)) and +org_id = ?2 and role = 'lead'
-              and technician_id is not (select technician_id from jobs where id = job_assignments.job_id and org_id = ?2)`,
-      args: [reassigned, orgId],
-    },
-    {
-      sql: `insert into job_assignments (org_id, job_id, technician_id, role)
-            select org_id, id, technician_id, 'lead' from jobs where id in (select value from json_each(?1)) and +org_id = ?2 and technician_id is not null
-            on conflict (job_id, technician_id) do update set role = 'lead'`,
-      args: [reassigned, orgId],
-    },
+    updateJob({
+      orgId,
+      job: r,
+      set: projection(
+        {
+          technicianId: col('tech'),
+          start: col('start'),
+          durationMin: col('dur'),
+          status: col('status'),
+          version: col('version'),
+          at: col('at'),
+          boardDate: roomDate,
+        },
+        false,
+      ),
+      by: { actor: col('actor'), at: col('at') },
+      guards: { newerThanHeld: col('version'), technicianInOrg: col('tech'), ownedBy: roomDate },
+    }),
+    jobEventsOfVersion(orgId, r, {
+      id: col('event_id'),
+      jobId: col('id'),
+      actor: col('actor'),
+      at: col('at'),
+      kind: col('kind'),
+      before: col('before'),
+      after: col('after'),
+    }),
+    ...syncLead(orgId, { ids: reassigned }),
   ];
 }
 

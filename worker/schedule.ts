@@ -1,7 +1,9 @@
 /**
  * The one door for writes to a job row: creating a job, changing its schedule, its details or
  * its status. Each write is one libSQL batch holding the change, its job event and the lead
- * assignment, so history and assignments never disagree with the job.
+ * assignment, so history and assignments never disagree with the job. Those three statements
+ * are db/job-writes.ts's, which the rooms' outbox runs too; billing changes a job's status
+ * through jobChangeStatements here.
  *
  * Schedule fields (technician, start, duration) and the status are owned by the board room of
  * the job's day (DESIGN.md, "Who owns what"): `applyScheduleChange` and `applyTransition` send
@@ -10,13 +12,15 @@
  * room holds a copy that could disagree. `createJob` writes the new row and then tells its day's
  * room, which puts it on the board.
  */
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { jobAssignments, jobEvents, jobs, orgs, technicians } from '../db/schema.ts';
+import { jobAssignments, jobs, orgs, technicians } from '../db/schema.ts';
+import * as writes from '../db/job-writes.ts';
+import type { Value } from '../db/job-writes.ts';
 import { checkTransition, rescheduleRefusal, statusAfterScheduleChange, type JobStatus } from '../core/lifecycle.ts';
 import type { AuthContext } from './auth/session.ts';
-import type { WriteContext } from './http/resource.ts';
-import { insertIf, runBatch } from './http/batch.ts';
+import { pick, type WriteContext } from './http/resource.ts';
+import { compiled, compiledItem, rowOf, runBatch } from './http/batch.ts';
 import { Problem, fieldProblem, type FieldError } from './problem.ts';
 import { localDateOf } from '../core/time.ts';
 import type { ApplyResult, Placement } from '../rooms/board-contract.ts';
@@ -44,82 +48,87 @@ export function ownJobsOnly(auth: AuthContext): SQL | undefined {
   return sql`exists (select 1 from ${technicians} where ${technicians.orgId} = ${auth.orgId} and ${technicians.userId} = ${auth.userId} and (${technicians.id} = ${jobs.technicianId} or exists (select 1 from ${jobAssignments} where ${jobAssignments.jobId} = ${jobs.id} and ${jobAssignments.technicianId} = ${technicians.id})))`;
 }
 
-/** A job event, written unconditionally (creation). */
-export function jobEvent(ctx: WriteContext, jobId: string, kind: string, before: Row | null, after: Row | SQL | null) {
-  return ctx.db
-    .insert(jobEvents)
-    .values({ id: crypto.randomUUID(), orgId: ctx.auth.orgId, jobId, actorUserId: ctx.auth.userId, at: ctx.now, kind, before, after });
-}
+const who = (ctx: WriteContext) => ({ actor: ctx.auth.userId, at: ctx.now });
+const json = (row: Row | null) => (row ? JSON.stringify(row) : null);
+
+/** An event of a job by the request's user, now. */
+const eventOf = (ctx: WriteContext, jobId: string, kind: string, before: Row | null, after: Row | null): writes.JobEvent => ({
+  id: crypto.randomUUID(),
+  jobId,
+  ...who(ctx),
+  kind,
+  before: json(before),
+  after: json(after),
+});
 
 /**
  * A job event written only if the statement just before it in the batch changed exactly one
- * row. Guarded writes (the job still had the status we checked) put this after them, so a
- * write that lost a race leaves no history behind either.
+ * row. Guarded writes (the job still had the status we checked, a line still as read) put this
+ * after them, so a write that lost a race leaves no history behind either.
  */
 export function jobEventIfChanged(ctx: WriteContext, jobId: string, kind: string, before: Row | null, after: Row | null) {
-  return insertIf(
-    ctx.db,
-    jobEvents,
-    { id: crypto.randomUUID(), orgId: ctx.auth.orgId, jobId, actorUserId: ctx.auth.userId, at: ctx.now, kind, before, after },
-    sql`changes() = 1`,
-  );
+  return compiledItem(ctx.db, writes.jobEventIfChanged(ctx.auth.orgId, eventOf(ctx, jobId, kind, before, after)));
 }
 
-/**
- * Makes job_assignments' lead row agree with jobs.technician_id, reading the job as it is at
- * that point of the batch: a lead row for another technician goes, the current one is added
- * (or promoted from helper). Idempotent, so it is safe after a guarded update that lost.
- */
-function syncLead(ctx: WriteContext, jobId: string): BatchItem<'sqlite'>[] {
-  const { db, auth } = ctx;
-  return [
-    db
-      .delete(jobAssignments)
-      .where(
-        and(
-          eq(jobAssignments.orgId, auth.orgId),
-          eq(jobAssignments.jobId, jobId),
-          eq(jobAssignments.role, 'lead'),
-          sql`${jobAssignments.technicianId} is not (select ${jobs.technicianId} from ${jobs} where ${jobs.id} = ${jobId})`,
-        ),
-      ),
-    db
-      .insert(jobAssignments)
-      .select(
-        sql`select ${jobs.orgId}, ${jobs.id}, ${jobs.technicianId}, 'lead' from ${jobs} where ${jobs.id} = ${jobId} and ${jobs.orgId} = ${auth.orgId} and ${jobs.technicianId} is not null`,
-      )
-      .onConflictDoUpdate({ target: [jobAssignments.jobId, jobAssignments.technicianId], set: { role: 'lead' } }),
-  ];
+/** Makes job_assignments' lead row agree with jobs.technician_id (db/job-writes.ts syncLead). */
+const syncLead = (ctx: WriteContext, jobId: string) => writes.syncLead(ctx.auth.orgId, { id: jobId }).map((s) => compiledItem(ctx.db, s));
+
+const JOB_COLUMNS = getTableColumns(jobs);
+const ALL_COLUMNS = Object.values(JOB_COLUMNS).map((c) => c.name);
+
+/** Job fields as SQL columns, with values as libSQL stores them (drizzle's encoding: warnings as JSON). */
+function asColumns(fields: Row): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    const column = JOB_COLUMNS[key as keyof typeof JOB_COLUMNS];
+    if (!column) throw new Error(`jobs has no field ${key}`);
+    out[column.name] = value === null || value === undefined ? null : (column.mapToDriverValue(value as never) as Value);
+  }
+  return out;
 }
+
+/** What a change was decided from: the job's id and status, and the fields it changes as they were read. */
+export type JobBefore = Pick<JobRow, 'id' | 'status'> & Partial<JobRow>;
 
 /**
  * The statements that change a job: an update guarded on the values it was decided from
- * (status and every changed column still as read), its event, and the lead sync when the
- * technician changes. The first statement returns the new row, or nothing if the job moved on.
+ * (status and every changed column still as read, and `also` when the caller depends on more),
+ * its event, and the lead sync when the technician changes. The first statement returns the
+ * new row (read it with changedJob), or nothing if the job moved on.
  */
 function changeStatements(
   ctx: WriteContext,
-  before: JobRow,
+  before: JobBefore,
   set: Partial<JobInsert>,
   kind: string,
   extra: Row = {},
+  also?: SQL,
 ): BatchItem<'sqlite'>[] {
+  const changed = Object.keys(set).filter((key) => set[key as keyof JobInsert] !== undefined) as (keyof JobRow)[];
   const changedBefore: Row = {};
-  const guards: SQL[] = [eq(jobs.status, before.status)];
-  for (const key of Object.keys(set) as (keyof JobRow)[]) {
+  for (const key of changed) {
+    if (!(key in before)) throw new Error(`${key} changes, but the change was not decided from its value`);
     changedBefore[key] = before[key];
-    guards.push(sql`${jobs[key]} is ${before[key] ?? null}`);
   }
-  const statements: BatchItem<'sqlite'>[] = [
-    ctx.db
-      .update(jobs)
-      .set({ ...set, updatedAt: ctx.now, updatedBy: ctx.auth.userId })
-      .where(and(eq(jobs.orgId, ctx.auth.orgId), eq(jobs.id, before.id), ...guards))
-      .returning(),
-    jobEventIfChanged(ctx, before.id, kind, changedBefore, { ...set, ...extra }),
+  const update = writes.updateJob({
+    orgId: ctx.auth.orgId,
+    job: before.id,
+    set: asColumns(pick(set, changed)),
+    by: who(ctx),
+    guards: { status: before.status, unchanged: asColumns(changedBefore), ...(also ? { also: compiled(also) } : {}) },
+    returning: ALL_COLUMNS,
+  });
+  return [
+    compiledItem(ctx.db, update),
+    jobEventIfChanged(ctx, before.id, kind, changedBefore, { ...pick(set, changed), ...extra }),
+    ...(changed.includes('technicianId') ? syncLead(ctx, before.id) : []),
   ];
-  if ('technicianId' in set) statements.push(...syncLead(ctx, before.id));
-  return statements;
+}
+
+/** The job a change (jobChangeStatements) wrote, from the results of the batch `statements` it ran in; undefined if it did not take. */
+export function changedJob(statements: readonly unknown[], results: readonly unknown[], change: BatchItem<'sqlite'>[]): JobRow | undefined {
+  const at = statements.indexOf(change[0]);
+  return at < 0 ? undefined : rowOf(jobs, (results[at] as Row[] | undefined)?.[0]);
 }
 
 /**
@@ -129,22 +138,23 @@ function changeStatements(
  */
 export function jobChangeStatements(
   ctx: WriteContext,
-  before: JobRow,
+  before: JobBefore,
   set: Partial<JobInsert>,
   kind: string,
   extra: Row = {},
+  also?: SQL,
 ): BatchItem<'sqlite'>[] {
   const scheduleKey = SCHEDULE_FIELDS.find((f) => f in set);
   if (scheduleKey) throw new Error(`${scheduleKey} is a schedule field: write it with applyScheduleChange`);
-  return changeStatements(ctx, before, set, kind, extra);
+  return changeStatements(ctx, before, set, kind, extra, also);
 }
 
 export const jobChangedMeanwhile = () =>
   new Problem(409, 'Conflict', 'Someone else changed this job at the same moment; nothing was changed. Reload it and try again.');
 
 async function commit(ctx: WriteContext, statements: BatchItem<'sqlite'>[]): Promise<JobRow> {
-  const [rows] = (await runBatch(ctx.db, statements)) as [JobRow[]];
-  const row = rows[0];
+  const [rows] = (await runBatch(ctx.db, statements)) as [Row[]];
+  const row = rowOf(jobs, rows[0]);
   if (!row) throw jobChangedMeanwhile();
   return row;
 }
@@ -197,12 +207,12 @@ export async function createJob(
       })
       .returning(),
     // The number is only known inside the batch, so the event reads it from the new row.
-    jobEvent(
-      ctx,
-      id,
-      'created',
-      null,
-      sql`json_set(${JSON.stringify(after)}, '$.number', (select ${jobs.number} from ${jobs} where ${jobs.id} = ${id}))`,
+    compiledItem(
+      db,
+      writes.jobEvent(auth.orgId, {
+        ...eventOf(ctx, id, 'created', null, null),
+        after: writes.sql`json_set(${JSON.stringify(after)}, '$.number', (select number from jobs where id = ${id}))`,
+      }),
     ),
     ...(values.technicianId ? syncLead(ctx, id) : []),
   ];

@@ -1,7 +1,11 @@
-/** libSQL batches: all-or-nothing writes, conditional inserts, and reading constraint failures. */
+/**
+ * libSQL batches: all-or-nothing writes, conditional inserts, statements compiled outside
+ * drizzle (db/job-writes.ts) inside drizzle's batches, and reading constraint failures.
+ */
 import { getTableColumns, is, SQL, sql } from 'drizzle-orm';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { SQLiteAsyncDialect, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { BatchItem } from 'drizzle-orm/batch';
+import type { Statement, Value } from '../../db/job-writes.ts';
 import type { Db } from '../db.ts';
 
 type Row = Record<string, unknown>;
@@ -29,6 +33,41 @@ export function insertIf<T extends SQLiteTable>(
     return value === undefined ? sql`null` : sql.param(value, column);
   });
   return db.insert(table).select(sql`select ${sql.join(values, sql`, `)} where ${when}`);
+}
+
+/**
+ * A statement compiled as SQL text with `?` arguments (db/job-writes.ts, shared with the rooms,
+ * which have no drizzle) as an item of a drizzle batch. Its result in the batch is the rows it
+ * returned as libSQL sends them (SQL column names): read them with rowOf.
+ */
+export function compiledItem(db: Db, statement: Statement) {
+  const texts = statement.sql.split('?');
+  if (texts.length !== statement.args.length + 1) {
+    throw new Error(`${texts.length - 1} placeholders for ${statement.args.length} arguments: ${statement.sql}`);
+  }
+  return db.all<Row>(
+    sql.join(texts.map((text, i) => (i === 0 ? sql.raw(text) : sql`${sql.param(statement.args[i - 1])}${sql.raw(text)}`))),
+  );
+}
+
+const dialect = new SQLiteAsyncDialect();
+
+/** A drizzle condition as a statement for db/job-writes.ts (billing's condition on a job's change). */
+export function compiled(condition: SQL): Statement {
+  const query = dialect.sqlToQuery(condition);
+  return { sql: query.sql, args: query.params as Value[] };
+}
+
+/** A row a compiled statement returned (compiledItem), read as drizzle reads `table`'s rows: its keys, JSON and other modes decoded. */
+export function rowOf<T extends SQLiteTable>(table: T, row: Row | undefined): T['$inferSelect'] | undefined {
+  if (!row) return undefined;
+  const out: Row = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    if (!(column.name in row)) continue;
+    const value = row[column.name];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return out as T['$inferSelect'];
 }
 
 /**

@@ -11,7 +11,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { auditEvents, INVOICE_STATUSES, invoices, jobEvents, jobs, lineItems, orgs, payments } from '../../db/schema.ts';
+import { auditEvents, INVOICE_STATUSES, invoices, jobs, lineItems, orgs, payments } from '../../db/schema.ts';
 import { isBilled, label, type JobStatus } from '../../core/lifecycle.ts';
 import { invoiceTotals } from '../../core/money.ts';
 import { addDays, localDateOf } from '../../core/time.ts';
@@ -24,6 +24,7 @@ import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound } from '../problem.ts';
 import { showBillingOnBoard } from '../board-moves.ts';
+import { changedJob, jobChangeStatements } from '../schedule.ts';
 
 type Row = Record<string, unknown>;
 type Status = (typeof INVOICE_STATUSES)[number];
@@ -144,40 +145,12 @@ export function auditIf(ctx: WriteContext, entity: string, id: string, action: s
 }
 
 /**
- * A job's status change with its job event (written first, under the same condition). The
- * update returns the job's id and day when it took (see showBillingOnBoard).
+ * A job's status change by billing, through the door for job rows (worker/schedule.ts): the
+ * update, guarded on `from` and on `when` (what the billing change was decided from), then its
+ * event if it took. Read the job it moved with changedJob (see showBillingOnBoard).
  */
 export function moveJob(ctx: WriteContext, jobId: string, from: JobStatus, to: JobStatus, extra: Row, when: SQL) {
-  const { db, auth, now } = ctx;
-  const jobIs = sql`exists (select 1 from ${jobs} where ${jobs.orgId} = ${auth.orgId} and ${jobs.id} = ${jobId} and ${jobs.status} = ${from})`;
-  return [
-    insertIf(
-      db,
-      jobEvents,
-      {
-        id: crypto.randomUUID(),
-        orgId: auth.orgId,
-        jobId,
-        actorUserId: auth.userId,
-        at: now,
-        kind: 'status_changed',
-        before: { status: from },
-        after: { status: to, ...extra },
-      },
-      and(when, jobIs)!,
-    ),
-    db
-      .update(jobs)
-      .set({ status: to, updatedAt: now, updatedBy: auth.userId })
-      .where(and(eq(jobs.orgId, auth.orgId), eq(jobs.id, jobId), eq(jobs.status, from), when))
-      .returning({ id: jobs.id, boardDate: jobs.boardDate, scheduledStart: jobs.scheduledStart }),
-  ];
-}
-
-/** The job `move` (moveJob's statements) moved, from the results of the batch `statements` it ran in; undefined if it did not move. */
-export function movedJob(statements: readonly unknown[], results: readonly unknown[], move: ReturnType<typeof moveJob>) {
-  const at = statements.indexOf(move[1]);
-  return at < 0 ? undefined : (results[at] as { id: string; boardDate: string | null; scheduledStart: number | null }[] | undefined)?.[0];
+  return jobChangeStatements(ctx, { id: jobId, status: from }, { status: to }, 'status_changed', extra, when);
 }
 
 /** The invoice is still in one of `statuses`: the condition every statement of a change carries. */
@@ -310,7 +283,7 @@ invoicesRoutes.openapi(
     const results = await runBatch(db, statements);
     const [invoice] = results[0] as Row[];
     if (!invoice) throw fieldProblem(409, 'jobId', 'body', 'The job or its line items changed meanwhile; nothing was invoiced. Try again.');
-    await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, movedJob(statements, results, move));
+    await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, changedJob(statements, results, move));
     return c.json({ ...invoice, lines, payments: [] }, 201);
   },
 );
@@ -417,7 +390,7 @@ invoicesRoutes.openapi(
     const results = await runBatch(db, statements);
     const [invoice] = results[results.length - 1] as Row[];
     if (!invoice) throw refuse('This invoice changed meanwhile (a payment, or someone else); nothing was done.');
-    if (move) await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, movedJob(statements, results, move));
+    if (move) await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, changedJob(statements, results, move));
     return c.json(invoice, 200);
   },
 );

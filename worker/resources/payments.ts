@@ -15,8 +15,9 @@ import { constraintFailed, insertIf, runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem } from '../problem.ts';
-import { auditIf, Invoice, invoiceColumns, movedJob, moveJob, Payment, PAYMENT_FIELDS, PAYMENT_METHODS, stillIn } from './invoices.ts';
+import { auditIf, Invoice, invoiceColumns, moveJob, Payment, PAYMENT_FIELDS, PAYMENT_METHODS, stillIn } from './invoices.ts';
 import { showBillingOnBoard } from '../board-moves.ts';
+import { changedJob } from '../schedule.ts';
 
 type Row = Record<string, unknown>;
 
@@ -144,7 +145,7 @@ paymentsRoutes.openapi(
     if (!(results[0] as Row[]).length)
       throw fieldProblem(409, 'invoiceId', 'body', 'This invoice changed meanwhile; nothing was recorded.');
     const [after] = results[results.length - 1] as Row[];
-    if (move) await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, movedJob(statements, results, move));
+    if (move) await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, changedJob(statements, results, move));
     const { orgId: _org, ...shown } = payment;
     return c.json({ ...shown, invoice: after }, 201);
   },
