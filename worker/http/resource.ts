@@ -26,6 +26,11 @@ export interface WriteContext {
   now: number;
 }
 
+/** A request's write: its libSQL client, who is signed in, and one clock reading for every row and event it stamps. */
+export function writeContext(c: { get(key: 'db'): Db; get(key: 'auth'): AuthContext }): WriteContext {
+  return { db: c.get('db'), auth: c.get('auth'), now: Date.now() };
+}
+
 export const idParam = z.object({
   id: z
     .string()
@@ -211,7 +216,7 @@ export function resource<Q extends z.ZodObject>(spec: ResourceSpec<Q>) {
         responses: { 201: json(spec.rowSchema, `The new ${spec.entity}`), ...problemResponses },
       }),
       (async (c: any) => {
-        const ctx: WriteContext = { db: c.get('db'), auth: c.get('auth'), now: Date.now() };
+        const ctx = writeContext(c);
         const values = { id: crypto.randomUUID(), ...(await toInsert(c.req.valid('json'), ctx)), orgId: ctx.auth.orgId };
         const created = pick(values, spec.fields);
         const [[row]] = (await ctx.db
@@ -244,7 +249,7 @@ export function resource<Q extends z.ZodObject>(spec: ResourceSpec<Q>) {
         responses: { 200: json(spec.rowSchema, `The changed ${spec.entity}`), ...problemResponses },
       }),
       (async (c: any) => {
-        const ctx: WriteContext = { db: c.get('db'), auth: c.get('auth'), now: Date.now() };
+        const ctx = writeContext(c);
         const { id } = c.req.valid('param');
         const [before] = await ctx.db
           .select(columnsOf(spec.fields))

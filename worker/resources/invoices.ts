@@ -15,10 +15,9 @@ import { auditEvents, INVOICE_STATUSES, invoices, jobs, lineItems, orgs, payment
 import { isBilled, label, type JobStatus } from '../../core/lifecycle.ts';
 import { invoiceTotals } from '../../core/money.ts';
 import { addDays, localDateOf } from '../../core/time.ts';
-import type { AuthContext } from '../auth/session.ts';
 import type { Db } from '../db.ts';
 import { localDate, optionalText, ref } from '../http/fields.ts';
-import { idParam, problemResponses, resource, type WriteContext } from '../http/resource.ts';
+import { idParam, problemResponses, resource, writeContext, type WriteContext } from '../http/resource.ts';
 import { insertIf, runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
@@ -157,12 +156,6 @@ export function moveJob(ctx: WriteContext, jobId: string, from: JobStatus, to: J
 export const stillIn = (orgId: string, id: string, statuses: Status[], extra?: SQL): SQL =>
   sql`exists (select 1 from ${invoices} where ${and(eq(invoices.orgId, orgId), eq(invoices.id, id), inArray(invoices.status, statuses), extra)})`;
 
-const writeCtx = (c: { get: (k: 'db' | 'auth') => unknown }): WriteContext => ({
-  db: c.get('db') as Db,
-  auth: c.get('auth') as AuthContext,
-  now: Date.now(),
-});
-
 export const invoicesRoutes = resource({
   path: '/invoices',
   entity: 'invoice',
@@ -222,7 +215,7 @@ invoicesRoutes.openapi(
   }),
   async (c) => {
     const input = c.req.valid('json');
-    const ctx = writeCtx(c);
+    const ctx = writeContext(c);
     const { db, auth, now } = ctx;
     const [[job], lines, [org]] = (await runBatch(db, [
       db
@@ -307,7 +300,7 @@ invoicesRoutes.openapi(
   async (c) => {
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
-    const ctx = writeCtx(c);
+    const ctx = writeContext(c);
     const { db, auth, now } = ctx;
     const [before] = await invoiceOf(db, auth.orgId, id);
     if (!before) throw notFound('invoice');
@@ -359,7 +352,7 @@ invoicesRoutes.openapi(
   async (c) => {
     const { id } = c.req.valid('param');
     const { to } = c.req.valid('json');
-    const ctx = writeCtx(c);
+    const ctx = writeContext(c);
     const { db, auth, now } = ctx;
     const [before] = await invoiceOf(db, auth.orgId, id);
     if (!before) throw notFound('invoice');

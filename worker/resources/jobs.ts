@@ -11,7 +11,7 @@ import { DEFAULT_PRIORITY, JOB_PRIORITIES, priorityRank } from '../../core/prior
 import { dayRange } from '../../core/time.ts';
 import { instant, localDate, optionalText, ref, text } from '../http/fields.ts';
 import { listQuery, parseFields } from '../http/list.ts';
-import { idParam, pick, problemResponses, resource, type WriteContext } from '../http/resource.ts';
+import { idParam, pick, problemResponses, resource, writeContext, type WriteContext } from '../http/resource.ts';
 import { runBatch } from '../http/batch.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound, Problem, type FieldError } from '../problem.ts';
@@ -231,10 +231,9 @@ export const jobsRoutes = resource({
 });
 
 const toJob = (row: JobRow) => Job.parse(pick(row, JOB_FIELDS));
-const writeContext = (c: { get(key: 'db' | 'auth'): unknown; env: { BOARD_ROOM: ScheduleContext['rooms'] } }): ScheduleContext => ({
-  db: c.get('db') as WriteContext['db'],
-  auth: c.get('auth') as WriteContext['auth'],
-  now: Date.now(),
+/** A write that may reach the board rooms: the request's write context and the rooms' namespace. */
+const scheduleContext = (c: Parameters<typeof writeContext>[0] & { env: { BOARD_ROOM: ScheduleContext['rooms'] } }): ScheduleContext => ({
+  ...writeContext(c),
   rooms: c.env.BOARD_ROOM,
 });
 
@@ -398,7 +397,7 @@ jobsRoutes.openapi(
     responses: { 201: json(Job, 'The new job'), ...problemResponses },
   }),
   async (c) => {
-    const ctx = writeContext(c);
+    const ctx = scheduleContext(c);
     const input = c.req.valid('json');
     refuseInvalid(windowErrors(input));
     if (input.boardDate && input.scheduledStart != null && localDateOf(input.scheduledStart, ctx.auth.timezone) !== input.boardDate) {
@@ -467,7 +466,7 @@ jobsRoutes.openapi(
     },
   }),
   async (c) => {
-    const ctx = writeContext(c);
+    const ctx = scheduleContext(c);
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     const before = await loadJob(ctx, id);
@@ -514,7 +513,7 @@ jobsRoutes.openapi(
     },
   }),
   async (c) => {
-    const ctx = writeContext(c);
+    const ctx = scheduleContext(c);
     const { id } = c.req.valid('param');
     const { to, note } = c.req.valid('json');
     const before = await loadJob(ctx, id);

@@ -13,7 +13,7 @@ import { BILLING_STATUSES, isBilled, type JobStatus } from '../../core/lifecycle
 import { lineTotalCents } from '../../core/money.ts';
 import type { AuthContext } from '../auth/session.ts';
 import { cents, ref, text } from '../http/fields.ts';
-import { idParam, problemResponses, resource, type WriteContext } from '../http/resource.ts';
+import { idParam, problemResponses, resource, writeContext, type WriteContext } from '../http/resource.ts';
 import { insertIf, runBatch } from '../http/batch.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound, Problem, type FieldError } from '../problem.ts';
@@ -131,12 +131,6 @@ export const lineItemsRoutes = resource({
   read: 'lineitems.read',
   write: 'lineitems.write',
   scope: onOwnJobs,
-});
-
-const writeContext = (c: { get(key: 'db' | 'auth'): unknown }): WriteContext => ({
-  db: c.get('db') as WriteContext['db'],
-  auth: c.get('auth') as WriteContext['auth'],
-  now: Date.now(),
 });
 
 /** The line as the caller may see it, with its job's status. */

@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { orgs } from '../../db/schema.ts';
 import { localTime, text, timezone } from '../http/fields.ts';
-import { auditInsert, diff, problemResponses } from '../http/resource.ts';
+import { auditInsert, diff, problemResponses, writeContext } from '../http/resource.ts';
 import { body, json, route, router } from '../http/router.ts';
 import { fieldProblem } from '../problem.ts';
 
@@ -74,8 +74,8 @@ orgRoutes.openapi(
     responses: { 200: json(Org, 'The changed organisation'), ...problemResponses },
   }),
   async (c) => {
-    const auth = c.get('auth');
-    const db = c.get('db');
+    const ctx = writeContext(c);
+    const { db, auth } = ctx;
     const input = c.req.valid('json');
     for (const [day, hours] of Object.entries(input.businessHours ?? {})) {
       if (hours && hours.close <= hours.open)
@@ -86,7 +86,7 @@ orgRoutes.openapi(
     if (!change) return c.json(before!, 200);
     const [[row]] = await db.batch([
       db.update(orgs).set(input).where(eq(orgs.id, auth.orgId)).returning(columns),
-      auditInsert({ db, auth, now: Date.now() }, 'org', auth.orgId, 'update', change.before, change.after),
+      auditInsert(ctx, 'org', auth.orgId, 'update', change.before, change.after),
     ]);
     return c.json(row!, 200);
   },

@@ -9,10 +9,8 @@
 import { z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import { jobs, partUsages, parts, stockLocations, stockMovements, technicians } from '../../db/schema.ts';
-import type { AuthContext } from '../auth/session.ts';
-import type { Db } from '../db.ts';
 import { ref } from '../http/fields.ts';
-import { auditInsert, pick, problemResponses, resource, type WriteContext } from '../http/resource.ts';
+import { auditInsert, pick, problemResponses, resource, writeContext } from '../http/resource.ts';
 import { runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
@@ -100,7 +98,7 @@ partUsagesRoutes.openapi(
   }),
   async (c) => {
     const input = c.req.valid('json');
-    const ctx: WriteContext = { db: c.get('db') as Db, auth: c.get('auth') as AuthContext, now: Date.now() };
+    const ctx = writeContext(c);
     const { db, auth, now } = ctx;
     if (auth.role === 'technician' && input.technicianId !== undefined)
       throw fieldProblem(422, 'technicianId', 'body', 'Your usage is logged as yours: leave this out.');

@@ -7,10 +7,8 @@
 import { z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import { invoices, payments } from '../../db/schema.ts';
-import type { AuthContext } from '../auth/session.ts';
-import type { Db } from '../db.ts';
 import { cents, instant, optionalText, ref } from '../http/fields.ts';
-import { problemResponses, resource, type WriteContext } from '../http/resource.ts';
+import { problemResponses, resource, writeContext } from '../http/resource.ts';
 import { constraintFailed, insertIf, runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
@@ -74,7 +72,7 @@ paymentsRoutes.openapi(
   }),
   async (c) => {
     const input = c.req.valid('json');
-    const ctx: WriteContext = { db: c.get('db') as Db, auth: c.get('auth') as AuthContext, now: Date.now() };
+    const ctx = writeContext(c);
     const { db, auth, now } = ctx;
     if (input.receivedAt !== undefined && input.receivedAt > now + CLOCK_SKEW_MS)
       throw fieldProblem(422, 'receivedAt', 'body', 'A payment cannot be received in the future.');

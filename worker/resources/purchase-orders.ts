@@ -20,11 +20,10 @@ import {
   stockLocations,
   stockMovements,
 } from '../../db/schema.ts';
-import type { AuthContext } from '../auth/session.ts';
 import type { Db } from '../db.ts';
 import { containsSql } from '../http/list.ts';
 import { cents, optionalText, ref, text } from '../http/fields.ts';
-import { idParam, pick, problemResponses, resource, type WriteContext } from '../http/resource.ts';
+import { idParam, pick, problemResponses, resource, writeContext, type WriteContext } from '../http/resource.ts';
 import { insertIf, runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
@@ -150,12 +149,6 @@ function audit(ctx: WriteContext, id: string, action: string, before: Row | null
   return when ? insertIf(ctx.db, auditEvents, row, when) : ctx.db.insert(auditEvents).values(row);
 }
 
-const writeCtx = (c: { get: (k: 'db' | 'auth') => unknown }): WriteContext => ({
-  db: c.get('db') as Db,
-  auth: c.get('auth') as AuthContext,
-  now: Date.now(),
-});
-
 export const purchaseOrdersRoutes = resource({
   path: '/purchase-orders',
   entity: 'purchase order',
@@ -194,7 +187,7 @@ purchaseOrdersRoutes.openapi(
   }),
   async (c) => {
     const input = c.req.valid('json');
-    const ctx = writeCtx(c);
+    const ctx = writeContext(c);
     const { db, auth, now } = ctx;
     const totalCents = totalOf(input.lines);
     await checkRefs(db, auth.orgId, input);
@@ -247,7 +240,7 @@ purchaseOrdersRoutes.openapi(
   async (c) => {
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
-    const ctx = writeCtx(c);
+    const ctx = writeContext(c);
     const { db, auth, now } = ctx;
     const [[before], currentLines] = (await runBatch(db, [orderOf(db, auth.orgId, id), linesOf(db, auth.orgId, id)])) as [Row[], Row[]];
     if (!before) throw notFound('purchase order');
@@ -306,7 +299,7 @@ purchaseOrdersRoutes.openapi(
   async (c) => {
     const { id } = c.req.valid('param');
     const { to } = c.req.valid('json');
-    const ctx = writeCtx(c);
+    const ctx = writeContext(c);
     const { db, auth, now } = ctx;
     const [[before], lines] = (await runBatch(db, [orderOf(db, auth.orgId, id), linesOf(db, auth.orgId, id)])) as [
       Row[],

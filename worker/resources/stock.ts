@@ -12,7 +12,7 @@ import type { AuthContext } from '../auth/session.ts';
 import type { Db } from '../db.ts';
 import { afterCursor, containsSql, decodeCursor, encodeCursor, listQuery, orderBy, parseFields, parseSort } from '../http/list.ts';
 import { optionalText, ref, text } from '../http/fields.ts';
-import { auditInsert, diff, pick, problemResponses, resource, type WriteContext } from '../http/resource.ts';
+import { auditInsert, diff, pick, problemResponses, resource, writeContext } from '../http/resource.ts';
 import { constraintFailed, insertIf, runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route, router } from '../http/router.ts';
@@ -221,7 +221,7 @@ levelsRoutes.openapi(
   }),
   async (c) => {
     const { partId, locationId, ...set } = c.req.valid('json');
-    const ctx: WriteContext = { db: c.get('db'), auth: c.get('auth'), now: Date.now() };
+    const ctx = writeContext(c);
     const { db, auth } = ctx;
     const here = and(eq(stockLevels.orgId, auth.orgId), eq(stockLevels.partId, partId), eq(stockLevels.locationId, locationId));
     const [part, place, current] = (await runBatch(db, [
@@ -353,7 +353,7 @@ movementsRoutes.openapi(
   }),
   async (c) => {
     const input = c.req.valid('json');
-    const ctx: WriteContext = { db: c.get('db'), auth: c.get('auth'), now: Date.now() };
+    const ctx = writeContext(c);
     const { db, auth, now } = ctx;
     const from = input.fromLocationId ?? null;
     const to = input.toLocationId ?? null;

@@ -11,7 +11,7 @@ import { securityEvent } from '../auth/audit.ts';
 import { hashPassword } from '../auth/password.ts';
 import { containsSql } from '../http/list.ts';
 import { email, text } from '../http/fields.ts';
-import { auditInsert, diff, idParam, problemResponses, resource, scopedWhere, type WriteContext } from '../http/resource.ts';
+import { auditInsert, diff, idParam, problemResponses, resource, scopedWhere, writeContext, type WriteContext } from '../http/resource.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound } from '../problem.ts';
 import { ROOM_CLOSE } from '../../core/room-close.ts';
@@ -98,7 +98,7 @@ usersRoutes.openapi(
     responses: { 200: json(User, 'The changed user'), ...problemResponses },
   }),
   async (c) => {
-    const ctx: WriteContext = { db: c.get('db'), auth: c.get('auth'), now: Date.now() };
+    const ctx = writeContext(c);
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     const columns = Object.fromEntries(spec.fields.map((f) => [f, users[f as keyof typeof User.shape]]));
