@@ -87,8 +87,18 @@ function asColumns(fields: Row): Record<string, Value> {
   return out;
 }
 
-/** What a change was decided from: the job's id and status, and the fields it changes as they were read. */
-export type JobBefore = Pick<JobRow, 'id' | 'status'> & Partial<JobRow>;
+/** A change of a job row. */
+export interface JobChange {
+  /** What it was decided from: the job's id and status, and the fields it changes as they were read. */
+  before: Pick<JobRow, 'id' | 'status'> & Partial<JobRow>;
+  set: Partial<JobInsert>;
+  /** The job event's kind. */
+  kind: string;
+  /** More for the event to say (a note, the invoice that billed the job). */
+  extra?: Row;
+  /** A further condition the change was decided from (billing's: the invoice still in its status). */
+  also?: SQL;
+}
 
 /**
  * The statements that change a job: an update guarded on the values it was decided from
@@ -96,14 +106,7 @@ export type JobBefore = Pick<JobRow, 'id' | 'status'> & Partial<JobRow>;
  * its event, and the lead sync when the technician changes. The first statement returns the
  * new row (read it with changedJob), or nothing if the job moved on.
  */
-function changeStatements(
-  ctx: WriteContext,
-  before: JobBefore,
-  set: Partial<JobInsert>,
-  kind: string,
-  extra: Row = {},
-  also?: SQL,
-): BatchItem<'sqlite'>[] {
+function changeStatements(ctx: WriteContext, { before, set, kind, extra = {}, also }: JobChange): BatchItem<'sqlite'>[] {
   const changed = Object.keys(set).filter((key) => set[key as keyof JobInsert] !== undefined) as (keyof JobRow)[];
   const changedBefore: Row = {};
   for (const key of changed) {
@@ -136,17 +139,10 @@ export function changedJob(statements: readonly unknown[], results: readonly unk
  * for modules that need it inside their own batch (an invoice marks its job invoiced). The
  * first statement's result is empty when the job changed meanwhile: treat that as a conflict.
  */
-export function jobChangeStatements(
-  ctx: WriteContext,
-  before: JobBefore,
-  set: Partial<JobInsert>,
-  kind: string,
-  extra: Row = {},
-  also?: SQL,
-): BatchItem<'sqlite'>[] {
-  const scheduleKey = SCHEDULE_FIELDS.find((f) => f in set);
+export function jobChangeStatements(ctx: WriteContext, change: JobChange): BatchItem<'sqlite'>[] {
+  const scheduleKey = SCHEDULE_FIELDS.find((f) => f in change.set);
   if (scheduleKey) throw new Error(`${scheduleKey} is a schedule field: write it with applyScheduleChange`);
-  return changeStatements(ctx, before, set, kind, extra, also);
+  return changeStatements(ctx, change);
 }
 
 export const jobChangedMeanwhile = () =>
@@ -161,7 +157,7 @@ async function commit(ctx: WriteContext, statements: BatchItem<'sqlite'>[]): Pro
 
 /** Writes non-schedule fields of a job with their event. */
 export function applyJobChange(ctx: WriteContext, before: JobRow, set: Partial<JobInsert>, kind = 'updated'): Promise<JobRow> {
-  return commit(ctx, jobChangeStatements(ctx, before, set, kind));
+  return commit(ctx, jobChangeStatements(ctx, { before, set, kind }));
 }
 
 /**
@@ -294,7 +290,7 @@ export async function applyScheduleChange(
     scheduledStart: null,
   });
   if (next !== status) set.status = next;
-  return commit(ctx, changeStatements(ctx, current, set, 'rescheduled'));
+  return commit(ctx, changeStatements(ctx, { before: current, set, kind: 'rescheduled' }));
 }
 
 /** After a details change, the job's board shows the new card (customer, address, priority…). */
@@ -323,5 +319,5 @@ export async function applyTransition(ctx: ScheduleContext, before: JobRow, to: 
   const set: Partial<JobInsert> = { status: to };
   if (to === 'completed') set.completedAt = ctx.now;
   if (to === 'unscheduled' && before.scheduledStart != null) set.scheduledStart = null;
-  return commit(ctx, changeStatements(ctx, before, set, 'status_changed', note ? { note } : {}));
+  return commit(ctx, changeStatements(ctx, { before, set, kind: 'status_changed', extra: note ? { note } : {} }));
 }

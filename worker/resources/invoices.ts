@@ -149,7 +149,7 @@ export function auditIf(ctx: WriteContext, entity: string, id: string, action: s
  * event if it took. Read the job it moved with changedJob (see showBillingOnBoard).
  */
 export function moveJob(ctx: WriteContext, jobId: string, from: JobStatus, to: JobStatus, extra: Row, when: SQL) {
-  return jobChangeStatements(ctx, { id: jobId, status: from }, { status: to }, 'status_changed', extra, when);
+  return jobChangeStatements(ctx, { before: { id: jobId, status: from }, set: { status: to }, kind: 'status_changed', extra, also: when });
 }
 
 /** The invoice is still in one of `statuses`: the condition every statement of a change carries. */
