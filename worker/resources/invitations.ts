@@ -12,7 +12,7 @@ import { clientKey, failed, guard } from '../auth/rate-limit.ts';
 import { hashToken, startSession } from '../auth/session.ts';
 import { secondFactorRequired } from '../../core/permissions.ts';
 import { email, text } from '../http/fields.ts';
-import { auditInsert, idParam, problemResponses } from '../http/resource.ts';
+import { auditInsert, idParam, problemResponses, writeContext } from '../http/resource.ts';
 import { body, json, route, router } from '../http/router.ts';
 import { consoleMailer } from '../mail.ts';
 import { fieldProblem, notFound, Problem } from '../problem.ts';
@@ -107,10 +107,9 @@ invitationsRoutes.openapi(
     },
   }),
   async (c) => {
-    const auth = c.get('auth');
-    const db = c.get('db');
+    const ctx = writeContext(c);
+    const { db, auth, now } = ctx;
     const input = c.req.valid('json');
-    const now = Date.now();
     const [[taken], [pending]] = await db.batch([
       db.select({ id: users.id }).from(users).where(eq(users.email, input.email)),
       db
@@ -143,7 +142,6 @@ invitationsRoutes.openapi(
       acceptedAt: null,
       revokedAt: null,
     };
-    const ctx = { db, auth, now };
     await db.batch([
       db.insert(invitations).values(row),
       auditInsert(ctx, 'invitation', row.id, 'create', null, { email: input.email, role: input.role }),
@@ -170,17 +168,16 @@ invitationsRoutes.openapi(
     responses: { 204: { description: 'Withdrawn' }, ...problemResponses },
   }),
   async (c) => {
-    const auth = c.get('auth');
-    const db = c.get('db');
+    const ctx = writeContext(c);
+    const { db, auth, now } = ctx;
     const id = c.req.valid('param').id;
-    const now = Date.now();
     const [row] = await db
       .update(invitations)
       .set({ revokedAt: now })
       .where(and(eq(invitations.orgId, auth.orgId), eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
       .returning({ id: invitations.id });
     if (!row) throw notFound('open invitation');
-    await auditInsert({ db, auth, now }, 'invitation', id, 'revoke', null, null);
+    await auditInsert(ctx, 'invitation', id, 'revoke', null, null);
     return c.body(null, 204);
   },
 );
