@@ -14,7 +14,7 @@ import type { Permission } from '../../core/permissions.ts';
 import { notFound, type Problem } from '../problem.ts';
 import { afterCursor, decodeCursor, encodeCursor, listQuery, orderBy, parseFields, parseSort } from './list.ts';
 import { body, json, route, router } from './router.ts';
-import { runBatch } from './batch.ts';
+import { insertIf, runBatch } from './batch.ts';
 
 // The factory is generic over drizzle tables, so it passes `any` where their types differ.
 type AnyTable = SQLiteTable & { id: SQLiteColumn; orgId: SQLiteColumn } & Record<string, any>;
@@ -47,8 +47,22 @@ export const problemResponses = {
   422: { description: 'Invalid body, fields named in `errors` (problem+json)' },
 };
 
-export function auditInsert(ctx: WriteContext, entity: string, entityId: string, action: string, before: Row | null, after: Row | null) {
-  return ctx.db.insert(auditEvents).values({
+/**
+ * The audit_events row of a write, by the request's user at its clock reading. With `when`, it
+ * is written only if that still holds at its point of the batch: a change decided from state
+ * another request may change meanwhile (an invoice still 'sent') puts that condition on each of
+ * its statements (see insertIf).
+ */
+export function auditInsert(
+  ctx: WriteContext,
+  entity: string,
+  entityId: string,
+  action: string,
+  before: Row | null,
+  after: Row | null,
+  when?: SQL,
+) {
+  const row = {
     id: crypto.randomUUID(),
     orgId: ctx.auth.orgId,
     actorUserId: ctx.auth.userId,
@@ -58,7 +72,8 @@ export function auditInsert(ctx: WriteContext, entity: string, entityId: string,
     action,
     before,
     after,
-  });
+  };
+  return when ? insertIf(ctx.db, auditEvents, row, when) : ctx.db.insert(auditEvents).values(row);
 }
 
 /** The keys whose values differ, with their before and after values. */
@@ -105,8 +120,6 @@ export interface ResourceSpec<Q extends z.ZodObject> {
   toInsert?: (input: any, ctx: WriteContext) => Promise<Row> | Row;
   /** Turns a validated patch into the columns to set; may check references. */
   toUpdate?: (input: any, before: Row, ctx: WriteContext) => Promise<Row> | Row;
-  /** Audit statement for a write; defaults to an audit_events row. */
-  audit?: (ctx: WriteContext, id: string, action: 'create' | 'update', before: Row | null, after: Row | null) => BatchItem<'sqlite'>;
   /** Further statements to run in the same batch as an insert (e.g. a stock level for a new truck). */
   alsoOnInsert?: (row: Row, ctx: WriteContext) => BatchItem<'sqlite'>[];
   /** Rows returned with the detail under these keys (an invoice's payments), read in the same batch; each query must scope by org itself. */
@@ -132,10 +145,11 @@ export function resource<Q extends z.ZodObject>(spec: ResourceSpec<Q>) {
     Object.fromEntries(fields.map((f) => [f, (spec.columns?.[f] ?? table[f]) as SQLiteColumn]));
   const listSchema = z.object({ items: z.array(spec.rowSchema.partial()), nextCursor: z.string().nullable() });
   const query = spec.filterSchema ? listQuery.extend(spec.filterSchema.shape) : listQuery;
-  const auditOf =
-    spec.audit ??
-    ((ctx: WriteContext, id: string, action: string, before: Row | null, after: Row | null) =>
-      auditInsert(ctx, spec.entity, id, action, before, after));
+  /** A create's or an update's batch; a failure the spec knows (a duplicate code) becomes its problem. */
+  const write = (ctx: WriteContext, statements: BatchItem<'sqlite'>[]) =>
+    runBatch(ctx.db, statements).catch((err: unknown) => {
+      throw spec.writeError?.(err) ?? err;
+    });
 
   app.openapi(
     route({
@@ -219,18 +233,14 @@ export function resource<Q extends z.ZodObject>(spec: ResourceSpec<Q>) {
         const ctx = writeContext(c);
         const values = { id: crypto.randomUUID(), ...(await toInsert(c.req.valid('json'), ctx)), orgId: ctx.auth.orgId };
         const created = pick(values, spec.fields);
-        const [[row]] = (await ctx.db
-          .batch([
-            ctx.db
-              .insert(table)
-              .values(values as any)
-              .returning(columnsOf(spec.fields)),
-            auditOf(ctx, values.id as string, 'create', null, created),
-            ...(spec.alsoOnInsert?.(values, ctx) ?? []),
-          ] as any)
-          .catch((err: unknown) => {
-            throw spec.writeError?.(err) ?? err;
-          })) as [Row[]];
+        const [[row]] = (await write(ctx, [
+          ctx.db
+            .insert(table)
+            .values(values as any)
+            .returning(columnsOf(spec.fields)),
+          auditInsert(ctx, spec.entity, values.id as string, 'create', null, created),
+          ...(spec.alsoOnInsert?.(values, ctx) ?? []),
+        ])) as [Row[]];
         return c.json(row, 201);
       }) as any,
     );
@@ -259,18 +269,14 @@ export function resource<Q extends z.ZodObject>(spec: ResourceSpec<Q>) {
         const set = await toUpdate(c.req.valid('json'), before, ctx);
         const change = diff(before, set);
         if (!change) return c.json(before, 200);
-        const [[row]] = (await ctx.db
-          .batch([
-            ctx.db
-              .update(table)
-              .set({ ...set, ...('updatedAt' in table ? { updatedAt: ctx.now } : {}) } as any)
-              .where(and(eq(table.orgId, ctx.auth.orgId), eq(table.id, id)))
-              .returning(columnsOf(spec.fields)),
-            auditOf(ctx, id, 'update', change.before, change.after),
-          ] as any)
-          .catch((err: unknown) => {
-            throw spec.writeError?.(err) ?? err;
-          })) as [Row[]];
+        const [[row]] = (await write(ctx, [
+          ctx.db
+            .update(table)
+            .set({ ...set, ...('updatedAt' in table ? { updatedAt: ctx.now } : {}) } as any)
+            .where(and(eq(table.orgId, ctx.auth.orgId), eq(table.id, id)))
+            .returning(columnsOf(spec.fields)),
+          auditInsert(ctx, spec.entity, id, 'update', change.before, change.after),
+        ])) as [Row[]];
         return c.json(row, 200);
       }) as any,
     );

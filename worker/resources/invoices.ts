@@ -11,13 +11,13 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { auditEvents, INVOICE_STATUSES, invoices, jobs, lineItems, orgs, payments } from '../../db/schema.ts';
+import { INVOICE_STATUSES, invoices, jobs, lineItems, orgs, payments } from '../../db/schema.ts';
 import { isBilled, label, type JobStatus } from '../../core/lifecycle.ts';
 import { invoiceTotals } from '../../core/money.ts';
 import { addDays, localDateOf } from '../../core/time.ts';
 import type { Db } from '../db.ts';
 import { localDate, optionalText, ref } from '../http/fields.ts';
-import { idParam, problemResponses, resource, writeContext, type WriteContext } from '../http/resource.ts';
+import { auditInsert, idParam, problemResponses, resource, writeContext, type WriteContext } from '../http/resource.ts';
 import { insertIf, runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
@@ -121,26 +121,6 @@ export function paymentsOf(db: Db, orgId: string, invoiceId: string) {
     .from(payments)
     .where(and(eq(payments.orgId, orgId), eq(payments.invoiceId, invoiceId)))
     .orderBy(asc(payments.receivedAt), asc(payments.id));
-}
-
-/** An audit event written only while `when` holds. */
-export function auditIf(ctx: WriteContext, entity: string, id: string, action: string, before: Row | null, after: Row | null, when: SQL) {
-  return insertIf(
-    ctx.db,
-    auditEvents,
-    {
-      id: crypto.randomUUID(),
-      orgId: ctx.auth.orgId,
-      actorUserId: ctx.auth.userId,
-      at: ctx.now,
-      entity,
-      entityId: id,
-      action,
-      before,
-      after,
-    },
-    when,
-  );
 }
 
 /**
@@ -269,7 +249,7 @@ invoicesRoutes.openapi(
         .update(orgs)
         .set({ nextInvoiceNumber: sql`${orgs.nextInvoiceNumber} + 1` })
         .where(and(eq(orgs.id, auth.orgId), unchanged)),
-      auditIf(ctx, 'invoice', id, 'create', null, { jobId: input.jobId, ...totals, taxRateBps: org!.taxRateBps }, unchanged),
+      auditInsert(ctx, 'invoice', id, 'create', null, { jobId: input.jobId, ...totals, taxRateBps: org!.taxRateBps }, unchanged),
       // Last, because it ends the condition the statements above were written under.
       ...move,
     ];
@@ -310,7 +290,7 @@ invoicesRoutes.openapi(
       throw fieldProblem(409, 'status', 'body', `This invoice is ${before.status}; only a draft can be changed.`);
     const draft = stillIn(auth.orgId, id, ['draft']);
     const [, [invoice]] = (await runBatch(db, [
-      auditIf(
+      auditInsert(
         ctx,
         'invoice',
         id,
@@ -372,7 +352,7 @@ invoicesRoutes.openapi(
         ? moveJob(ctx, before.jobId as string, 'invoiced', 'completed', { invoiceId: id, reason: 'invoice voided' }, unchanged)
         : null;
     const statements = [
-      auditIf(ctx, 'invoice', id, to === 'sent' ? 'send' : 'void', { status: from }, set, unchanged),
+      auditInsert(ctx, 'invoice', id, to === 'sent' ? 'send' : 'void', { status: from }, set, unchanged),
       ...(move ?? []),
       db
         .update(invoices)

@@ -8,12 +8,12 @@ import { z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import { invoices, payments } from '../../db/schema.ts';
 import { cents, instant, optionalText, ref } from '../http/fields.ts';
-import { problemResponses, resource, writeContext } from '../http/resource.ts';
+import { auditInsert, problemResponses, resource, writeContext } from '../http/resource.ts';
 import { constraintFailed, insertIf, runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem } from '../problem.ts';
-import { auditIf, Invoice, invoiceColumns, moveJob, Payment, PAYMENT_FIELDS, PAYMENT_METHODS, stillIn } from './invoices.ts';
+import { Invoice, invoiceColumns, moveJob, Payment, PAYMENT_FIELDS, PAYMENT_METHODS, stillIn } from './invoices.ts';
 import { showBillingOnBoard } from '../board-moves.ts';
 import { changedJob } from '../schedule.ts';
 
@@ -108,7 +108,7 @@ paymentsRoutes.openapi(
       : null;
     const statements = [
       insertIf(db, payments, payment, open).returning({ id: payments.id }),
-      auditIf(
+      auditInsert(
         ctx,
         'payment',
         payment.id,
@@ -126,7 +126,7 @@ paymentsRoutes.openapi(
           updatedAt: now,
         })
         .where(and(eq(invoices.orgId, auth.orgId), eq(invoices.id, input.invoiceId), eq(invoices.status, 'sent'))),
-      auditIf(ctx, 'invoice', input.invoiceId, 'paid', { status: 'sent' }, { status: 'paid', paymentId: payment.id }, paidByThis),
+      auditInsert(ctx, 'invoice', input.invoiceId, 'paid', { status: 'sent' }, { status: 'paid', paymentId: payment.id }, paidByThis),
       ...(move ?? []),
       db
         .select({ id: invoices.id, status: invoices.status, totalCents: invoices.totalCents, paidCents: invoices.paidCents })

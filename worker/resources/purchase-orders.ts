@@ -10,20 +10,11 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import {
-  auditEvents,
-  orgs,
-  parts,
-  PO_STATUSES,
-  purchaseOrderLines,
-  purchaseOrders,
-  stockLocations,
-  stockMovements,
-} from '../../db/schema.ts';
+import { orgs, parts, PO_STATUSES, purchaseOrderLines, purchaseOrders, stockLocations, stockMovements } from '../../db/schema.ts';
 import type { Db } from '../db.ts';
 import { containsSql } from '../http/list.ts';
 import { cents, optionalText, ref, text } from '../http/fields.ts';
-import { idParam, pick, problemResponses, resource, writeContext, type WriteContext } from '../http/resource.ts';
+import { auditInsert, idParam, pick, problemResponses, resource, writeContext } from '../http/resource.ts';
 import { insertIf, runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
@@ -134,21 +125,6 @@ function lineRows(orgId: string, poId: string, lines: Input['lines']) {
   }));
 }
 
-function audit(ctx: WriteContext, id: string, action: string, before: Row | null, after: Row | null, when?: SQL) {
-  const row = {
-    id: crypto.randomUUID(),
-    orgId: ctx.auth.orgId,
-    actorUserId: ctx.auth.userId,
-    at: ctx.now,
-    entity: 'purchase order',
-    entityId: id,
-    action,
-    before,
-    after,
-  };
-  return when ? insertIf(ctx.db, auditEvents, row, when) : ctx.db.insert(auditEvents).values(row);
-}
-
 export const purchaseOrdersRoutes = resource({
   path: '/purchase-orders',
   entity: 'purchase order',
@@ -215,7 +191,7 @@ purchaseOrdersRoutes.openapi(
         .set({ nextPoNumber: sql`${orgs.nextPoNumber} + 1` })
         .where(eq(orgs.id, auth.orgId)),
       db.insert(purchaseOrderLines).values(lines),
-      audit(ctx, id, 'create', null, { ...input, totalCents }),
+      auditInsert(ctx, 'purchase order', id, 'create', null, { ...input, totalCents }),
     ])) as [Row[]];
     return c.json({ ...order!, lines: lines.map((l) => pick(l, Object.keys(PurchaseOrderLine.shape))) }, 201);
   },
@@ -255,7 +231,15 @@ purchaseOrdersRoutes.openapi(
     if (input.lines) set.totalCents = totalOf(input.lines);
     const draft = stillIn(auth.orgId, id, 'draft');
     const results = await runBatch(db, [
-      audit(ctx, id, 'update', pick(before, Object.keys(set)), { ...set, ...(input.lines ? { lines: input.lines } : {}) }, draft),
+      auditInsert(
+        ctx,
+        'purchase order',
+        id,
+        'update',
+        pick(before, Object.keys(set)),
+        { ...set, ...(input.lines ? { lines: input.lines } : {}) },
+        draft,
+      ),
       ...(input.lines
         ? [
             db
@@ -342,7 +326,7 @@ purchaseOrdersRoutes.openapi(
         : [];
     const stamp = to === 'ordered' ? { orderedAt: now } : to === 'received' ? { receivedAt: now } : {};
     const results = await runBatch(db, [
-      audit(ctx, id, to, { status: from }, { status: to, ...stamp }, unchanged),
+      auditInsert(ctx, 'purchase order', id, to, { status: from }, { status: to, ...stamp }, unchanged),
       ...receiving,
       // Last: every statement above saw the status it was read in, or none of them did anything.
       db
