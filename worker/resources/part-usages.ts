@@ -8,7 +8,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
-import { jobs, partUsages, parts, stockLocations, stockMovements, technicians } from '../../db/schema.ts';
+import { jobs, partUsages, parts, stockLocations, technicians } from '../../db/schema.ts';
 import { ref } from '../http/fields.ts';
 import { auditInsert, pick, problemResponses, resource, writeContext } from '../http/resource.ts';
 import { runBatch } from '../http/batch.ts';
@@ -16,7 +16,7 @@ import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem } from '../problem.ts';
 import { ownJobsOnly } from '../schedule.ts';
-import { overdrawProblem, quantity, takeStock } from './stock.ts';
+import { moveStock, overdrawProblem, quantity } from './stock.ts';
 
 const PartUsage = z
   .object({
@@ -148,23 +148,18 @@ partUsagesRoutes.openapi(
       quantity: input.quantity,
       at: now,
     };
+    const taken = moveStock(ctx, {
+      partId: input.partId,
+      from: input.locationId,
+      to: null,
+      quantity: input.quantity,
+      reason: 'use',
+      jobId: input.jobId,
+    });
     try {
       await runBatch(db, [
-        ...takeStock(db, auth.orgId, input.partId, input.locationId, input.quantity, now),
+        ...taken.statements,
         db.insert(partUsages).values(usage),
-        db.insert(stockMovements).values({
-          id: crypto.randomUUID(),
-          orgId: auth.orgId,
-          partId: input.partId,
-          fromLocationId: input.locationId,
-          toLocationId: null,
-          quantity: input.quantity,
-          reason: 'use',
-          jobId: input.jobId,
-          purchaseOrderId: null,
-          actorUserId: auth.userId,
-          at: now,
-        }),
         auditInsert(ctx, 'part usage', usage.id, 'create', null, pick(usage, FIELDS)),
       ]);
     } catch (err) {

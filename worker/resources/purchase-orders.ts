@@ -10,7 +10,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import { orgs, parts, PO_STATUSES, purchaseOrderLines, purchaseOrders, stockLocations, stockMovements } from '../../db/schema.ts';
+import { orgs, parts, PO_STATUSES, purchaseOrderLines, purchaseOrders, stockLocations } from '../../db/schema.ts';
 import type { Db } from '../db.ts';
 import { containsSql } from '../http/list.ts';
 import { cents, optionalText, ref, text } from '../http/fields.ts';
@@ -20,7 +20,7 @@ import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound } from '../problem.ts';
 import { assertRefs } from './refs.ts';
-import { addStock, quantity } from './stock.ts';
+import { moveStock, quantity } from './stock.ts';
 
 type Status = (typeof PO_STATUSES)[number];
 type Row = Record<string, unknown>;
@@ -302,27 +302,21 @@ purchaseOrdersRoutes.openapi(
     const unchanged = stillIn(auth.orgId, id, from);
     const receiving =
       to === 'received'
-        ? lines.flatMap((l) => [
-            addStock(db, auth.orgId, l.partId, before.locationId as string, l.quantity, now, unchanged),
-            insertIf(
-              db,
-              stockMovements,
-              {
-                id: crypto.randomUUID(),
-                orgId: auth.orgId,
-                partId: l.partId,
-                fromLocationId: null,
-                toLocationId: before.locationId as string,
-                quantity: l.quantity,
-                reason: 'receive',
-                jobId: null,
-                purchaseOrderId: id,
-                actorUserId: auth.userId,
-                at: now,
-              },
-              unchanged,
-            ),
-          ])
+        ? lines.flatMap(
+            (l) =>
+              moveStock(
+                ctx,
+                {
+                  partId: l.partId,
+                  from: null,
+                  to: before.locationId as string,
+                  quantity: l.quantity,
+                  reason: 'receive',
+                  purchaseOrderId: id,
+                },
+                unchanged,
+              ).statements,
+          )
         : [];
     const stamp = to === 'ordered' ? { orderedAt: now } : to === 'received' ? { receivedAt: now } : {};
     const results = await runBatch(db, [

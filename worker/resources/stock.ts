@@ -12,7 +12,7 @@ import type { AuthContext } from '../auth/session.ts';
 import type { Db } from '../db.ts';
 import { afterCursor, containsSql, decodeCursor, encodeCursor, listQuery, orderBy, parseFields, parseSort } from '../http/list.ts';
 import { optionalText, ref, text } from '../http/fields.ts';
-import { auditInsert, diff, pick, problemResponses, resource, writeContext } from '../http/resource.ts';
+import { auditInsert, diff, pick, problemResponses, resource, writeContext, type WriteContext } from '../http/resource.ts';
 import { constraintFailed, insertIf, runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route, router } from '../http/router.ts';
@@ -26,7 +26,7 @@ export const quantity = () => z.number().int('Whole units.').min(1, 'At least 1.
 // ---- level changes, shared with purchase orders and part usage ----
 
 /** Adds to a level, creating it when the part was never kept there. `when` makes it conditional. */
-export function addStock(db: Db, orgId: string, partId: string, locationId: string, qty: number, now: number, when?: SQL) {
+function addStock(db: Db, orgId: string, partId: string, locationId: string, qty: number, now: number, when?: SQL) {
   const row = { orgId, partId, locationId, quantity: qty, reorderPoint: 0, reorderQuantity: 0, updatedAt: now };
   const upsert = {
     target: [stockLevels.partId, stockLevels.locationId],
@@ -40,16 +40,60 @@ export function addStock(db: Db, orgId: string, partId: string, locationId: stri
 /**
  * Takes from a level. A missing level is first created at zero, so taking from a place that
  * never had the part breaks the CHECK constraint like any other overdraw (and rolls back,
- * zero row included).
+ * zero row included). `when` makes it conditional.
  */
-export function takeStock(db: Db, orgId: string, partId: string, locationId: string, qty: number, now: number) {
+function takeStock(db: Db, orgId: string, partId: string, locationId: string, qty: number, now: number, when?: SQL) {
+  const zero = { orgId, partId, locationId, quantity: 0, updatedAt: now };
   return [
-    db.insert(stockLevels).values({ orgId, partId, locationId, quantity: 0, updatedAt: now }).onConflictDoNothing(),
+    (when ? insertIf(db, stockLevels, zero, when) : db.insert(stockLevels).values(zero)).onConflictDoNothing(),
     db
       .update(stockLevels)
       .set({ quantity: sql`${stockLevels.quantity} - ${qty}`, updatedAt: now })
-      .where(and(eq(stockLevels.orgId, orgId), eq(stockLevels.partId, partId), eq(stockLevels.locationId, locationId))),
+      .where(and(eq(stockLevels.orgId, orgId), eq(stockLevels.partId, partId), eq(stockLevels.locationId, locationId), when)),
   ];
+}
+
+/** What moves: a part, out of `from` (a use, a transfer), into `to` (a delivery, a transfer), or both, and why. */
+export interface StockMove {
+  partId: string;
+  from: string | null;
+  to: string | null;
+  quantity: number;
+  reason: (typeof STOCK_MOVEMENT_REASONS)[number];
+  jobId?: string | null;
+  purchaseOrderId?: string | null;
+}
+
+/**
+ * Parts moving, as one rule for every module that moves them (stock movements, part usage, a
+ * purchase order received): the levels it changes and the movement row that explains them, by
+ * the request's user at its clock reading. With `when`, none of it happens unless that holds (a
+ * purchase order still 'ordered'). Run `statements` in one batch; read a failure with
+ * overdrawProblem.
+ */
+export function moveStock(ctx: WriteContext, m: StockMove, when?: SQL) {
+  const { db, auth, now } = ctx;
+  const movement = {
+    id: crypto.randomUUID(),
+    orgId: auth.orgId,
+    partId: m.partId,
+    fromLocationId: m.from,
+    toLocationId: m.to,
+    quantity: m.quantity,
+    reason: m.reason,
+    jobId: m.jobId ?? null,
+    purchaseOrderId: m.purchaseOrderId ?? null,
+    actorUserId: auth.userId,
+    at: now,
+  };
+  return {
+    movement,
+    statements: [
+      ...(m.from ? takeStock(db, auth.orgId, m.partId, m.from, m.quantity, now, when) : []),
+      ...(m.to ? [addStock(db, auth.orgId, m.partId, m.to, m.quantity, now, when)] : []),
+      when ? insertIf(db, stockMovements, movement, when) : db.insert(stockMovements).values(movement),
+    ],
+  };
 }
 
 /** A failed batch that overdrew a level becomes a 409 naming `quantity`, saying what is on hand. */
@@ -354,7 +398,7 @@ movementsRoutes.openapi(
   async (c) => {
     const input = c.req.valid('json');
     const ctx = writeContext(c);
-    const { db, auth, now } = ctx;
+    const { db, auth } = ctx;
     const from = input.fromLocationId ?? null;
     const to = input.toLocationId ?? null;
     await assertRefs(db, auth.orgId, [
@@ -362,24 +406,10 @@ movementsRoutes.openapi(
       { field: 'fromLocationId', table: stockLocations, id: from, what: 'stock location' },
       { field: 'toLocationId', table: stockLocations, id: to, what: 'stock location' },
     ]);
-    const movement = {
-      id: crypto.randomUUID(),
-      orgId: auth.orgId,
-      partId: input.partId,
-      fromLocationId: from,
-      toLocationId: to,
-      quantity: input.quantity,
-      reason: input.reason,
-      jobId: null,
-      purchaseOrderId: null,
-      actorUserId: auth.userId,
-      at: now,
-    };
+    const { movement, statements } = moveStock(ctx, { partId: input.partId, from, to, quantity: input.quantity, reason: input.reason });
     try {
       await runBatch(db, [
-        ...(from ? takeStock(db, auth.orgId, input.partId, from, input.quantity, now) : []),
-        ...(to ? [addStock(db, auth.orgId, input.partId, to, input.quantity, now)] : []),
-        db.insert(stockMovements).values(movement),
+        ...statements,
         auditInsert(ctx, 'stock_movement', movement.id, 'create', null, { ...pick(movement, MOVEMENT_FIELDS), note: input.note ?? null }),
       ]);
     } catch (err) {
