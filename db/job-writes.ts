@@ -55,7 +55,7 @@ function join(parts: readonly Statement[], separator: string): Statement {
   return { sql: parts.map((p) => p.sql).join(separator), args: parts.flatMap((p) => p.args) };
 }
 
-/** A column name as the callers give it (the schema's SQL names); checked, since it is written into the text. */
+/** A column's or a `with` clause's name as the callers give it; checked, since it is written into the text. */
 function column(name: string): Statement {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a column name: ${name}`);
   return raw(name);
@@ -119,7 +119,7 @@ export function updateJob(u: JobUpdate): Statement {
   const assignments = Object.entries(u.set).map(([name, value]) => sql`${column(name)} = ${value}`);
   if (u.by) assignments.push(sql`updated_at = ${u.by.at}`, sql`updated_by = coalesce(${u.by.actor}, jobs.updated_by)`);
   // `+org_id`: the job's primary key, not the org's index, which would visit every job of the org (EXPLAIN QUERY PLAN).
-  const where = [rows ? sql`jobs.id = ${raw(rows.name)}.id` : sql`jobs.id = ${u.job as Value}`, sql`+jobs.org_id = ${u.orgId}`];
+  const where = [rows ? sql`jobs.id = ${column(rows.name)}.id` : sql`jobs.id = ${u.job as Value}`, sql`+jobs.org_id = ${u.orgId}`];
   const g = u.guards ?? {};
   if (g.status !== undefined) where.push(sql`jobs.status = ${g.status}`);
   for (const [name, value] of Object.entries(g.unchanged ?? {})) where.push(sql`jobs.${column(name)} is ${value}`);
@@ -131,7 +131,7 @@ export function updateJob(u: JobUpdate): Statement {
   if (g.ownedBy !== undefined) where.push(sql`(jobs.board_date is null or jobs.board_date = ${g.ownedBy})`);
   if (g.also) where.push(sql`(${g.also})`);
   const returning = u.returning?.length ? sql` returning ${join(u.returning.map(column), ', ')}` : empty;
-  return sql`${rows ? sql`${rows.with} ` : empty}update jobs set ${join(assignments, ', ')}${rows ? raw(` from ${rows.name}`) : empty}
+  return sql`${rows ? sql`${rows.with} ` : empty}update jobs set ${join(assignments, ', ')}${rows ? sql` from ${column(rows.name)}` : empty}
     where ${join(where, ' and ')}${returning}`;
 }
 
@@ -171,7 +171,7 @@ export function jobEventIfChanged(orgId: string, e: JobEvent): Statement {
  * already took adds nothing: the event's id is taken (`on conflict do nothing`).
  */
 export function jobEventsOfVersion(orgId: string, rows: JobRows, e: JobEvent): Statement {
-  const r = raw(rows.name);
+  const r = column(rows.name);
   return sql`${rows.with} ${insertEvent(
     orgId,
     e,
@@ -186,8 +186,8 @@ export function jobEventsOfVersion(orgId: string, rows: JobRows, e: JobEvent): S
  * technician goes, the current one is added (or promoted from helper). Idempotent, so it is
  * safe after a guarded update that lost.
  */
-export function syncLead(orgId: string, jobs: { id: Value } | { ids: readonly string[] }): Statement[] {
-  const match = 'id' in jobs ? sql`= ${jobs.id}` : sql`in (select value from json_each(${JSON.stringify(jobs.ids)}))`;
+export function syncLead(orgId: string, which: { id: Value } | { ids: readonly string[] }): Statement[] {
+  const match = 'id' in which ? sql`= ${which.id}` : sql`in (select value from json_each(${JSON.stringify(which.ids)}))`;
   return [
     // `+org_id`: the job's own rows (the unique (job_id, technician_id) index), not the org's
     // (org_id, technician_id) index, which visits every assignment of the org (EXPLAIN QUERY PLAN).
