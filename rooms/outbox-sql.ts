@@ -211,7 +211,8 @@ export function setMovesStatements(orgId: string, roomDate: string, moves: reado
       before: col('before'),
       after: col('after'),
     }),
-    ...syncLead(orgId, { ids: reassigned }),
+    // A run of moves that keeps every job's technician leaves the lead assignments as they are.
+    ...(reassigned.length ? syncLead(orgId, { ids: reassigned }) : []),
   ];
 }
 
