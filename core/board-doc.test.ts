@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { BOARD_DOC_VERSION, type BoardJobRecord } from './board-doc.ts';
+import { BOARD_DOC_VERSION, CARD_FIELDS, type BoardJobRecord } from './board-doc.ts';
 import {
   observeBoard,
   placeJob,
@@ -477,19 +477,7 @@ function flatLayoutRun(records: BoardJobRecord[], edits: ReturnType<typeof workl
     for (const r of records) {
       const m = new Y.Map<unknown>();
       jobs.set(r.id, m);
-      for (const k of [
-        'number',
-        'type',
-        'priority',
-        'customerName',
-        'address',
-        'lat',
-        'lng',
-        'requiredSkill',
-        'requiredLicenceClass',
-        'createdAt',
-      ] as const)
-        m.set(k, r[k]);
+      for (const k of CARD_FIELDS) m.set(k, r[k]);
       m.set('technicianId', null);
       m.set('start', null);
       m.set('durationMin', r.durationMin);

@@ -56,17 +56,22 @@ const Security = z
   .openapi('AccountSecurity');
 const SignOutOthers = z.object({ signOutOthers: z.boolean().default(false) }).strict();
 
+/** A passkey as the account page lists it (the Passkey schema): no key material. */
+const PASSKEY_COLUMNS = {
+  id: passkeys.id,
+  name: passkeys.name,
+  deviceType: passkeys.deviceType,
+  backedUp: passkeys.backedUp,
+  createdAt: passkeys.createdAt,
+  lastUsedAt: passkeys.lastUsedAt,
+};
+
 async function factors(db: Db, userId: string) {
   const [[user], keys, [codes]] = await db.batch([
     db.select({ totpEnabledAt: users.totpEnabledAt, totpSecret: users.totpSecret }).from(users).where(eq(users.id, userId)),
     db
       .select({
-        id: passkeys.id,
-        name: passkeys.name,
-        deviceType: passkeys.deviceType,
-        backedUp: passkeys.backedUp,
-        createdAt: passkeys.createdAt,
-        lastUsedAt: passkeys.lastUsedAt,
+        ...PASSKEY_COLUMNS,
         transports: passkeys.transports,
         publicKey: passkeys.publicKey,
         counter: passkeys.counter,
@@ -379,14 +384,7 @@ accountRoutes.openapi(
   async (c) => {
     const rows = await c
       .get('db')
-      .select({
-        id: passkeys.id,
-        name: passkeys.name,
-        deviceType: passkeys.deviceType,
-        backedUp: passkeys.backedUp,
-        createdAt: passkeys.createdAt,
-        lastUsedAt: passkeys.lastUsedAt,
-      })
+      .select(PASSKEY_COLUMNS)
       .from(passkeys)
       .where(eq(passkeys.userId, c.get('auth').userId));
     return c.json({ items: rows }, 200);
@@ -410,14 +408,7 @@ accountRoutes.openapi(
       .update(passkeys)
       .set({ name: c.req.valid('json').name })
       .where(and(eq(passkeys.id, c.req.valid('param').id), eq(passkeys.userId, auth.userId)))
-      .returning({
-        id: passkeys.id,
-        name: passkeys.name,
-        deviceType: passkeys.deviceType,
-        backedUp: passkeys.backedUp,
-        createdAt: passkeys.createdAt,
-        lastUsedAt: passkeys.lastUsedAt,
-      });
+      .returning(PASSKEY_COLUMNS);
     if (!row) throw notFound('passkey');
     return c.json(row, 200);
   },
