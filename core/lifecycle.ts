@@ -107,6 +107,13 @@ export const DISPATCH_STATUSES: readonly JobStatus[] = ['unscheduled', 'schedule
 export const FIELD_STATUSES: readonly JobStatus[] = ['en_route', 'on_site', 'on_hold', 'completed'];
 export const BILLING_STATUSES: readonly JobStatus[] = ['invoiced', 'paid'];
 
+/** The work is done: completed, and whatever billing did with it since. The manager's numbers count these. */
+export const DONE_STATUSES: readonly JobStatus[] = ['completed', ...BILLING_STATUSES];
+
+export function isDone(status: JobStatus): boolean {
+  return DONE_STATUSES.includes(status);
+}
+
 export function isBilled(status: JobStatus): boolean {
   return BILLING_STATUSES.includes(status);
 }

@@ -9,7 +9,7 @@
  * - JSON columns hold small arrays/objects only (skills, tags, business hours, event diffs).
  */
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { type AnySQLiteColumn, check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { JOB_STATUSES } from '../core/lifecycle.ts';
 import { JOB_PRIORITIES } from '../core/priorities.ts';
 import { ROLES, type Role } from '../core/roles.ts';
@@ -329,11 +329,14 @@ export const jobs = sqliteTable(
     createdBy: text('created_by').references(() => users.id),
     updatedBy: text('updated_by').references(() => users.id),
     completedAt: integer('completed_at'),
+    /** The job this one goes back to (a return visit): the first one was then not fixed first time. */
+    returnVisitOf: text('return_visit_of').references((): AnySQLiteColumn => jobs.id),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('jobs_org_number_uq').on(t.orgId, t.number),
+    index('jobs_org_return_idx').on(t.orgId, t.returnVisitOf),
     index('jobs_org_start_idx').on(t.orgId, t.scheduledStart, t.id),
     index('jobs_org_status_idx').on(t.orgId, t.status, t.scheduledStart),
     index('jobs_org_tech_start_idx').on(t.orgId, t.technicianId, t.scheduledStart),
@@ -374,6 +377,39 @@ export const jobEvents = sqliteTable(
     after: text('after', { mode: 'json' }).$type<Record<string, unknown> | null>(),
   },
   (t) => [index('job_events_job_idx').on(t.orgId, t.jobId, t.at)],
+);
+
+/**
+ * One row per done job (completed, invoiced or paid): what the manager's numbers add up, kept by
+ * db/job-facts.ts in the same batch as every change that can alter it, and rebuilt from the
+ * records by the same statement (npm run kpis:rebuild). Instants, not local days: the figures
+ * bucket them by the org's local days when they are read (core/kpis.ts), so a change of the
+ * org's timezone never leaves stale days behind.
+ */
+export const jobFacts = sqliteTable(
+  'job_facts',
+  {
+    jobId: text('job_id')
+      .primaryKey()
+      .references(() => jobs.id),
+    orgId: orgId(),
+    technicianId: text('technician_id'),
+    completedAt: integer('completed_at').notNull(),
+    returnVisitOf: text('return_visit_of'),
+    /** Has a non-void invoice; revenue is its amount before tax. */
+    invoiced: integer('invoiced', { mode: 'boolean' }).notNull(),
+    revenueCents: integer('revenue_cents').notNull(),
+    /** Null for a return visit (it is not counted either way). */
+    firstTimeFix: integer('first_time_fix', { mode: 'boolean' }),
+    arrivedAt: integer('arrived_at'),
+    /** Null without an arrival window or an arrival. */
+    onTime: integer('on_time', { mode: 'boolean' }),
+    onSiteMinutes: integer('on_site_minutes').notNull(),
+  },
+  (t) => [
+    index('job_facts_org_completed_idx').on(t.orgId, t.completedAt),
+    index('job_facts_org_tech_idx').on(t.orgId, t.technicianId, t.completedAt),
+  ],
 );
 
 /** The audit trail of everything that is not a job. */
@@ -479,6 +515,7 @@ export const invoices = sqliteTable(
     index('invoices_org_status_idx').on(t.orgId, t.status, t.createdAt),
     index('invoices_org_customer_idx').on(t.orgId, t.customerId),
     index('invoices_org_created_idx').on(t.orgId, t.createdAt, t.id),
+    index('invoices_org_job_idx').on(t.orgId, t.jobId),
     // Overpayment is refused by the database too, not only by the API.
     check('invoices_paid_within_total', sql`${t.paidCents} >= 0 and ${t.paidCents} <= ${t.totalCents}`),
   ],
