@@ -50,8 +50,6 @@ export const POLICY = {
   'board.edit': ['admin', 'dispatcher'],
   /** A technician's own day on their phone: only their jobs (rooms/technician-room.ts). */
   'feed.view': ['technician'],
-  /** The manager's numbers (GET /api/kpis) and their live channel, the org room (rooms/org-room.ts). */
-  'kpis.read': ['admin', 'manager', 'dispatcher'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof POLICY;
