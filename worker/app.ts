@@ -1,6 +1,6 @@
 /**
  * The Hono app: cross-cutting middleware, then one router per resource. Routing only; the work
- * is in worker/resources/*.
+ * is in the feature folders (auth/, org/, customers/, jobs/, billing/, inventory/).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
@@ -13,23 +13,23 @@ import { touchSession } from './auth/session.ts';
 import { Problem, constraintProblem, problemResponse } from './problem.ts';
 import { sameOriginOnly } from './http/origin.ts';
 import { apiReferencePage } from './http/reference.ts';
-import { accountRoutes } from './resources/account.ts';
-import { authRoutes } from './resources/auth.ts';
-import { invitationsRoutes } from './resources/invitations.ts';
-import { orgRoutes } from './resources/org.ts';
-import { customersRoutes } from './resources/customers.ts';
-import { jobsRoutes } from './resources/jobs.ts';
-import { lineItemsRoutes } from './resources/line-items.ts';
-import { locationsRoutes } from './resources/locations.ts';
-import { techniciansRoutes } from './resources/technicians.ts';
-import { usersRoutes } from './resources/users.ts';
-import { pricebookRoutes } from './resources/pricebook.ts';
-import { partsRoutes } from './resources/parts.ts';
-import { stockRoutes } from './resources/stock.ts';
-import { purchaseOrdersRoutes } from './resources/purchase-orders.ts';
-import { invoicesRoutes } from './resources/invoices.ts';
-import { paymentsRoutes } from './resources/payments.ts';
-import { partUsagesRoutes } from './resources/part-usages.ts';
+import { accountRoutes } from './auth/account.ts';
+import { authRoutes } from './auth/sign-in.ts';
+import { invitationsRoutes } from './org/invitations.ts';
+import { orgRoutes } from './org/org.ts';
+import { customersRoutes } from './customers/customers.ts';
+import { jobsRoutes } from './jobs/jobs.ts';
+import { lineItemsRoutes } from './jobs/line-items.ts';
+import { locationsRoutes } from './customers/locations.ts';
+import { techniciansRoutes } from './org/technicians.ts';
+import { usersRoutes } from './org/users.ts';
+import { pricebookRoutes } from './billing/pricebook.ts';
+import { partsRoutes } from './inventory/parts.ts';
+import { stockRoutes } from './inventory/stock.ts';
+import { purchaseOrdersRoutes } from './inventory/purchase-orders.ts';
+import { invoicesRoutes } from './billing/invoices.ts';
+import { paymentsRoutes } from './billing/payments.ts';
+import { partUsagesRoutes } from './inventory/part-usages.ts';
 
 export const API_ROUTERS = {
   '/auth': authRoutes,

@@ -4,20 +4,7 @@ import { customers, locations } from '../../db/schema.ts';
 import { containsSql } from '../http/list.ts';
 import { email, optionalText, phone, tags, text } from '../http/fields.ts';
 import { resource } from '../http/resource.ts';
-
-export const Customer = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
-    billingAddress: z.string().nullable(),
-    notes: z.string().nullable(),
-    tags: z.array(z.string()),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-  })
-  .openapi('Customer');
+import { Customer } from './records.ts';
 
 const CustomerInput = z
   .object({

@@ -10,10 +10,10 @@
  * docs are briefly apart, for the length of the second call. If the new room refuses, the old
  * one gets the job back as it was.
  */
-import type { BoardRoom } from '../rooms/board-room.ts';
-import type { Actor, ApplyResult, Placement } from '../rooms/board-contract.ts';
-import { boardRoomName } from '../rooms/board-name.ts';
-import { localDateOf } from '../core/time.ts';
+import type { BoardRoom } from '../../rooms/board-room.ts';
+import type { Actor, ApplyResult, Placement } from '../../rooms/board-contract.ts';
+import { boardRoomName } from '../../rooms/board-name.ts';
+import { localDateOf } from '../../core/time.ts';
 
 export type BoardRooms = DurableObjectNamespace<BoardRoom>;
 

@@ -4,25 +4,8 @@ import { customers, locations } from '../../db/schema.ts';
 import { containsSql } from '../http/list.ts';
 import { latitude, longitude, optionalText, ref, text, timezone } from '../http/fields.ts';
 import { resource } from '../http/resource.ts';
-import { assertRefs } from './refs.ts';
-
-export const Location = z
-  .object({
-    id: z.string(),
-    customerId: z.string(),
-    label: z.string().nullable(),
-    address: z.string(),
-    city: z.string(),
-    region: z.string(),
-    postalCode: z.string(),
-    lat: z.number(),
-    lng: z.number(),
-    timezone: z.string(),
-    accessNotes: z.string().nullable(),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-  })
-  .openapi('Location');
+import { assertRefs } from '../http/refs.ts';
+import { Location } from './records.ts';
 
 const LocationInput = z
   .object({

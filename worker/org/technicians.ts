@@ -5,7 +5,7 @@ import { containsSql } from '../http/list.ts';
 import { email, latitude, localDate, localTime, longitude, optionalText, phone, ref, text, timezone } from '../http/fields.ts';
 import { resource, type WriteContext } from '../http/resource.ts';
 import { fieldProblem } from '../problem.ts';
-import { assertRefs } from './refs.ts';
+import { assertRefs } from '../http/refs.ts';
 
 const Technician = z
   .object({

@@ -3,27 +3,27 @@
  * its status. Each write is one libSQL batch holding the change, its job event and the lead
  * assignment, so history and assignments never disagree with the job. Those three statements
  * are db/job-writes.ts's, which the rooms' outbox runs too; billing changes a job's status
- * through jobChangeStatements here.
+ * through billingMove here.
  *
  * Schedule fields (technician, start, duration) and the status are owned by the board room of
  * the job's day (DESIGN.md, "Who owns what"): `applyScheduleChange` and `applyTransition` send
- * them to that room by RPC (worker/board-moves.ts), and the room projects them into libSQL
+ * them to that room by RPC (worker/jobs/board-moves.ts), and the room projects them into libSQL
  * through its outbox. Only a job on no board (the backlog) is written here directly, because no
  * room holds a copy that could disagree. `createJob` writes the new row and then tells its day's
  * room, which puts it on the board.
  */
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { jobAssignments, jobs, orgs, technicians } from '../db/schema.ts';
-import * as writes from '../db/job-writes.ts';
-import type { Value } from '../db/job-writes.ts';
-import { checkTransition, rescheduleRefusal, statusAfterScheduleChange, type JobStatus } from '../core/lifecycle.ts';
-import type { AuthContext } from './auth/session.ts';
-import { pick, type WriteContext } from './http/resource.ts';
-import { compiled, compiledItem, rowOf, runBatch } from './http/batch.ts';
-import { Problem, fieldProblem, type FieldError } from './problem.ts';
-import { localDateOf } from '../core/time.ts';
-import type { ApplyResult, Placement } from '../rooms/board-contract.ts';
+import { jobAssignments, jobs, orgs, technicians } from '../../db/schema.ts';
+import * as writes from '../../db/job-writes.ts';
+import type { Value } from '../../db/job-writes.ts';
+import { checkTransition, rescheduleRefusal, statusAfterScheduleChange, type JobStatus } from '../../core/lifecycle.ts';
+import type { AuthContext } from '../auth/session.ts';
+import { pick, type WriteContext } from '../http/resource.ts';
+import { compiled, compiledItem, rowOf, runBatch } from '../http/batch.ts';
+import { Problem, fieldProblem, type FieldError } from '../problem.ts';
+import { localDateOf } from '../../core/time.ts';
+import type { ApplyResult, Placement } from '../../rooms/board-contract.ts';
 import { owningDay, roomFor, scheduleThroughRooms, type BoardRooms } from './board-moves.ts';
 
 /** A write that may reach the board rooms. */
@@ -128,21 +128,30 @@ function changeStatements(ctx: WriteContext, { before, set, kind, extra = {}, al
   ];
 }
 
-/** The job a change (jobChangeStatements) wrote, from the results of the batch `statements` it ran in; undefined if it did not take. */
+/** The job a change (billingMove) wrote, from the results of the batch `statements` it ran in; undefined if it did not take. */
 export function changedJob(statements: readonly unknown[], results: readonly unknown[], change: BatchItem<'sqlite'>[]): JobRow | undefined {
   const at = statements.indexOf(change[0]);
   return at < 0 ? undefined : rowOf(jobs, (results[at] as Row[] | undefined)?.[0]);
 }
 
 /**
- * Statements for a change of non-schedule fields (details, or a status that billing sets),
- * for modules that need it inside their own batch (an invoice marks its job invoiced). The
+ * Statements for a change of non-schedule fields (details, or a status that billing sets). The
  * first statement's result is empty when the job changed meanwhile: treat that as a conflict.
  */
-export function jobChangeStatements(ctx: WriteContext, change: JobChange): BatchItem<'sqlite'>[] {
+function jobChangeStatements(ctx: WriteContext, change: JobChange): BatchItem<'sqlite'>[] {
   const scheduleKey = SCHEDULE_FIELDS.find((f) => f in change.set);
   if (scheduleKey) throw new Error(`${scheduleKey} is a schedule field: write it with applyScheduleChange`);
   return changeStatements(ctx, change);
+}
+
+/**
+ * A job's status change by billing (invoiced, paid, completed again when its invoice is voided),
+ * for billing's own batch: the update, guarded on `from` and on `when` (what the billing change
+ * was decided from), then its event if it took. Read the job it moved with changedJob, and show
+ * it with showBillingOnBoard (worker/jobs/board-moves.ts).
+ */
+export function billingMove(ctx: WriteContext, jobId: string, from: JobStatus, to: JobStatus, extra: Row, when: SQL) {
+  return jobChangeStatements(ctx, { before: { id: jobId, status: from }, set: { status: to }, kind: 'status_changed', extra, also: when });
 }
 
 export const jobChangedMeanwhile = () =>

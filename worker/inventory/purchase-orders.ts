@@ -19,8 +19,8 @@ import { insertIf, runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound } from '../problem.ts';
-import { assertRefs } from './refs.ts';
-import { moveStock, quantity } from './stock.ts';
+import { assertRefs } from '../http/refs.ts';
+import { moveStock, quantity } from './stock-moves.ts';
 
 type Status = (typeof PO_STATUSES)[number];
 type Row = Record<string, unknown>;

@@ -17,40 +17,8 @@ import { idParam, problemResponses, resource, writeContext, type WriteContext } 
 import { insertIf, runBatch } from '../http/batch.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound, Problem, type FieldError } from '../problem.ts';
-import { jobEventIfChanged, ownJobsOnly } from '../schedule.ts';
-
-export const LineItem = z
-  .object({
-    id: z.string(),
-    jobId: z.string(),
-    priceBookItemId: z.string().nullable(),
-    description: z.string(),
-    quantity: z.number().openapi({ description: 'Units, up to three decimals (1.5 = an hour and a half).' }),
-    unitPriceCents: z.number().int(),
-    taxable: z.boolean(),
-    totalCents: z.number().int(),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-  })
-  .openapi('LineItem');
-
-const LINE_FIELDS = Object.keys(LineItem.shape);
-
-/** The stored thousandths as the decimal the API speaks. */
-const quantitySql = sql<number>`(${lineItems.quantityMilli} / 1000.0)`;
-
-export const lineItemColumns = {
-  id: lineItems.id,
-  jobId: lineItems.jobId,
-  priceBookItemId: lineItems.priceBookItemId,
-  description: lineItems.description,
-  quantity: quantitySql,
-  unitPriceCents: lineItems.unitPriceCents,
-  taxable: lineItems.taxable,
-  totalCents: lineItems.totalCents,
-  createdAt: lineItems.createdAt,
-  updatedAt: lineItems.updatedAt,
-};
+import { jobEventIfChanged, ownJobsOnly } from './schedule.ts';
+import { LINE_FIELDS, LineItem, lineItemColumns, quantitySql } from './records.ts';
 
 /** Largest line total we accept; keeps quantity x price inside exact double arithmetic. */
 const MAX_LINE_CENTS = 100_000_000_00;

@@ -10,66 +10,26 @@
  * race changes nothing at all.
  */
 import { z } from '@hono/zod-openapi';
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { INVOICE_STATUSES, invoices, jobs, lineItems, orgs, payments } from '../../db/schema.ts';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { INVOICE_STATUSES, invoices, jobs, lineItems, orgs } from '../../db/schema.ts';
 import { isBilled, label, type JobStatus } from '../../core/lifecycle.ts';
 import { invoiceTotals } from '../../core/money.ts';
 import { addDays, localDateOf } from '../../core/time.ts';
 import type { Db } from '../db.ts';
 import { localDate, optionalText, ref } from '../http/fields.ts';
-import { auditInsert, idParam, problemResponses, resource, writeContext, type WriteContext } from '../http/resource.ts';
+import { auditInsert, idParam, problemResponses, resource, writeContext } from '../http/resource.ts';
 import { insertIf, runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound } from '../problem.ts';
-import { showBillingOnBoard } from '../board-moves.ts';
-import { changedJob, jobChangeStatements } from '../schedule.ts';
+import { showBillingOnBoard } from '../jobs/board-moves.ts';
+import { billingMove, changedJob } from '../jobs/schedule.ts';
+import { Invoice, INVOICE_FIELDS, invoiceColumns, type InvoiceStatus, Payment, paymentsOf, stillIn } from './records.ts';
 
 type Row = Record<string, unknown>;
-type Status = (typeof INVOICE_STATUSES)[number];
 
 /** Days until a sent invoice is due when no due date was set. */
 export const NET_DAYS = 30;
-
-export const Invoice = z
-  .object({
-    id: z.string(),
-    number: z.number().int(),
-    jobId: z.string().nullable(),
-    customerId: z.string(),
-    status: z.enum(INVOICE_STATUSES),
-    issuedAt: z.number().nullable().openapi({ description: 'When it was sent (UTC epoch ms).' }),
-    dueDate: z.string().nullable().openapi({ description: 'Local date YYYY-MM-DD' }),
-    subtotalCents: z.number().int(),
-    taxCents: z.number().int(),
-    totalCents: z.number().int(),
-    paidCents: z.number().int(),
-    notes: z.string().nullable(),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-  })
-  .openapi('Invoice');
-
-/** Payments are defined here, with the invoices they pay, so payments.ts depends on this module and not the reverse. */
-export const PAYMENT_METHODS = ['card', 'cash', 'check', 'ach'] as const;
-
-export const Payment = z
-  .object({
-    id: z.string(),
-    invoiceId: z.string(),
-    amountCents: z.number().int(),
-    method: z.enum(PAYMENT_METHODS),
-    reference: z.string().nullable().openapi({ description: 'Check number, card authorisation…' }),
-    receivedAt: z.number(),
-    createdAt: z.number(),
-  })
-  .openapi('Payment');
-
-export const PAYMENT_FIELDS = Object.keys(Payment.shape);
-export const paymentColumns = Object.fromEntries(PAYMENT_FIELDS.map((f) => [f, payments[f as keyof typeof payments]])) as Record<
-  string,
-  typeof payments.id
->;
 
 const InvoiceLine = z
   .object({
@@ -83,12 +43,6 @@ const InvoiceLine = z
   .openapi('InvoiceLine');
 
 const InvoiceDetail = Invoice.extend({ lines: z.array(InvoiceLine), payments: z.array(Payment) }).openapi('InvoiceDetail');
-
-const FIELDS = Object.keys(Invoice.shape);
-export const invoiceColumns = Object.fromEntries(FIELDS.map((f) => [f, invoices[f as keyof typeof invoices]])) as Record<
-  string,
-  typeof invoices.id
->;
 
 /** The date an invoice goes by: when it was sent, or made while it is a draft. */
 const invoiceDate = sql`coalesce(${invoices.issuedAt}, ${invoices.createdAt})`;
@@ -115,33 +69,12 @@ function invoiceOf(db: Db, orgId: string, id: string) {
     .where(and(eq(invoices.orgId, orgId), eq(invoices.id, id)));
 }
 
-export function paymentsOf(db: Db, orgId: string, invoiceId: string) {
-  return db
-    .select(paymentColumns)
-    .from(payments)
-    .where(and(eq(payments.orgId, orgId), eq(payments.invoiceId, invoiceId)))
-    .orderBy(asc(payments.receivedAt), asc(payments.id));
-}
-
-/**
- * A job's status change by billing, through the door for job rows (worker/schedule.ts): the
- * update, guarded on `from` and on `when` (what the billing change was decided from), then its
- * event if it took. Read the job it moved with changedJob (see showBillingOnBoard).
- */
-export function moveJob(ctx: WriteContext, jobId: string, from: JobStatus, to: JobStatus, extra: Row, when: SQL) {
-  return jobChangeStatements(ctx, { before: { id: jobId, status: from }, set: { status: to }, kind: 'status_changed', extra, also: when });
-}
-
-/** The invoice is still in one of `statuses`: the condition every statement of a change carries. */
-export const stillIn = (orgId: string, id: string, statuses: Status[], extra?: SQL): SQL =>
-  sql`exists (select 1 from ${invoices} where ${and(eq(invoices.orgId, orgId), eq(invoices.id, id), inArray(invoices.status, statuses), extra)})`;
-
 export const invoicesRoutes = resource({
   path: '/invoices',
   entity: 'invoice',
   tag: 'Invoices',
   table: invoices,
-  fields: FIELDS,
+  fields: INVOICE_FIELDS,
   rowSchema: Invoice,
   detailSchema: InvoiceDetail,
   related: {
@@ -222,7 +155,7 @@ invoicesRoutes.openapi(
            from ${lineItems} where ${lineItems.orgId} = ${auth.orgId} and ${lineItems.jobId} = ${input.jobId}) = (${lines.length}, ${totals.subtotalCents}, ${taxableCents})`,
     )!;
     const id = crypto.randomUUID();
-    const move = moveJob(ctx, input.jobId, 'completed', 'invoiced', { invoiceId: id }, unchanged);
+    const move = billingMove(ctx, input.jobId, 'completed', 'invoiced', { invoiceId: id }, unchanged);
     const statements = [
       insertIf(
         db,
@@ -336,7 +269,7 @@ invoicesRoutes.openapi(
     const { db, auth, now } = ctx;
     const [before] = await invoiceOf(db, auth.orgId, id);
     if (!before) throw notFound('invoice');
-    const from = before.status as Status;
+    const from = before.status as InvoiceStatus;
     const refuse = (why: string) => fieldProblem(409, 'to', 'body', why);
     if (to === 'sent' && from !== 'draft') throw refuse(`Only a draft can be sent; this invoice is ${from}.`);
     if (to === 'void' && from !== 'draft' && from !== 'sent') throw refuse(`A ${from} invoice cannot be voided.`);
@@ -349,7 +282,7 @@ invoicesRoutes.openapi(
         : { status: 'void' };
     const move =
       to === 'void' && before.jobId
-        ? moveJob(ctx, before.jobId as string, 'invoiced', 'completed', { invoiceId: id, reason: 'invoice voided' }, unchanged)
+        ? billingMove(ctx, before.jobId as string, 'invoiced', 'completed', { invoiceId: id, reason: 'invoice voided' }, unchanged)
         : null;
     const statements = [
       auditInsert(ctx, 'invoice', id, to === 'sent' ? 'send' : 'void', { status: from }, set, unchanged),

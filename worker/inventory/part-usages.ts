@@ -15,8 +15,8 @@ import { runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem } from '../problem.ts';
-import { ownJobsOnly } from '../schedule.ts';
-import { moveStock, overdrawProblem, quantity } from './stock.ts';
+import { ownJobsOnly } from '../jobs/schedule.ts';
+import { moveStock, overdrawProblem, quantity } from './stock-moves.ts';
 
 const PartUsage = z
   .object({

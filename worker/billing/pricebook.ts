@@ -10,7 +10,7 @@ import { cents, optionalText, ref, text } from '../http/fields.ts';
 import { resource, type WriteContext } from '../http/resource.ts';
 import { constraintFailed } from '../http/batch.ts';
 import { fieldProblem } from '../problem.ts';
-import { assertRefs } from './refs.ts';
+import { assertRefs } from '../http/refs.ts';
 
 const KINDS = ['service', 'material'] as const;
 

@@ -1,7 +1,7 @@
 /**
  * Jobs: list (the factory), a detail with everything the job card shows in one batch, create,
- * change and lifecycle transitions. Every write goes through worker/schedule.ts, which owns the
- * job row. Technicians see and move only their own jobs; a job of someone else is a 404.
+ * change and lifecycle transitions. Every write goes through schedule.ts, which owns the job
+ * row. Technicians see and move only their own jobs; a job of someone else is a 404.
  */
 import { z } from '@hono/zod-openapi';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
@@ -23,12 +23,11 @@ import {
   SCHEDULE_FIELDS,
   type JobRow,
   type ScheduleContext,
-} from '../schedule.ts';
-import { LineItem, lineItemColumns } from './line-items.ts';
+} from './schedule.ts';
+import { LineItem, lineItemColumns } from './records.ts';
 import { localDateOf } from '../../core/time.ts';
-import { assertRefs } from './refs.ts';
-import { Customer } from './customers.ts';
-import { Location } from './locations.ts';
+import { assertRefs } from '../http/refs.ts';
+import { Customer, Location } from '../customers/records.ts';
 
 const nullableInstant = () => instant().nullable();
 
@@ -121,7 +120,7 @@ const JobTransition = z
   .strict()
   .openapi('JobTransition');
 
-// The customer and location a job detail embeds: subsets of their own resources' schemas.
+// The customer and location a job detail embeds: subsets of the customers feature's schemas.
 const JobCustomer = Customer.pick({ id: true, name: true, email: true, phone: true, billingAddress: true }).openapi('JobCustomer');
 const JobLocation = Location.omit({ customerId: true, createdAt: true, updatedAt: true }).openapi('JobLocation');
 const JobAssignment = z

@@ -13,9 +13,9 @@ import { constraintFailed, insertIf, runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem } from '../problem.ts';
-import { Invoice, invoiceColumns, moveJob, Payment, PAYMENT_FIELDS, PAYMENT_METHODS, stillIn } from './invoices.ts';
-import { showBillingOnBoard } from '../board-moves.ts';
-import { changedJob } from '../schedule.ts';
+import { showBillingOnBoard } from '../jobs/board-moves.ts';
+import { billingMove, changedJob } from '../jobs/schedule.ts';
+import { Invoice, invoiceColumns, Payment, PAYMENT_FIELDS, PAYMENT_METHODS, stillIn } from './records.ts';
 
 type Row = Record<string, unknown>;
 
@@ -104,7 +104,7 @@ paymentsRoutes.openapi(
     // After the invoice update: it is paid, and by this payment (so only this request goes on to the job).
     const paidByThis = sql`${stillIn(auth.orgId, input.invoiceId, ['paid'])} and exists (select 1 from ${payments} where ${payments.id} = ${payment.id})`;
     const move = invoice.jobId
-      ? moveJob(ctx, invoice.jobId, 'invoiced', 'paid', { invoiceId: input.invoiceId, paymentId: payment.id }, paidByThis)
+      ? billingMove(ctx, invoice.jobId, 'invoiced', 'paid', { invoiceId: input.invoiceId, paymentId: payment.id }, paidByThis)
       : null;
     const statements = [
       insertIf(db, payments, payment, open).returning({ id: payments.id }),
