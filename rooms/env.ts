@@ -7,10 +7,12 @@
  * the feed room asks the board room for them and passes positions on. Typing those namespaces
  * with the room classes would make the two room modules import each other (through this file),
  * so here each room is seen only through the calls the other makes on it. worker/env.ts narrows
- * both namespaces to the classes, and tsc checks there that each class still answers these calls.
+ * the namespaces to the classes, and tsc checks there that each class still answers these calls.
+ * The board room's outbox calls the org room the same way (it tells it of completions).
  */
 import type { BoardJobRecord } from '../core/board-doc.ts';
 import type { TechnicianPosition } from '../core/board-notices.ts';
+import type { KpiChange } from '../core/kpi-pulse.ts';
 
 /** What a technician's feed room asks of its day's board room (rooms/technician-room.ts). */
 export interface BoardRoomCalls extends Rpc.DurableObjectBranded {
@@ -25,6 +27,11 @@ export interface TechnicianRoomCalls extends Rpc.DurableObjectBranded {
   replaceJobs(records: BoardJobRecord[]): Promise<void>;
 }
 
+/** What a board room's outbox tells its org's room after a drain that completed or reopened a job (rooms/outbox-pulse.ts). */
+export interface OrgRoomCalls extends Rpc.DurableObjectBranded {
+  changed(what: KpiChange): Promise<void>;
+}
+
 export interface RoomEnv {
   /** libSQL over HTTP: the local sqld in development and tests, Turso in production. */
   LIBSQL_URL: string;
@@ -33,4 +40,6 @@ export interface RoomEnv {
   BOARD_ROOM: DurableObjectNamespace<BoardRoomCalls>;
   /** One technician's jobs of one day, named `${orgId}:${technicianId}:${YYYY-MM-DD}`, fed by the board room. */
   TECHNICIAN_ROOM: DurableObjectNamespace<TechnicianRoomCalls>;
+  /** The live channel of the manager's numbers, one per org, named by the org id (rooms/org-room.ts). */
+  ORG_ROOM: DurableObjectNamespace<OrgRoomCalls>;
 }

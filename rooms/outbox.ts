@@ -2,12 +2,14 @@
  * The drain: sends the outbox's rows to libSQL in order (outbox-sql.ts says what they say) and
  * deletes them only after libSQL commits them (outbox-store.ts keeps them until then). A row
  * libSQL refuses as a statement is set aside; an outage leaves everything in place and the room
- * backs off (backoffMs).
+ * backs off (backoffMs). A drain that completed or reopened a job tells the org's room
+ * (outbox-pulse.ts), for the manager's numbers.
  */
 import type { Client } from '@libsql/client/web';
-import { ackThrough, deadLetter, hasPendingRows, outboxSize, peekOutbox } from './outbox-store.ts';
+import { ackThrough, deadLetter, hasPendingRows, outboxSize, peekOutbox, type OutboxRow } from './outbox-store.ts';
 import { getMeta, setMeta } from './persistence.ts';
 import { coalesce, isStatementError, statementsFor, statementsForBatch } from './outbox-sql.ts';
+import { crossesDone, pulseKpis } from './outbox-pulse.ts';
 
 export type DrainOutcome = { kind: 'done'; sent: number } | { kind: 'retry'; error: string };
 
@@ -26,24 +28,34 @@ export async function drainOnce(
 ): Promise<DrainOutcome> {
   const rows = peekOutbox(sql, limit);
   if (!rows.length) return { kind: 'done', sent: 0 };
+  const coalesced = coalesce(rows);
   try {
-    await withTimeout(client.batch(statementsForBatch(orgId, roomDate, coalesce(rows)), 'write'), timeoutMs);
+    await withTimeout(client.batch(statementsForBatch(orgId, roomDate, coalesced), 'write'), timeoutMs);
     ackThrough(sql, rows[rows.length - 1]!.seq);
+    // A completion (or a reopened job) is in libSQL now: the manager's numbers moved.
+    if (crossesDone(coalesced)) pulseKpis(orgId);
     return { kind: 'done', sent: rows.length };
   } catch (e) {
     if (!isStatementError(e)) return { kind: 'retry', error: String(e) };
   }
   let sent = 0;
-  for (const row of rows) {
-    try {
-      await withTimeout(client.batch(statementsFor(orgId, roomDate, row), 'write'), timeoutMs);
-      ackThrough(sql, row.seq);
-      sent++;
-    } catch (e) {
-      if (!isStatementError(e)) return { kind: 'retry', error: String(e) };
-      console.error(`outbox row ${row.seq} for job ${row.jobId} refused by libSQL; set aside`, e);
-      deadLetter(sql, row, String(e));
+  const taken: OutboxRow[] = [];
+  try {
+    for (const row of rows) {
+      try {
+        await withTimeout(client.batch(statementsFor(orgId, roomDate, row), 'write'), timeoutMs);
+        ackThrough(sql, row.seq);
+        taken.push(row);
+        sent++;
+      } catch (e) {
+        if (!isStatementError(e)) return { kind: 'retry', error: String(e) };
+        console.error(`outbox row ${row.seq} for job ${row.jobId} refused by libSQL; set aside`, e);
+        deadLetter(sql, row, String(e));
+      }
     }
+  } finally {
+    // Rows libSQL took before an outage stopped the rest are in libSQL all the same.
+    if (crossesDone(taken)) pulseKpis(orgId);
   }
   return { kind: 'done', sent };
 }

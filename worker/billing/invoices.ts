@@ -24,6 +24,7 @@ import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound } from '../problem.ts';
 import { showBillingOnBoard } from '../jobs/board-moves.ts';
 import { billingMove, changedJob } from '../jobs/schedule.ts';
+import { kpiPulse } from '../kpis/pulse.ts';
 import { Invoice, INVOICE_FIELDS, invoiceColumns, type InvoiceStatus, Payment, paymentsOf, stillIn } from './records.ts';
 
 type Row = Record<string, unknown>;
@@ -189,6 +190,7 @@ invoicesRoutes.openapi(
     const results = await runBatch(db, statements);
     const [invoice] = results[0] as Row[];
     if (!invoice) throw fieldProblem(409, 'jobId', 'body', 'The job or its line items changed meanwhile; nothing was invoiced. Try again.');
+    kpiPulse(c)('invoice');
     await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, changedJob(statements, results, move));
     return c.json({ ...invoice, lines, payments: [] }, 201);
   },
@@ -239,6 +241,7 @@ invoicesRoutes.openapi(
         .returning(invoiceColumns),
     ])) as [unknown, Row[]];
     if (!invoice) throw fieldProblem(409, 'status', 'body', 'This invoice was sent meanwhile; nothing was changed.');
+    kpiPulse(c)('invoice');
     return c.json(invoice, 200);
   },
 );
@@ -296,6 +299,7 @@ invoicesRoutes.openapi(
     const results = await runBatch(db, statements);
     const [invoice] = results[results.length - 1] as Row[];
     if (!invoice) throw refuse('This invoice changed meanwhile (a payment, or someone else); nothing was done.');
+    kpiPulse(c)('invoice');
     if (move) await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, changedJob(statements, results, move));
     return c.json(invoice, 200);
   },

@@ -15,6 +15,7 @@ import { body, json, route } from '../http/router.ts';
 import { fieldProblem } from '../problem.ts';
 import { showBillingOnBoard } from '../jobs/board-moves.ts';
 import { billingMove, changedJob } from '../jobs/schedule.ts';
+import { kpiPulse } from '../kpis/pulse.ts';
 import { Invoice, invoiceColumns, Payment, PAYMENT_FIELDS, PAYMENT_METHODS, stillIn } from './records.ts';
 
 type Row = Record<string, unknown>;
@@ -143,6 +144,7 @@ paymentsRoutes.openapi(
     if (!(results[0] as Row[]).length)
       throw fieldProblem(409, 'invoiceId', 'body', 'This invoice changed meanwhile; nothing was recorded.');
     const [after] = results[results.length - 1] as Row[];
+    kpiPulse(c)('payment');
     if (move) await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, changedJob(statements, results, move));
     const { orgId: _org, ...shown } = payment;
     return c.json({ ...shown, invoice: after }, 201);

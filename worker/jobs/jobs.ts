@@ -27,6 +27,7 @@ import {
 import { LineItem, lineItemColumns } from './records.ts';
 import { localDateOf } from '../../core/time.ts';
 import { assertRefs } from '../http/refs.ts';
+import { kpiPulse } from '../kpis/pulse.ts';
 import { Customer, Location } from '../customers/records.ts';
 
 const nullableInstant = () => instant().nullable();
@@ -230,10 +231,11 @@ export const jobsRoutes = resource({
 });
 
 const toJob = (row: JobRow) => Job.parse(pick(row, JOB_FIELDS));
-/** A write that may reach the board rooms: the request's write context and the rooms' namespace. */
-const scheduleContext = (c: Parameters<typeof writeContext>[0] & { env: { BOARD_ROOM: ScheduleContext['rooms'] } }): ScheduleContext => ({
+/** A write that may reach the board rooms: the request's write context, the rooms' namespace and the KPI pages' pulse. */
+const scheduleContext = (c: Parameters<typeof writeContext>[0] & Parameters<typeof kpiPulse>[0]): ScheduleContext => ({
   ...writeContext(c),
   rooms: c.env.BOARD_ROOM,
+  kpis: kpiPulse(c),
 });
 
 /** The job as the caller may see it (org, and a technician's own jobs only). */

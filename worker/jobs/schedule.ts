@@ -17,7 +17,8 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { jobAssignments, jobs, orgs, technicians } from '../../db/schema.ts';
 import * as writes from '../../db/job-writes.ts';
 import type { Value } from '../../db/job-writes.ts';
-import { checkTransition, rescheduleRefusal, statusAfterScheduleChange, type JobStatus } from '../../core/lifecycle.ts';
+import { checkTransition, isDone, rescheduleRefusal, statusAfterScheduleChange, type JobStatus } from '../../core/lifecycle.ts';
+import type { KpiChange } from '../../core/kpi-pulse.ts';
 import type { AuthContext } from '../auth/session.ts';
 import { pick, type WriteContext } from '../http/resource.ts';
 import { compiled, compiledItem, rowOf, runBatch } from '../http/batch.ts';
@@ -29,6 +30,11 @@ import { owningDay, roomFor, scheduleThroughRooms, type BoardRooms } from './boa
 /** A write that may reach the board rooms. */
 export interface ScheduleContext extends WriteContext {
   rooms: BoardRooms;
+  /**
+   * Tells the KPI pages their numbers moved (worker/kpis/pulse.ts), after a change committed
+   * here. A change a board room projects is told by its outbox (rooms/outbox-pulse.ts).
+   */
+  kpis: (what: KpiChange) => void;
 }
 
 export type JobRow = typeof jobs.$inferSelect;
@@ -273,7 +279,13 @@ export async function applyScheduleChange(
   details: Partial<JobInsert> = {},
 ): Promise<JobRow> {
   const changed = SCHEDULE_FIELDS.filter((f) => f in schedule && schedule[f] !== before[f]);
-  if (!changed.length) return Object.keys(details).length ? refreshed(ctx, await applyJobChange(ctx, before, details)) : before;
+  if (!changed.length) {
+    if (!Object.keys(details).length) return before;
+    const row = await applyJobChange(ctx, before, details);
+    // A done job's details count in the manager's numbers (its arrival window, what it is a return visit of).
+    if (isDone(row.status)) ctx.kpis('job');
+    return refreshed(ctx, row);
+  }
   const status = before.status;
   const message = rescheduleRefusal(status);
   if (message) {
@@ -328,5 +340,7 @@ export async function applyTransition(ctx: ScheduleContext, before: JobRow, to: 
   const set: Partial<JobInsert> = { status: to };
   if (to === 'completed') set.completedAt = ctx.now;
   if (to === 'unscheduled' && before.scheduledStart != null) set.scheduledStart = null;
-  return commit(ctx, changeStatements(ctx, { before, set, kind: 'status_changed', extra: note ? { note } : {} }));
+  const row = await commit(ctx, changeStatements(ctx, { before, set, kind: 'status_changed', extra: note ? { note } : {} }));
+  if (isDone(before.status) !== isDone(to)) ctx.kpis('job');
+  return row;
 }
