@@ -45,6 +45,7 @@ export type JobColumn =
   | 'customer'
   | 'technician'
   | 'status'
+  | 'created'
   | 'scheduled'
   | 'completed'
   | 'invoiced'
@@ -62,7 +63,7 @@ export const JOB_COLUMNS: Readonly<Record<DrillId, readonly JobColumn[]>> = {
   onTime: ['job', 'customer', 'technician', 'completed', 'onTime'],
   utilisation: ['job', 'customer', 'technician', 'completed', 'onSite'],
   averageTicket: ['job', 'customer', 'technician', 'completed', 'invoiced'],
-  queue: ['job', 'customer', 'status'],
+  queue: ['job', 'customer', 'status', 'created'],
   receivables: ['job', 'customer'],
 };
 
@@ -71,6 +72,7 @@ export const JOB_COLUMN_LABELS: Readonly<Record<JobColumn, string>> = {
   customer: 'Customer',
   technician: 'Technician',
   status: 'Status',
+  created: 'Waiting since',
   scheduled: 'Scheduled',
   completed: 'Completed',
   invoiced: 'Invoiced',

@@ -20,14 +20,15 @@ export interface JobItem {
   firstTimeFix: boolean | null;
   onTime: boolean | null;
   onSiteMinutes: number | null;
+  createdAt: number;
 }
 
 export interface InvoiceItem {
   id: string;
   number: number;
   customerName: string;
-  jobId: string;
-  issuedAt: number;
+  jobId: string | null;
+  issuedAt: number | null;
   totalCents: number;
   paidCents: number;
   outstandingCents: number;
@@ -45,9 +46,9 @@ export interface PaymentItem {
 }
 
 export type DrillList =
-  | { drill: string; lists: 'jobs'; items: JobItem[] }
-  | { drill: string; lists: 'invoices'; items: InvoiceItem[] }
-  | { drill: string; lists: 'payments'; items: PaymentItem[] };
+  | { drill: string; lists: 'jobs'; items: JobItem[]; truncated: boolean }
+  | { drill: string; lists: 'invoices'; items: InvoiceItem[]; truncated: boolean }
+  | { drill: string; lists: 'payments'; items: PaymentItem[]; truncated: boolean };
 
 export function fetchReport(range: Range, signal: AbortSignal): Promise<KpiReport> {
   return api.get<KpiReport>('/kpis', { query: { from: range.from, to: range.to }, signal });
