@@ -20,14 +20,14 @@
  *     sender, whose provider sends it again when it reconnects (the Yjs sync handshake).
  *  4. An alarm drains the outbox into libSQL, retrying with backoff while libSQL is away.
  *
- * After a wake the doc is empty: partyserver runs onStart -> onLoad (snapshot + updates)
- * inside blockConcurrencyWhile before any message, alarm or connection is handled.
+ * After a wake the doc is empty: partyserver runs onStart -> onLoad (rooms/day-loader.ts: the
+ * stored doc, or the day seeded from libSQL) inside blockConcurrencyWhile before any message,
+ * alarm or connection is handled.
  */
 import { YServer } from 'y-partyserver';
 import type { Connection, ConnectionContext, WSMessage } from 'partyserver';
 import * as Y from 'yjs';
 import { createClient, type Client } from '@libsql/client/web';
-import { dayRange } from '../core/time.ts';
 import { isBilled, label, rescheduleRefusal, statusAfterScheduleChange } from '../core/lifecycle.ts';
 import { BOARD_DOC_VERSION, type BoardCard, type BoardJobRecord } from '../core/board-doc.ts';
 import { readMeta } from '../core/board-client.ts';
@@ -40,14 +40,13 @@ import { allows } from '../core/permissions.ts';
 import type { RoomClose } from '../core/room-close.ts';
 import { closeMatching, SessionWatch, type ConnectionMatch } from './session-watch.ts';
 import { FloodGuard, screenFrame } from './message-guard.ts';
-import { compactDoc, getMeta, hasStoredDoc, loadDoc, migrateDocStore, pendingUpdateCount, setMeta, wipeDocStore } from './persistence.ts';
 import { DRAIN_BATCH, DrainSchedule, drainOnce, LIBSQL_TIMEOUT_MS } from './outbox.ts';
-import { dropWarningRows, migrateOutbox, nextVersion, type JobState } from './outbox-store.ts';
+import { dropWarningRows, nextVersion, type JobState } from './outbox-store.ts';
 import { JobStates, recordOf, stateOf } from './job-states.ts';
 import type { NewOutboxRow } from './pending-writes.ts';
 import { GroupCommit } from './group-commit.ts';
 import { windowFor, wrapFanOut } from './fan-out.ts';
-import { loadDayJobs, loadJob, loadTechnicians, type LoadedJob } from './board-records.ts';
+import { loadJob, type LoadedJob } from './board-records.ts';
 import { AwarenessOwners } from './presence.ts';
 import { isSubscribe, type BoardNotice, type TechnicianPosition } from '../core/board-notices.ts';
 import { technicianRoomName } from './board-name.ts';
@@ -55,24 +54,10 @@ import type { Actor, ApplyResult, HandOff, Placement } from './board-contract.ts
 import { TechnicianCache } from './technician-cache.ts';
 import { Feeds } from './feeds.ts';
 import { changedWarnings } from './board-warnings.ts';
-import { migratePositions, readPositions, recordPosition } from './positions-store.ts';
-
-/** Compact the stored doc after this many appended rows of updates (and on y-partyserver's debounced onSave). */
-const COMPACT_EVERY = 200;
-/**
- * Version of what this room keeps in its own SQLite. Rooms written before version 2 (the doc
- * shape of core/board-doc.ts) exist only in local development state; they are reseeded.
- */
-const STORE_VERSION = 2;
-
-/** Transaction origins the room itself uses; client transactions carry their Connection. */
-class RoomOrigin {
-  constructor(
-    readonly kind: 'load' | 'rpc' | 'repair',
-    readonly actor: Actor,
-  ) {}
-}
-const LOAD = new RoomOrigin('load', { userId: null });
+import { readPositions, recordPosition } from './positions-store.ts';
+import { loadDay, migrateStore, wipeOlderStore, type BoardDay, type DayStore } from './day-loader.ts';
+import { Compaction } from './compaction.ts';
+import { actorOf, LOAD, RoomOrigin } from './origins.ts';
 
 type Repair = { jobId: string; state?: JobState; remove?: true };
 
@@ -86,13 +71,10 @@ export class BoardRoom extends YServer<Env> {
   static options = { hibernate: true };
   static callbackOptions = { debounceWait: 2_000, debounceMaxWait: 10_000 };
 
-  #orgId = '';
-  #date = '';
-  #timezone = '';
-  #day = { start: 0, end: 0 };
+  /** The org and day this room holds (set in onLoad). */
+  #day!: BoardDay;
   #loaded = false;
   #flood = new FloodGuard();
-  #sinceCompaction = 0;
   #client: Client | undefined;
   /** Whether y-partyserver's sender went through batchedFanOut and the group commit (onStart). */
   #fanOutWrapped = false;
@@ -114,9 +96,11 @@ export class BoardRoom extends YServer<Env> {
     committedClientEdits: () => {
       this.edits.commits++;
     },
-    appended: () => this.#appended(),
+    appended: () => this.#compaction.appended(),
     abort: (reason) => this.ctx.abort(reason),
   });
+
+  #compaction = new Compaction(this.ctx.storage, this.document, this.#commits);
 
   #txn<T>(fn: () => T): T {
     return this.#commits.txn(fn);
@@ -158,31 +142,26 @@ export class BoardRoom extends YServer<Env> {
   }
 
   override async onLoad(): Promise<void> {
-    migrateDocStore(this.#sql);
-    migrateOutbox(this.#sql);
-    this.#states = new JobStates(this.#sql);
-    migratePositions(this.#sql);
-    ({ orgId: this.#orgId, date: this.#date } = parseBoardRoomName(this.name));
-    if (Number(getMeta(this.#sql, 'storeVersion') ?? 0) !== STORE_VERSION) this.#wipe();
+    const sql = this.#sql;
+    migrateStore(sql);
+    this.#states = new JobStates(sql);
+    const store: DayStore = { sql, doc: this.document, commits: this.#commits, states: this.#states };
+    const name = parseBoardRoomName(this.name);
+    wipeOlderStore(store, this.name);
     this.#techs = new TechnicianCache(
-      this.#sql,
+      sql,
       () => this.#libsql(),
-      this.#orgId,
+      name.orgId,
       () => {
         this.#dirtyRows = null;
       },
       (p) => this.ctx.waitUntil(p),
     );
-    if (hasStoredDoc(this.#sql)) {
-      loadDoc(this.#sql, this.document, LOAD);
-      this.#sinceCompaction = pendingUpdateCount(this.#sql);
-    } else {
-      await this.#seed();
-    }
-    this.#timezone = String(getMeta(this.#sql, 'timezone'));
-    this.#day = dayRange(this.#date, this.#timezone);
+    const { day, updateRows } = await loadDay(store, name, this.#techs, () => this.#libsql());
+    this.#compaction.resume(updateRows);
+    this.#day = day;
     this.#drains = new DrainSchedule(this.ctx.storage, this.name, {
-      send: () => drainOnce(this.#sql, this.#libsql(), this.#orgId, this.#date, DRAIN_BATCH, LIBSQL_TIMEOUT_MS),
+      send: () => drainOnce(sql, this.#libsql(), day.orgId, day.date, DRAIN_BATCH, LIBSQL_TIMEOUT_MS),
       // Everything accepted is stored, and the warnings brought up to date, before a drain.
       before: async () => {
         this.#commit();
@@ -201,47 +180,6 @@ export class BoardRoom extends YServer<Env> {
     // write) leaves them apart; bring the doc back to what the room last accepted.
     this.#reconcile();
     this.#drains.kick();
-  }
-
-  /** Storage from an older layout (local development only): start again from the records. */
-  #wipe(): void {
-    if (hasStoredDoc(this.#sql))
-      console.warn(`board room ${this.name}: stored layout is older than ${STORE_VERSION}; reseeding from libSQL`);
-    this.#txn(() => {
-      wipeDocStore(this.#sql);
-      this.#sql.exec(`delete from job_state`);
-      this.#sql.exec(`drop table if exists outbox`);
-      migrateOutbox(this.#sql);
-      setMeta(this.#sql, 'storeVersion', STORE_VERSION);
-    });
-    this.#states.reset();
-  }
-
-  /** First load of a day: the doc starts equal to the records the day's board owns. */
-  async #seed(): Promise<void> {
-    const db = this.#libsql();
-    const org = await db.execute({ sql: `select timezone from orgs where id = ?`, args: [this.#orgId] });
-    const timezone = org.rows[0]?.timezone;
-    if (typeof timezone !== 'string') throw new Error(`No org ${this.#orgId}`);
-    const day = dayRange(this.#date, timezone);
-    const [loaded, technicians] = await Promise.all([loadDayJobs(db, this.#orgId, this.#date, day), loadTechnicians(db, this.#orgId)]);
-    this.#txn(() => {
-      Y.transact(
-        this.document,
-        () => {
-          writeMeta(this.document, { orgId: this.#orgId, date: this.#date, timezone });
-          for (const job of loaded) {
-            writeJobEntry(this.document, job.record);
-            this.#states.put(stateOf(job));
-          }
-        },
-        LOAD,
-      );
-      setMeta(this.#sql, 'timezone', timezone);
-      setMeta(this.#sql, 'storeVersion', STORE_VERSION);
-      this.#techs.store(technicians);
-      compactDoc(this.#sql, this.document);
-    });
   }
 
   #libsql(): Client {
@@ -401,7 +339,7 @@ export class BoardRoom extends YServer<Env> {
       repairs.push({ jobId, state });
       return 0;
     }
-    const d = decide(state.schedule, raw, this.#day, this.#techs.has);
+    const d = decide(state.schedule, raw, this.#day.range, this.#techs.has);
     const next = { ...state, schedule: d.next };
     if (Object.keys(d.repair).length || !this.#entryClean(raw, state.card)) repairs.push({ jobId, state: next });
     if (sameSchedule(d.next, state.schedule)) return 0;
@@ -442,7 +380,7 @@ export class BoardRoom extends YServer<Env> {
       kind: moved ? 'rescheduled' : 'status_changed',
       before: state.schedule,
       after: next,
-      boardDate: opts.boardDate === undefined ? this.#date : opts.boardDate,
+      boardDate: opts.boardDate === undefined ? this.#day.date : opts.boardDate,
       takeOver: opts.takeOver ?? false,
       note: opts.note ?? null,
       warnings: null,
@@ -481,44 +419,20 @@ export class BoardRoom extends YServer<Env> {
       const raw = readRawJob(this.document, state.jobId);
       if (!raw) repairs.push({ jobId: state.jobId, state });
       else {
-        const d = decide(state.schedule, raw, this.#day, this.#techs.has);
+        const d = decide(state.schedule, raw, this.#day.range, this.#techs.has);
         if (Object.keys(d.repair).length || !this.#entryClean(raw, state.card))
           repairs.push({ jobId: state.jobId, state: { ...state, schedule: d.next } });
       }
     }
     for (const jobId of jobIdsOf(this.document)) if (!known.has(jobId)) repairs.push({ jobId, remove: true });
     if (readMeta(this.document)?.version !== BOARD_DOC_VERSION)
-      writeMeta(this.document, { orgId: this.#orgId, date: this.#date, timezone: this.#timezone });
+      writeMeta(this.document, { orgId: this.#day.orgId, date: this.#day.date, timezone: this.#day.timezone });
     if (repairs.length) this.#applyRepairs(repairs, { userId: null });
-  }
-
-  /**
-   * A transaction appended a row of updates. Compaction follows rows, not updates: a busy board
-   * commits a dozen updates in one row, and counting those would encode the whole doc several
-   * times a second (a long day's doc is hundreds of kilobytes to encode).
-   */
-  #appended(): void {
-    if (++this.#sinceCompaction < COMPACT_EVERY || this.#compactQueued) return;
-    this.#compactQueued = true;
-    queueMicrotask(() => {
-      this.#compactQueued = false;
-      this.#compact();
-    });
-  }
-
-  #compactQueued = false;
-
-  #compact(): void {
-    if (this.#sinceCompaction === 0) return;
-    // Pending updates first: the snapshot holds them, and the compaction then drops their rows.
-    if (!this.#commit()) return;
-    this.#txn(() => compactDoc(this.#sql, this.document));
-    this.#sinceCompaction = 0;
   }
 
   /** y-partyserver's debounced save (2 s after the last edit, at most every 10 s): compact. */
   override async onSave(): Promise<void> {
-    this.#compact();
+    this.#compaction.compact();
   }
 
   // ---- warnings ------------------------------------------------------------------------------
@@ -538,8 +452,8 @@ export class BoardRoom extends YServer<Env> {
     let changed: ReturnType<typeof changedWarnings>;
     try {
       changed = changedWarnings({
-        timezone: this.#timezone,
-        date: this.#date,
+        timezone: this.#day.timezone,
+        date: this.#day.date,
         technicians: this.#techs.list,
         states,
         rows: this.#dirtyRows,
@@ -564,7 +478,7 @@ export class BoardRoom extends YServer<Env> {
           kind: 'warnings',
           before: null,
           after: state.schedule,
-          boardDate: this.#date,
+          boardDate: this.#day.date,
           takeOver: false,
           note: null,
           warnings,
@@ -607,7 +521,7 @@ export class BoardRoom extends YServer<Env> {
     let adopt = false;
     if (!state) {
       if (placement === null) return { ok: false, code: 'not-found', reason: 'That job is not on this board.' };
-      const loaded = await loadJob(this.#libsql(), this.#orgId, jobId);
+      const loaded = await loadJob(this.#libsql(), this.#day.orgId, jobId);
       if (!loaded) return { ok: false, code: 'not-found', reason: 'No such job.' };
       if (!this.#mayAdopt(loaded)) return { ok: false, code: 'other-day', reason: `The job is on the board of ${loaded.boardDate}.` };
       // Re-read: a concurrent call may have adopted it while we waited for libSQL.
@@ -629,9 +543,9 @@ export class BoardRoom extends YServer<Env> {
   }
 
   #mayAdopt(job: LoadedJob): boolean {
-    if (job.boardDate != null) return job.boardDate === this.#date;
+    if (job.boardDate != null) return job.boardDate === this.#day.date;
     const start = job.record.scheduledStart;
-    return start == null || (start >= this.#day.start && start < this.#day.end);
+    return start == null || (start >= this.#day.range.start && start < this.#day.range.end);
   }
 
   #release(state: JobState, actor: Actor, note?: string | null): ApplyResult {
@@ -673,7 +587,7 @@ export class BoardRoom extends YServer<Env> {
       status: state.schedule.status,
       ...placement,
     };
-    const d = decide(state.schedule, wanted, this.#day, this.#techs.has);
+    const d = decide(state.schedule, wanted, this.#day.range, this.#techs.has);
     if (d.reasons.length) return { ok: false, code: 'refused', reason: d.reasons.join('; ') };
     const base = state;
     if (adopt || takeOver || note) {
@@ -689,7 +603,7 @@ export class BoardRoom extends YServer<Env> {
     Y.transact(this.document, () => writeJobEntry(this.document, recordOf({ ...entry, schedule: d.next })), new RoomOrigin('rpc', actor));
     this.#drains.kick();
     const after = this.#states.get(state.jobId)!;
-    return { ok: true, schedule: after.schedule, version: after.version, boardDate: this.#date, projected: false };
+    return { ok: true, schedule: after.schedule, version: after.version, boardDate: this.#day.date, projected: false };
   }
 
   /**
@@ -703,7 +617,7 @@ export class BoardRoom extends YServer<Env> {
     if (!state) {
       // Owned by this day in the records but not on the board (a creation whose call to the
       // room failed, say): the records are what this room accepted.
-      const loaded = await loadJob(this.#libsql(), this.#orgId, jobId);
+      const loaded = await loadJob(this.#libsql(), this.#day.orgId, jobId);
       if (!loaded || !this.#mayAdopt(loaded)) return { ok: false, code: 'not-found', reason: 'That job is not on this board.' };
       state = stateOf(loaded);
     }
@@ -736,7 +650,7 @@ export class BoardRoom extends YServer<Env> {
     await this.#ready();
     const state = this.#states.get(jobId);
     if (!state) return;
-    const loaded = await loadJob(this.#libsql(), this.#orgId, jobId);
+    const loaded = await loadJob(this.#libsql(), this.#day.orgId, jobId);
     if (!loaded) return;
     const { card } = stateOf(loaded);
     // Billing moves a status outside the room (completed -> invoiced -> paid, and back to
@@ -785,7 +699,7 @@ export class BoardRoom extends YServer<Env> {
       .filter((s) => s.schedule.technicianId === technicianId)
       .map(recordOf);
     try {
-      await this.env.TECHNICIAN_ROOM.getByName(technicianRoomName(this.#orgId, technicianId, this.#date)).replaceJobs(records);
+      await this.env.TECHNICIAN_ROOM.getByName(technicianRoomName(this.#day.orgId, technicianId, this.#day.date)).replaceJobs(records);
     } catch (e) {
       // The feed reloads from this room on its next wake; a phone connected now catches up on the next change.
       console.warn(`board room ${this.name}: feed of technician ${technicianId} not updated`, e);
@@ -795,7 +709,7 @@ export class BoardRoom extends YServer<Env> {
   /** The org's timezone, as this room's day is read in it. */
   async timezone(): Promise<string> {
     await this.#ready();
-    return this.#timezone;
+    return this.#day.timezone;
   }
 
   /** The room's view of one job, for the API and tests. */
@@ -803,10 +717,4 @@ export class BoardRoom extends YServer<Env> {
     await this.#ready();
     return this.#states.get(jobId);
   }
-}
-
-function actorOf(origin: unknown): Actor {
-  if (origin instanceof RoomOrigin) return origin.actor;
-  const who = ((origin as Connection | null)?.state as ConnState | null | undefined)?.who;
-  return who ? { userId: who.userId, name: who.name } : { userId: null };
 }
