@@ -44,6 +44,8 @@ export const POLICY = {
   'purchaseorders.write': ['admin'],
   'users.read': ['admin'],
   'users.write': ['admin'],
+  /** The manager's numbers (GET /api/kpis and its drill-downs): the whole org's work and money, so never a technician. */
+  'kpis.read': OFFICE,
   // Room kinds: the live board (rooms/board-room.ts) shows every job of the day, so technicians
   // get their own feed instead (rooms/technician-room.ts).
   'board.view': ['admin', 'dispatcher', 'manager'],

@@ -1,6 +1,6 @@
 /**
  * The Hono app: cross-cutting middleware, then one router per resource. Routing only; the work
- * is in the feature folders (auth/, org/, customers/, jobs/, billing/, inventory/).
+ * is in the feature folders (auth/, org/, customers/, jobs/, billing/, inventory/, kpis/).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
@@ -30,6 +30,7 @@ import { purchaseOrdersRoutes } from './inventory/purchase-orders.ts';
 import { invoicesRoutes } from './billing/invoices.ts';
 import { paymentsRoutes } from './billing/payments.ts';
 import { partUsagesRoutes } from './inventory/part-usages.ts';
+import { kpisRoutes } from './kpis/kpis.ts';
 
 export const API_ROUTERS = {
   '/auth': authRoutes,
@@ -49,6 +50,7 @@ export const API_ROUTERS = {
   '/invoices': invoicesRoutes,
   '/payments': paymentsRoutes,
   '/part-usages': partUsagesRoutes,
+  '/kpis': kpisRoutes,
 } as const;
 
 export function buildApp() {

@@ -13,6 +13,8 @@ export interface MatrixEntry {
   id?: (f: OrgFixture) => string | Promise<string>;
   /** Routes that answer without a session. */
   public?: true;
+  /** The path (under /api) with its query, for routes whose parameters are not ids (a KPI drill and its range). */
+  path?: string;
 }
 
 const uniq = () => crypto.randomUUID().slice(0, 8);
@@ -137,6 +139,10 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/part-usages': {},
   'POST /api/part-usages': { body: (f) => ({ jobId: f.jobId, partId: f.partId, locationId: f.warehouseId, quantity: 1 }) },
   'GET /api/part-usages/{id}': { id: (f) => partUsage(f) },
+
+  // The manager's numbers: any range of the fixtures' month will do.
+  'GET /api/kpis': { path: '/kpis?from=2026-06-01&to=2026-06-30' },
+  'GET /api/kpis/{drill}': { path: '/kpis/completed?from=2026-06-01&to=2026-06-30' },
 };
 
 // Org-a rows the fixtures do not have, made once on first use (before the other-org sweep

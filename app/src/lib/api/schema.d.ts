@@ -6479,6 +6479,192 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The org's figures for a range of local days, each against the previous equal period
+         * @description Figures are computed from per-job facts kept as the work happens, with the queue and receivables as they are now. What each counts: see the drill-downs and the page.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First local date, YYYY-MM-DD, in the org's timezone (required). */
+                    from?: string;
+                    /** @description Last local date, YYYY-MM-DD, included (required; a range covers at most 400 days). */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The figures */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KpiReport"];
+                    };
+                };
+                /** @description Bad request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not allowed for this role (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found in your organisation (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, fields named in `errors` (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpis/{drill}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The jobs, invoices or payments behind one figure, as JSON or CSV
+         * @description invoiced (jobs): The invoices of jobs completed in the range, before tax, dated by the day the job was completed. Void invoices are left out; a job not yet invoiced adds nothing until it is.
+         *
+         *     collected (payments): Payments received in the range, by the day they were received, whichever job or invoice they pay.
+         *
+         *     completed (jobs): Jobs marked completed in the range (including those invoiced or paid since), by the day they were completed.
+         *
+         *     completionRate (jobs): Of the jobs scheduled to start in the range, the share that is completed now. Cancelled jobs are left out of both sides.
+         *
+         *     firstTimeFix (jobs): Of the jobs completed in the range that are not themselves return visits, the share that needed no return visit (a job linked as "return visit of" it that was not cancelled).
+         *
+         *     onTime (jobs): Of the jobs completed in the range that had an arrival window, the share where the technician first arrived on site within the window (its start and end included). Jobs without a window are left out.
+         *
+         *     utilisation (jobs): Hours on site (from the job's status changes: arrived until paused or completed, every visit) for jobs completed in the range, against the shift hours of the active technicians on their working days in the range.
+         *
+         *     averageTicket (jobs): Invoiced amount divided by the number of invoiced jobs completed in the range. Return visits billed at $0 are left out, so a free call-back does not pull the average down.
+         *
+         *     queue (jobs): Jobs waiting for a slot (unscheduled) right now, with how long they have waited since they were created.
+         *
+         *     receivables (invoices): What sent invoices still have to be paid right now, by days since the invoice was issued: 0-30, 31-60, 61-90 and over 90.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First local date, YYYY-MM-DD, in the org's timezone (required). */
+                    from?: string;
+                    /** @description Last local date, YYYY-MM-DD, included (required; a range covers at most 400 days). */
+                    to?: string;
+                    /** @description Only this technician's jobs (lists of jobs only). */
+                    technicianId?: string;
+                    /** @description Only this aging bucket (receivables only). */
+                    bucket?: "0-30" | "31-60" | "61-90" | "90+";
+                    /** @description csv: text/csv as an attachment, the items' fields as columns, instants in the org's local time. */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    /** @description One of invoiced, collected, completed, completionRate, firstTimeFix, onTime, utilisation, averageTicket, queue, receivables. */
+                    drill: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rows, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KpiDrillList"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description Bad request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not allowed for this role (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found in your organisation (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, fields named in `errors` (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7309,6 +7495,132 @@ export interface components {
             quantity: number;
             /** @description Office roles only; a technician's usage is always their own. Defaults to the job's lead. */
             technicianId?: string | null;
+        };
+        KpiReport: {
+            from: string;
+            to: string;
+            timezone: string;
+            previous: {
+                from: string;
+                to: string;
+            };
+            /** @description When the numbers were read (UTC epoch ms). */
+            asOf: number;
+            figures: {
+                invoiced: components["schemas"]["KpiFigure"];
+                collected: components["schemas"]["KpiFigure"];
+                completed: components["schemas"]["KpiFigure"];
+                completionRate: components["schemas"]["KpiFigure"];
+                firstTimeFix: components["schemas"]["KpiFigure"];
+                onTime: components["schemas"]["KpiFigure"];
+                utilisation: components["schemas"]["KpiFigure"];
+                averageTicket: components["schemas"]["KpiFigure"];
+            };
+            queue: {
+                size: number;
+                oldestDays: number | null;
+                averageDays: number | null;
+            };
+            receivables: {
+                /** @enum {string} */
+                bucket: "0-30" | "31-60" | "61-90" | "90+";
+                label: string;
+                cents: number;
+                count: number;
+            }[];
+            days: {
+                day: string;
+                invoicedCents: number;
+                completed: number;
+            }[];
+            technicians: {
+                id: string;
+                name: string;
+                colour: string;
+                completed: number;
+                invoicedCents: number;
+                firstTimeFix: number | null;
+                onTime: number | null;
+                utilisation: number | null;
+                onSiteMinutes: number;
+                shiftMinutes: number;
+            }[];
+        };
+        KpiFigure: {
+            /** @description Cents, a count or a share (0..1); null when there is nothing to count. */
+            value: number | null;
+            /** @description The same figure over the previous equal period. */
+            previous: number | null;
+            /** @description Relative change (0.1 = up 10%); null when there is nothing to compare with. */
+            change: number | null;
+        };
+        KpiDrillList: {
+            /** @enum {string} */
+            drill: "invoiced" | "collected" | "completed" | "completionRate" | "firstTimeFix" | "onTime" | "utilisation" | "averageTicket" | "queue" | "receivables";
+            /** @enum {string} */
+            lists: "jobs";
+            items: components["schemas"]["KpiJob"][];
+            /** @description More rows than one answer carries; narrow the range. */
+            truncated: boolean;
+        } | {
+            /** @enum {string} */
+            drill: "invoiced" | "collected" | "completed" | "completionRate" | "firstTimeFix" | "onTime" | "utilisation" | "averageTicket" | "queue" | "receivables";
+            /** @enum {string} */
+            lists: "invoices";
+            items: components["schemas"]["KpiInvoice"][];
+            /** @description More rows than one answer carries; narrow the range. */
+            truncated: boolean;
+        } | {
+            /** @enum {string} */
+            drill: "invoiced" | "collected" | "completed" | "completionRate" | "firstTimeFix" | "onTime" | "utilisation" | "averageTicket" | "queue" | "receivables";
+            /** @enum {string} */
+            lists: "payments";
+            items: components["schemas"]["KpiPayment"][];
+            /** @description More rows than one answer carries; narrow the range. */
+            truncated: boolean;
+        };
+        KpiJob: {
+            id: string;
+            number: number;
+            customerName: string;
+            technicianId: string | null;
+            technicianName: string | null;
+            /** @enum {string} */
+            status: "unscheduled" | "scheduled" | "dispatched" | "en_route" | "on_site" | "on_hold" | "completed" | "invoiced" | "paid" | "cancelled";
+            scheduledStart: number | null;
+            completedAt: number | null;
+            /** @description Before tax, non-void invoices; null while not invoiced. */
+            invoicedCents: number | null;
+            returnVisitOf: string | null;
+            /** @description Null for a return visit. */
+            firstTimeFix: boolean | null;
+            /** @description Null without an arrival window or an arrival. */
+            onTime: boolean | null;
+            onSiteMinutes: number | null;
+            /** @description When the job was made: a waiting job has waited since. */
+            createdAt: number;
+        };
+        KpiInvoice: {
+            id: string;
+            number: number;
+            customerName: string;
+            jobId: string | null;
+            issuedAt: number | null;
+            totalCents: number;
+            paidCents: number;
+            outstandingCents: number;
+            /** @enum {string} */
+            bucket: "0-30" | "31-60" | "61-90" | "90+";
+        };
+        KpiPayment: {
+            id: string;
+            invoiceId: string;
+            invoiceNumber: number;
+            customerName: string;
+            amountCents: number;
+            /** @enum {string} */
+            method: "card" | "cash" | "check" | "ach";
+            receivedAt: number;
         };
     };
     responses: never;
