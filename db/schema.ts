@@ -101,8 +101,8 @@ export const roomConnections = sqliteTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    /** 'board' (BoardRoom) or 'technician' (TechnicianRoom). */
-    kind: text('kind', { enum: ['board', 'technician'] }).notNull(),
+    /** 'board' (BoardRoom), 'technician' (TechnicianRoom) or 'org' (OrgRoom). */
+    kind: text('kind', { enum: ['board', 'technician', 'org'] }).notNull(),
     /** The room's name (rooms/board-name.ts). */
     room: text('room').notNull(),
     openedAt: integer('opened_at').notNull(),

@@ -4,9 +4,10 @@ import type { RoomEnv } from '../rooms/env.ts';
 import type { RateLimiter } from '../rooms/rate-limiter.ts';
 import type { BoardRoom } from '../rooms/board-room.ts';
 import type { TechnicianRoom } from '../rooms/technician-room.ts';
+import type { OrgRoom } from '../rooms/org-room.ts';
 
 /**
- * The Worker's bindings: the rooms' (rooms/env.ts: libSQL and the two room namespaces) and its own.
+ * The Worker's bindings: the rooms' (rooms/env.ts: libSQL and the room namespaces) and its own.
  * The room namespaces are narrowed to the classes here, since the Worker calls every room RPC; this
  * is also where tsc checks that each class still answers the calls one room makes on the other.
  */
@@ -17,6 +18,7 @@ export interface Env extends RoomEnv {
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   BOARD_ROOM: DurableObjectNamespace<BoardRoom>;
   TECHNICIAN_ROOM: DurableObjectNamespace<TechnicianRoom>;
+  ORG_ROOM: DurableObjectNamespace<OrgRoom>;
   /** WebAuthn relying party: its id (a domain, never an IP address) and the origins allowed to use it. */
   WEBAUTHN_RP_ID: string;
   WEBAUTHN_RP_NAME: string;

@@ -5,6 +5,7 @@ import { isRoomRequest, roomsRoute } from './rooms-route.ts';
 export { RateLimiter } from '../rooms/rate-limiter.ts';
 export { BoardRoom } from '../rooms/board-room.ts';
 export { TechnicianRoom } from '../rooms/technician-room.ts';
+export { OrgRoom } from '../rooms/org-room.ts';
 
 const app = buildApp();
 const rooms = roomsRoute();

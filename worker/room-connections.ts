@@ -6,7 +6,7 @@
  * The room door (worker/rooms-route.ts) notes every upgrade here before handing the socket to
  * the room; sign-out, a session revoked on the account page, a person deactivated or given
  * another role, and a second factor reset then look up the rooms that session or person has
- * open and ask each to close the matching sockets (`closeConnections` on both room kinds),
+ * open and ask each to close the matching sockets (`closeConnections` on every room kind),
  * with a close code the app explains (core/room-close.ts). What happens behind the API's back
  * (a session expiring, a row changed by hand) the rooms find themselves (rooms/session-watch.ts).
  */
@@ -42,6 +42,18 @@ export async function noteRoomConnection(
   ]);
 }
 
+/** The room a row names: every kind answers closeConnections. */
+function roomOf(env: Env, kind: RoomKind, room: string) {
+  switch (kind) {
+    case 'board':
+      return env.BOARD_ROOM.getByName(room);
+    case 'technician':
+      return env.TECHNICIAN_ROOM.getByName(room);
+    case 'org':
+      return env.ORG_ROOM.getByName(room);
+  }
+}
+
 /** Whose sockets to close: one session's, or every session of a person's (but one, for "sign out the others"). */
 export type Whose = { sessionId: string } | { userId: string; exceptSessionId?: string };
 
@@ -74,9 +86,7 @@ export async function closeRoomConnections(env: Env, db: Db, whose: Whose, close
       // A whole person is matched by user in the room too, so a socket whose row is missing goes as well.
       const match: ConnectionMatch =
         'userId' in whose && whose.exceptSessionId === undefined ? { userIds: [whose.userId] } : { sessionIds };
-      return kind === 'board'
-        ? env.BOARD_ROOM.getByName(room).closeConnections(match, close)
-        : env.TECHNICIAN_ROOM.getByName(room).closeConnections(match, close);
+      return roomOf(env, kind, room).closeConnections(match, close);
     }),
   );
   for (const r of results) if (r.status === 'rejected') console.error('room connections not closed', r.reason);

@@ -1,7 +1,9 @@
 /**
  * The door to the live rooms: `GET /api/rooms/board/:date` with `Upgrade: websocket`, where
  * :date is a local calendar date (YYYY-MM-DD) in the org's timezone. The protocol on the
- * socket is the standard y-websocket / y-partyserver sync + awareness protocol.
+ * socket is the standard y-websocket / y-partyserver sync + awareness protocol. A technician's
+ * phone opens `/api/rooms/technician/:date` the same way, and the KPI page `/api/rooms/org`,
+ * the org's room (rooms/org-room.ts), which only sends `kpis.changed` notices and has no date.
  *
  * The person is authenticated like every API call (the `__Host-sb_session` cookie, or
  * `Authorization: Bearer <token>` for clients that are not browsers). Refused before any room
@@ -58,9 +60,9 @@ export function roomsRoute() {
   /** The checks every room upgrade shares; answers the person, or a refusal to send back. */
   async function admit(
     c: Context<AppEnv>,
-    permission: 'board.view' | 'feed.view',
+    permission: 'board.view' | 'feed.view' | 'kpis.read',
     hint = '',
-  ): Promise<{ auth: AuthContext; date: string; db: Db } | Response> {
+  ): Promise<{ auth: AuthContext; db: Db } | Response> {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
       return problemResponse(
         c,
@@ -81,10 +83,19 @@ export function roomsRoute() {
       return problemResponse(c, new Problem(refusal.status, refusal.title, detail));
     }
     // refusalFor refuses a missing session, so here there is one.
-    const auth = session as AuthContext;
+    return { auth: session as AuthContext, db };
+  }
 
+  /** A day's room (board, technician): admit, then the :date in the path, a local date near today. */
+  async function admitToDay(
+    c: Context<AppEnv>,
+    permission: 'board.view' | 'feed.view',
+    hint = '',
+  ): Promise<{ auth: AuthContext; date: string; db: Db } | Response> {
+    const admitted = await admit(c, permission, hint);
+    if (admitted instanceof Response) return admitted;
     const date = c.req.param('date') ?? '';
-    const today = localDateOf(Date.now(), auth.timezone);
+    const today = localDateOf(Date.now(), admitted.auth.timezone);
     if (!isLocalDate(date) || date < addDays(today, -MAX_DAYS_FROM_TODAY) || date > addDays(today, MAX_DAYS_FROM_TODAY)) {
       return problemResponse(
         c,
@@ -93,7 +104,7 @@ export function roomsRoute() {
         ]),
       );
     }
-    return { auth, date, db };
+    return { ...admitted, date };
   }
 
   /**
@@ -109,7 +120,7 @@ export function roomsRoute() {
     });
 
   app.get('/api/rooms/board/:date', async (c) => {
-    const admitted = await admit(c, 'board.view', 'Technicians open their own day at /api/rooms/technician/YYYY-MM-DD.');
+    const admitted = await admitToDay(c, 'board.view', 'Technicians open their own day at /api/rooms/technician/YYYY-MM-DD.');
     if (admitted instanceof Response) return admitted;
     const { auth, date, db } = admitted;
     const name = boardRoomName(auth.orgId, date);
@@ -119,7 +130,7 @@ export function roomsRoute() {
 
   // A technician's phone: that technician's jobs of the day and nobody else's.
   app.get('/api/rooms/technician/:date', async (c) => {
-    const admitted = await admit(c, 'feed.view');
+    const admitted = await admitToDay(c, 'feed.view');
     if (admitted instanceof Response) return admitted;
     const { auth, date, db } = admitted;
     const [tech] = await db
@@ -131,6 +142,16 @@ export function roomsRoute() {
     const name = technicianRoomName(auth.orgId, tech.id, date);
     await noteRoomConnection(db, { sessionId: auth.tokenHash, userId: auth.userId, kind: 'technician', room: name });
     return c.env.TECHNICIAN_ROOM.getByName(name).fetch(forwardTo(name, auth));
+  });
+
+  // The manager's numbers, live (rooms/org-room.ts): the session's own org, whatever the day.
+  app.get('/api/rooms/org', async (c) => {
+    const admitted = await admit(c, 'kpis.read');
+    if (admitted instanceof Response) return admitted;
+    const { auth, db } = admitted;
+    const name = auth.orgId;
+    await noteRoomConnection(db, { sessionId: auth.tokenHash, userId: auth.userId, kind: 'org', room: name });
+    return c.env.ORG_ROOM.getByName(name).fetch(forwardTo(name, auth));
   });
 
   // The likely failure here is libSQL not answering the session lookup: say so, retryably.
@@ -147,7 +168,7 @@ export function roomsRoute() {
       new Problem(
         404,
         'Not found',
-        'No such room route. Boards are at /api/rooms/board/YYYY-MM-DD, technicians’ days at /api/rooms/technician/YYYY-MM-DD.',
+        'No such room route. Boards are at /api/rooms/board/YYYY-MM-DD, technicians’ days at /api/rooms/technician/YYYY-MM-DD, the org’s live numbers at /api/rooms/org.',
       ),
     ),
   );
