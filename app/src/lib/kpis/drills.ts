@@ -14,11 +14,13 @@ export interface DrillTarget {
 }
 
 /** The drill-down's query: the page's range, and the technician or bucket it is narrowed to. */
-export function drillQuery(target: DrillTarget, range: Range): Record<string, string> {
-  const q: Record<string, string> = { from: range.from, to: range.to };
-  if (target.technician) q.technicianId = target.technician.id;
-  if (target.bucket) q.bucket = target.bucket;
-  return q;
+export function drillQuery(target: DrillTarget, range: Range): Range & { technicianId?: string; bucket?: AgingBucketId } {
+  return {
+    from: range.from,
+    to: range.to,
+    ...(target.technician ? { technicianId: target.technician.id } : {}),
+    ...(target.bucket ? { bucket: target.bucket } : {}),
+  };
 }
 
 /** The same list as CSV: a plain link, so the browser downloads it (Content-Disposition: attachment). */

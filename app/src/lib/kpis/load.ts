@@ -1,59 +1,29 @@
 /**
- * The manager's numbers from the API: GET /api/kpis (the report, core/kpis.ts KpiReport) and
- * GET /api/kpis/{drill} (the list behind a figure).
+ * The manager's numbers from the API, through the generated client: GET /api/kpis (the report,
+ * core/kpis.ts KpiReport) and GET /api/kpis/{drill} (the list behind a figure). The shapes are
+ * the API's own (#lib/api/schema.d.ts, `npm run api:types`).
  */
 import type { KpiReport, Range } from '#core/kpis.ts';
-import { api } from '#lib/api.ts';
+import { client } from '#lib/api.ts';
+import type { components } from '#lib/api/schema.d.ts';
 import { type DrillTarget, drillQuery } from './drills.ts';
 
-export interface JobItem {
-  id: string;
-  number: number;
-  customerName: string;
-  technicianId: string | null;
-  technicianName: string | null;
-  status: string;
-  scheduledStart: number | null;
-  completedAt: number | null;
-  invoicedCents: number | null;
-  returnVisitOf: string | null;
-  firstTimeFix: boolean | null;
-  onTime: boolean | null;
-  onSiteMinutes: number | null;
-  createdAt: number;
+type Schemas = components['schemas'];
+export type DrillList = Schemas['KpiDrillList'];
+export type JobItem = Schemas['KpiJob'];
+export type InvoiceItem = Schemas['KpiInvoice'];
+export type PaymentItem = Schemas['KpiPayment'];
+
+export async function fetchReport(range: Range, signal: AbortSignal): Promise<KpiReport> {
+  const { data } = await client.GET('/api/kpis', { params: { query: { from: range.from, to: range.to } }, signal });
+  return data!;
 }
 
-export interface InvoiceItem {
-  id: string;
-  number: number;
-  customerName: string;
-  jobId: string | null;
-  issuedAt: number | null;
-  totalCents: number;
-  paidCents: number;
-  outstandingCents: number;
-  bucket: string;
-}
-
-export interface PaymentItem {
-  id: string;
-  invoiceId: string;
-  invoiceNumber: number;
-  customerName: string;
-  amountCents: number;
-  method: string;
-  receivedAt: number;
-}
-
-export type DrillList =
-  | { drill: string; lists: 'jobs'; items: JobItem[]; truncated: boolean }
-  | { drill: string; lists: 'invoices'; items: InvoiceItem[]; truncated: boolean }
-  | { drill: string; lists: 'payments'; items: PaymentItem[]; truncated: boolean };
-
-export function fetchReport(range: Range, signal: AbortSignal): Promise<KpiReport> {
-  return api.get<KpiReport>('/kpis', { query: { from: range.from, to: range.to }, signal });
-}
-
-export function fetchDrill(target: DrillTarget, range: Range, signal: AbortSignal): Promise<DrillList> {
-  return api.get<DrillList>(`/kpis/${encodeURIComponent(target.drill)}`, { query: drillQuery(target, range), signal });
+export async function fetchDrill(target: DrillTarget, range: Range, signal: AbortSignal): Promise<DrillList> {
+  const { data } = await client.GET('/api/kpis/{drill}', {
+    params: { path: { drill: target.drill }, query: drillQuery(target, range) },
+    signal,
+  });
+  // The same path answers text/csv when asked for it (csvHref); this call asks for JSON.
+  return data as DrillList;
 }
