@@ -90,6 +90,71 @@ describe('statementsForBatch', () => {
   it('leaves the lead assignment alone when the technician stays, and sets it when it changes or the job arrives', () => {
     expect(sqlOf([row('j1', 'u1', 1, 2)])).toEqual(['update jobs set', 'insert into job_events']);
     expect(sqlOf([row('j1', 'u1', 1, 2, { takeOver: true })])).toHaveLength(4);
-    expect(sqlOf([row('j1', 'u1', 1, 2, { before: null })])).toHaveLength(4);
+    // An arrival (no before) also refreshes the job's facts: see the job-facts tests below.
+    expect(sqlOf([row('j1', 'u1', 1, 2, { before: null })]).slice(0, 4)).toEqual([
+      'update jobs set',
+      'insert into job_events',
+      'delete from job_assignments',
+      'insert into job_assignments',
+    ]);
+  });
+});
+
+describe('job facts (db/job-facts.ts) in the outbox', () => {
+  const at = (status: string, start = 1) => ({ technicianId: 't1', start, durationMin: 60, status });
+  /** A schedule row of job `jobId` from one status to another (a move when they are equal). */
+  const step = (jobId: string, from: string, to: string, extra: Partial<OutboxRow> = {}) =>
+    row(jobId, 'u1', 1, 1, { kind: from === to ? 'rescheduled' : 'status_changed', before: at(from), after: at(to, 2), ...extra });
+  const facts = (statements: ReturnType<typeof statementsForBatch>) =>
+    statements.filter((st) => typeof st !== 'string' && /job_facts/.test(st.sql)) as { sql: string; args: unknown[] }[];
+  /** The job ids a facts refresh names (its first JSON argument). */
+  const refreshed = (statements: ReturnType<typeof statementsForBatch>) => JSON.parse(String(facts(statements)[0]!.args[0]));
+
+  it('adds no statement to a batch of moves that keep every status', () => {
+    const moves = [step('j1', 'scheduled', 'scheduled'), step('j2', 'dispatched', 'dispatched'), step('j3', 'scheduled', 'scheduled')];
+    expect(facts(statementsForBatch('org', '2026-12-01', moves))).toEqual([]);
+    expect(facts(statementsFor('org', '2026-12-01', moves[0]!))).toEqual([]);
+    // Warnings rows never do.
+    expect(facts(statementsForBatch('org', '2026-12-01', [row('j1', null, null, null, { kind: 'warnings', warnings: [] })]))).toEqual([]);
+  });
+
+  it('refreshes once, last, for the jobs whose status changed, whether their rows are plain moves or not', () => {
+    const rows = [
+      step('j1', 'scheduled', 'scheduled'),
+      step('j2', 'on_site', 'completed'),
+      step('j3', 'scheduled', 'scheduled'),
+      step('j4', 'scheduled', 'cancelled', { note: 'Customer called off' }),
+    ];
+    const statements = statementsForBatch('org', '2026-12-01', rows);
+    const refresh = facts(statements);
+    expect(refresh.map((st) => st.sql.trim().split(/\s+/).slice(0, 4).join(' '))).toEqual(['with t (id) as', 'with t (id) as']);
+    expect(refresh[0]!.sql).toMatch(/delete from job_facts/);
+    expect(refresh[1]!.sql).toMatch(/insert into job_facts/);
+    // After every update of the batch, so it reads the jobs as the batch leaves them.
+    expect(statements.slice(-2)).toEqual(refresh);
+    expect(refreshed(statements)).toEqual(['j2', 'j4']);
+  });
+
+  it('refreshes the facts of a row sent on its own when its status changes', () => {
+    const statements = statementsFor('org', '2026-12-01', step('j1', 'on_site', 'on_hold'));
+    expect(statements.slice(-2)).toEqual(facts(statements));
+    expect(refreshed(statements)).toEqual(['j1']);
+  });
+
+  it('keeps each status change its own event, so its time is kept', () => {
+    const rows = [
+      step('j1', 'en_route', 'on_site'),
+      step('j1', 'on_site', 'on_hold'),
+      step('j1', 'on_hold', 'scheduled'),
+      step('j1', 'scheduled', 'scheduled'),
+      step('j1', 'scheduled', 'scheduled'),
+    ];
+    expect(coalesce(rows).map((r) => [r.before?.status, r.after.status, r.at])).toEqual([
+      ['en_route', 'on_site', rows[0]!.at],
+      ['on_site', 'on_hold', rows[1]!.at],
+      ['on_hold', 'scheduled', rows[2]!.at],
+      // The two moves after it are still one change.
+      ['scheduled', 'scheduled', rows[4]!.at],
+    ]);
   });
 });

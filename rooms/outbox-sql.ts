@@ -9,6 +9,7 @@
  * ignored.
  */
 import type { InStatement } from '@libsql/client/web';
+import { refreshFacts } from '../db/job-facts.ts';
 import { jobEventIfChanged, jobEventsOfVersion, raw, sql, syncLead, updateJob, type JobRows, type Term } from '../db/job-writes.ts';
 import type { OutboxRow, ProjectedSchedule } from './outbox-store.ts';
 
@@ -58,8 +59,27 @@ function projection(p: Projected, fresh: boolean): Record<string, Term> {
 }
 
 /**
+ * A schedule row that changes the job's status: a completion, a reopening, a cancellation. A row
+ * with no before (the job arriving on this board) counts too: the room cannot say what libSQL
+ * held. Moves keep the status, and the busiest boards are nearly all moves.
+ */
+const changesStatus = (row: OutboxRow) => row.kind !== 'warnings' && row.before?.status !== row.after.status;
+
+/**
+ * The manager's numbers follow a job's status (done or not; a return visit cancelled or not),
+ * so the rows that change one end with db/job-facts.ts's refresh of those jobs (and of the jobs
+ * they are return visits of), once for the whole batch, after every update it makes; rows that
+ * keep the status add nothing.
+ */
+function factsOf(orgId: string, rows: readonly OutboxRow[]): InStatement[] {
+  const ids = rows.filter(changesStatus).map((row) => row.jobId);
+  return ids.length ? refreshFacts(orgId, { ids }) : [];
+}
+
+/**
  * The libSQL statements for one outbox row, every one scoped to the room's org (the statements
- * themselves are db/job-writes.ts's, shared with the API).
+ * themselves are db/job-writes.ts's, shared with the API), with the job's facts when its status
+ * changes (the drain's one-row-at-a-time path; statementsForBatch refreshes once per batch).
  *
  * A schedule row: the guarded job update, its event (only if the update took), and the lead
  * assignment kept equal to jobs.technician_id. Guards:
@@ -71,6 +91,10 @@ function projection(p: Projected, fresh: boolean): Record<string, Term> {
  * A warnings row: only the warnings column, under the same ownership guard.
  */
 export function statementsFor(orgId: string, roomDate: string, row: OutboxRow): InStatement[] {
+  return [...rowStatements(orgId, roomDate, row), ...factsOf(orgId, [row])];
+}
+
+function rowStatements(orgId: string, roomDate: string, row: OutboxRow): InStatement[] {
   if (row.kind === 'warnings') {
     return [updateJob({ orgId, job: row.jobId, set: { warnings: JSON.stringify(row.warnings ?? []) }, guards: { ownedBy: roomDate } })];
   }
@@ -111,7 +135,9 @@ function isPlainMove(row: OutboxRow, roomDate: string): boolean {
  *    row of the batch: other jobs' rows touch other rows, and a plain move leaves a job's
  *    warnings and day alone, so its own warnings row may go before or after it;
  *  - the rest in order, each row as statementsFor says it, except that a run of consecutive
- *    warnings rows (a rules pass queues them together) is one statement.
+ *    warnings rows (a rules pass queues them together) is one statement;
+ *  - last, one refresh of the job facts of every job whose status changed (factsOf), none
+ *    when no status did.
  * On a busy board the warnings rows outnumber the schedule rows two to one (bench/realtime at
  * 800 edits/s).
  */
@@ -123,7 +149,7 @@ export function statementsForBatch(orgId: string, roomDate: string, rows: readon
   const out: InStatement[] = inSet.size ? setMovesStatements(orgId, roomDate, moves) : [];
   let run: OutboxRow[] = [];
   const endRun = () => {
-    if (run.length === 1) out.push(...statementsFor(orgId, roomDate, run[0]!));
+    if (run.length === 1) out.push(...rowStatements(orgId, roomDate, run[0]!));
     else if (run.length > 1) {
       // The JSON is read once (materialized).
       const json = JSON.stringify(run.map((r) => [r.jobId, JSON.stringify(r.warnings ?? [])]));
@@ -142,9 +168,10 @@ export function statementsForBatch(orgId: string, roomDate: string, rows: readon
       continue;
     }
     endRun();
-    out.push(...statementsFor(orgId, roomDate, row));
+    out.push(...rowStatements(orgId, roomDate, row));
   }
   endRun();
+  out.push(...factsOf(orgId, rows));
   return out;
 }
 
@@ -226,9 +253,11 @@ export function isStatementError(e: unknown): boolean {
  * What a batch of rows says to libSQL, said once. A drag is several edits a second apart from
  * one person; under a burst a job can have dozens of rows waiting. Consecutive schedule rows
  * of one job by one person become one change (the first row's before, the last row's after and
- * version: one job event for the move as libSQL saw it); a row with a note stays its own event.
- * Warnings are state, not history: only a job's last warnings row counts. Deterministic, so a
- * retried batch merges the same way.
+ * version: one job event for the move as libSQL saw it); a row with a note stays its own event,
+ * and so does a row that changes the status: its event's time is when the technician arrived or
+ * paused, which the manager's numbers read (db/job-facts.ts), even after an outage held back a
+ * day's rows. Warnings are state, not history: only a job's last warnings row counts.
+ * Deterministic, so a retried batch merges the same way.
  */
 export function coalesce(rows: readonly OutboxRow[]): OutboxRow[] {
   const out: OutboxRow[] = [];
@@ -246,7 +275,15 @@ export function coalesce(rows: readonly OutboxRow[]): OutboxRow[] {
     }
     const at = lastOfJob.get(row.jobId);
     const prev = at === undefined ? undefined : out[at];
-    if (prev && prev.kind !== 'warnings' && prev.actorUserId === row.actorUserId && !prev.note && !row.note) {
+    if (
+      prev &&
+      prev.kind !== 'warnings' &&
+      prev.actorUserId === row.actorUserId &&
+      !prev.note &&
+      !row.note &&
+      !changesStatus(prev) &&
+      !changesStatus(row)
+    ) {
       out[at!] = {
         ...row,
         before: prev.before,

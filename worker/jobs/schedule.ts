@@ -17,6 +17,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { jobAssignments, jobs, orgs, technicians } from '../../db/schema.ts';
 import * as writes from '../../db/job-writes.ts';
 import type { Value } from '../../db/job-writes.ts';
+import { refreshFacts } from '../../db/job-facts.ts';
 import { checkTransition, isDone, rescheduleRefusal, statusAfterScheduleChange, type JobStatus } from '../../core/lifecycle.ts';
 import type { KpiChange } from '../../core/kpi-pulse.ts';
 import type { AuthContext } from '../auth/session.ts';
@@ -79,6 +80,15 @@ export function jobEventIfChanged(ctx: WriteContext, jobId: string, kind: string
 /** Makes job_assignments' lead row agree with jobs.technician_id (db/job-writes.ts syncLead). */
 const syncLead = (ctx: WriteContext, jobId: string) => writes.syncLead(ctx.auth.orgId, { id: jobId }).map((s) => compiledItem(ctx.db, s));
 
+/**
+ * Recomputes the job facts (db/job-facts.ts) of these jobs and of the jobs they are return
+ * visits of, from the records as the batch has left them at that point: append it after the
+ * writes it depends on. Nulls (no return visit link) are skipped.
+ */
+export function refreshedFacts(ctx: WriteContext, ids: readonly (string | null | undefined)[]): BatchItem<'sqlite'>[] {
+  return refreshFacts(ctx.auth.orgId, { ids: ids.filter((id): id is string => id != null) }).map((s) => compiledItem(ctx.db, s));
+}
+
 const JOB_COLUMNS = getTableColumns(jobs);
 const ALL_COLUMNS = Object.values(JOB_COLUMNS).map((c) => c.name);
 
@@ -109,8 +119,16 @@ export interface JobChange {
 /**
  * The statements that change a job: an update guarded on the values it was decided from
  * (status and every changed column still as read, and `also` when the caller depends on more),
- * its event, and the lead sync when the technician changes. The first statement returns the
+ * its event, the lead sync when the technician changes, and last the job's facts (with those of
+ * the job it was a return visit of, when the link changes). The first statement returns the
  * new row (read it with changedJob), or nothing if the job moved on.
+ *
+ * Every change refreshes the facts, not only a status change: what they are computed from is
+ * most of what this door writes (the status and completion, the arrival window, the return
+ * visit link, and through billing the invoices), and a job's refresh is two statements on its
+ * own rows, so a list of "columns that count" would only be a second list to keep in step with
+ * db/job-facts.ts. A guarded update that lost changes nothing, and the refresh then rewrites
+ * the same facts.
  */
 function changeStatements(ctx: WriteContext, { before, set, kind, extra = {}, also }: JobChange): BatchItem<'sqlite'>[] {
   const changed = Object.keys(set).filter((key) => set[key as keyof JobInsert] !== undefined) as (keyof JobRow)[];
@@ -131,6 +149,7 @@ function changeStatements(ctx: WriteContext, { before, set, kind, extra = {}, al
     compiledItem(ctx.db, update),
     jobEventIfChanged(ctx, before.id, kind, changedBefore, { ...pick(set, changed), ...extra }),
     ...(changed.includes('technicianId') ? syncLead(ctx, before.id) : []),
+    ...refreshedFacts(ctx, [before.id, changed.includes('returnVisitOf') ? before.returnVisitOf : null]),
   ];
 }
 
@@ -226,6 +245,8 @@ export async function createJob(
       }),
     ),
     ...(values.technicianId ? syncLead(ctx, id) : []),
+    // A new job is not done, so it has no facts; but a return visit decides its original's first-time fix.
+    ...(values.returnVisitOf ? refreshedFacts(ctx, [values.returnVisitOf]) : []),
   ];
   const [, rows] = (await runBatch(db, statements)) as [unknown, JobRow[]];
   const job = rows[0]!;
