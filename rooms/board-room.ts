@@ -7,10 +7,11 @@
  * Life of an edit:
  *  1. A frame is checked (rooms/message-guard.ts): size, rate, and a full decode. Read-only
  *     connections' updates are dropped by y-partyserver (isReadOnly) before they touch the doc.
- *  2. Yjs applies it; our `update` handler then checks every touched job against the last
- *     projected schedule (rooms/schedule-guard.ts) and accepts it in memory, queuing the writes:
- *     the update itself (rooms/persistence.ts), an outbox row per accepted schedule change
- *     (rooms/outbox-store.ts), the job's new state. Refused values are repaired in the doc right after.
+ *  2. Yjs applies it; the update handler (rooms/board-projection.ts) then checks every touched
+ *     job against the last projected schedule (rooms/schedule-guard.ts) and accepts it in memory,
+ *     queuing the writes: the update itself (rooms/persistence.ts), an outbox row per accepted
+ *     schedule change (rooms/outbox-store.ts), the job's new state. Refused values are repaired
+ *     in the doc right after.
  *  3. Group commit: before anything shows an edit outside the room (the fan-out of updates, a
  *     sync reply, an RPC answer, a feed push), every queued write is stored in ONE storage
  *     transaction (#commit). The fan-out sends a lone edit at once and merges a burst over a
@@ -18,7 +19,8 @@
  *     output gate holds the frames until that commit, so nobody sees an edit that is not
  *     durable; an edit lost in a crash before its commit was never shown to anyone but its
  *     sender, whose provider sends it again when it reconnects (the Yjs sync handshake).
- *  4. An alarm drains the outbox into libSQL, retrying with backoff while libSQL is away.
+ *  4. An alarm drains the outbox into libSQL, retrying with backoff while libSQL is away
+ *     (rooms/outbox.ts); the scheduling rules run just before (rooms/warnings-refresh.ts).
  *
  * After a wake the doc is empty: partyserver runs onStart -> onLoad (rooms/day-loader.ts: the
  * stored doc, or the day seeded from libSQL) inside blockConcurrencyWhile before any message,
@@ -29,9 +31,8 @@ import type { Connection, ConnectionContext, WSMessage } from 'partyserver';
 import * as Y from 'yjs';
 import { createClient, type Client } from '@libsql/client/web';
 import { isBilled, label, rescheduleRefusal, statusAfterScheduleChange } from '../core/lifecycle.ts';
-import { BOARD_DOC_VERSION, type BoardCard, type BoardJobRecord } from '../core/board-doc.ts';
-import { readMeta } from '../core/board-client.ts';
-import { cardMatches, jobIdsOf, jobsTouchedBy, readRawJob, removeJob, writeJobEntry, writeMeta } from '../core/board-doc-room.ts';
+import type { BoardJobRecord } from '../core/board-doc.ts';
+import { readRawJob, removeJob, writeJobEntry } from '../core/board-doc-room.ts';
 import type { RoomEnv as Env } from './env.ts';
 import { parseBoardRoomName } from './board-name.ts';
 import { decide, sameSchedule, type Schedule } from './schedule-guard.ts';
@@ -41,9 +42,8 @@ import type { RoomClose } from '../core/room-close.ts';
 import { closeMatching, SessionWatch, type ConnectionMatch } from './session-watch.ts';
 import { FloodGuard, screenFrame } from './message-guard.ts';
 import { DRAIN_BATCH, DrainSchedule, drainOnce, LIBSQL_TIMEOUT_MS } from './outbox.ts';
-import { dropWarningRows, nextVersion, type JobState } from './outbox-store.ts';
+import type { JobState } from './outbox-store.ts';
 import { JobStates, recordOf, stateOf } from './job-states.ts';
-import type { NewOutboxRow } from './pending-writes.ts';
 import { GroupCommit } from './group-commit.ts';
 import { windowFor, wrapFanOut } from './fan-out.ts';
 import { loadJob, type LoadedJob } from './board-records.ts';
@@ -53,13 +53,12 @@ import { technicianRoomName } from './board-name.ts';
 import type { Actor, ApplyResult, HandOff, Placement } from './board-contract.ts';
 import { TechnicianCache } from './technician-cache.ts';
 import { Feeds } from './feeds.ts';
-import { changedWarnings } from './board-warnings.ts';
 import { readPositions, recordPosition } from './positions-store.ts';
 import { loadDay, migrateStore, wipeOlderStore, type BoardDay, type DayStore } from './day-loader.ts';
 import { Compaction } from './compaction.ts';
-import { actorOf, LOAD, RoomOrigin } from './origins.ts';
-
-type Repair = { jobId: string; state?: JobState; remove?: true };
+import { RoomOrigin } from './origins.ts';
+import { WarningsRefresh } from './warnings-refresh.ts';
+import { BoardProjection } from './board-projection.ts';
 
 interface ConnState {
   who?: Identity;
@@ -77,13 +76,15 @@ export class BoardRoom extends YServer<Env> {
   #flood = new FloodGuard();
   #client: Client | undefined;
   /** Whether y-partyserver's sender went through batchedFanOut and the group commit (onStart). */
-  #fanOutWrapped = false;
+  #fanOut = { wrapped: false };
   /** What the room last accepted per job, in memory in front of SQLite (set in onLoad). */
   #states!: JobStates;
   /** The org's active technicians: for the rules, and the only ids a placement may name (set in onLoad). */
   #techs!: TechnicianCache;
-  /** Technicians whose row changed since warnings were last evaluated; null = all of them. */
-  #dirtyRows: Set<string> | null = null;
+  /** The stored warnings kept up to date (set in onLoad). */
+  #warnings!: WarningsRefresh;
+  /** The update path: every change to the doc checked, recorded or repaired (set in onLoad). */
+  #projection!: BoardProjection;
   /** Clients' updates accepted, and storage transactions that stored them (tests, diagnostics). */
   readonly edits = { accepted: 0, commits: 0 };
 
@@ -120,20 +121,21 @@ export class BoardRoom extends YServer<Env> {
 
   /**
    * y-partyserver's onStart registers the handler that sends each update to every connection;
-   * wrapFanOut (rooms/fan-out.ts) batches that one (after our onLoad, whose own handler is
-   * #onUpdate) and puts the group commit (#commit) in front of every send.
+   * wrapFanOut (rooms/fan-out.ts) batches that one (after our onLoad, whose own handler is the
+   * projection's) and puts the group commit (#commit) in front of every send.
    */
   override async onStart(props?: Record<string, unknown>): Promise<void> {
     await wrapFanOut(
       this.document,
-      (f) => f !== this.#onUpdate,
+      // Registered before the projection exists, a handler cannot be the projection's.
+      (f) => f !== this.#projection?.onUpdate,
       // The group commit runs right before each send: nothing leaves before it is stored.
       (send) => (update) => {
         if (this.#commit()) send(update);
       },
       (rate) => windowFor(this.#socketCount(), rate),
       () => {
-        this.#fanOutWrapped = true;
+        this.#fanOut.wrapped = true;
       },
       async () => {
         await super.onStart(props);
@@ -152,33 +154,40 @@ export class BoardRoom extends YServer<Env> {
       sql,
       () => this.#libsql(),
       name.orgId,
-      () => {
-        this.#dirtyRows = null;
-      },
+      // New technicians' data: the rules must look at every row again.
+      () => this.#warnings?.everyRow(),
       (p) => this.ctx.waitUntil(p),
     );
     const { day, updateRows } = await loadDay(store, name, this.#techs, () => this.#libsql());
     this.#compaction.resume(updateRows);
     this.#day = day;
+    const warnings = (this.#warnings = new WarningsRefresh(sql, day, store.states, this.#techs, this.#commits, this.name));
     this.#drains = new DrainSchedule(this.ctx.storage, this.name, {
       send: () => drainOnce(sql, this.#libsql(), day.orgId, day.date, DRAIN_BATCH, LIBSQL_TIMEOUT_MS),
       // Everything accepted is stored, and the warnings brought up to date, before a drain.
       before: async () => {
         this.#commit();
-        await this.#refreshWarnings();
+        await warnings.refresh();
       },
     });
-    this.#dirtyRows = null; // evaluate every row once after a wake
     this.#feeds = new Feeds(
       this.#sql,
       () => this.#commit(),
       (t) => this.#pushFeed(t),
     );
-    this.document.on('update', this.#onUpdate);
+    this.#projection = new BoardProjection({
+      ...store,
+      day,
+      techs: this.#techs,
+      drains: this.#drains,
+      feeds: this.#feeds,
+      warnings,
+      edits: this.edits,
+      fanOut: this.#fanOut,
+    });
+    this.document.on('update', this.#projection.onUpdate);
     this.#loaded = true;
-    // A crash between an accepted edit and its repair (or an RPC's state write and its doc
-    // write) leaves them apart; bring the doc back to what the room last accepted.
-    this.#reconcile();
+    this.#projection.reconcile();
     this.#drains.kick();
   }
 
@@ -292,208 +301,17 @@ export class BoardRoom extends YServer<Env> {
   /** Which connection owns each awareness client id (rooms/presence.ts). */
   #owners = new AwarenessOwners(() => this.getConnections());
 
-  // ---- the update path -----------------------------------------------------------------------
-
-  #onUpdate = (update: Uint8Array, origin: unknown, doc: Y.Doc, tr: Y.Transaction): void => {
-    if (origin === LOAD) return;
-    const actor = actorOf(origin);
-    const now = Date.now();
-    const repairs: Repair[] = [];
-    let enqueued = 0;
-    const accept = () => {
-      for (const jobId of jobsTouchedBy(doc, tr)) enqueued += this.#project(jobId, actor, now, repairs);
-      this.#commits.pending.addUpdate(update);
-    };
-    try {
-      if (origin instanceof RoomOrigin) this.#txn(accept);
-      else {
-        // A client's edit: accepted in memory now, stored by the group commit before the
-        // fan-out sends it (see the top of this file). Without the fan-out wrap, at once.
-        this.edits.accepted++;
-        accept();
-        if (!this.#fanOutWrapped) this.#commit();
-      }
-    } catch (e) {
-      this.#states.reset();
-      this.#commits.lose(e);
-      return;
-    }
-    if (repairs.length) {
-      if (origin instanceof RoomOrigin && origin.kind === 'repair') console.error('board room: a repair needed repairing', repairs);
-      else queueMicrotask(() => this.#applyRepairs(repairs, actor));
-    }
-    if (enqueued) this.#drains.kick();
-  };
-
-  /** Checks one touched job; returns how many outbox rows it wrote. Runs inside the storage transaction. */
-  #project(jobId: string, actor: Actor, now: number, repairs: Repair[]): number {
-    const state = this.#states.get(jobId);
-    const raw = readRawJob(this.document, jobId);
-    // Jobs enter and leave a board through the room (RPC), which loads the record first; a
-    // client can neither invent a job nor delete one.
-    if (!state) {
-      if (raw) repairs.push({ jobId, remove: true });
-      return 0;
-    }
-    if (!raw) {
-      repairs.push({ jobId, state });
-      return 0;
-    }
-    const d = decide(state.schedule, raw, this.#day.range, this.#techs.has);
-    const next = { ...state, schedule: d.next };
-    if (Object.keys(d.repair).length || !this.#entryClean(raw, state.card)) repairs.push({ jobId, state: next });
-    if (sameSchedule(d.next, state.schedule)) return 0;
-    this.#record(state, d.next, actor, now);
-    return 1;
-  }
-
-  /** The card is the room's to write, and nothing but the shape's keys may sit in an entry. */
-  #entryClean(raw: NonNullable<ReturnType<typeof readRawJob>>, card: BoardCard): boolean {
-    return (
-      cardMatches(raw.card, card) &&
-      raw.strayKeys.length === 0 &&
-      (raw.order === undefined || (typeof raw.order === 'number' && Number.isFinite(raw.order)))
-    );
-  }
-
-  /** One accepted schedule change: new version, outbox row, last-projected state. */
-  #record(
-    state: JobState,
-    next: Schedule,
-    actor: Actor,
-    now: number,
-    opts: { boardDate?: string | null; takeOver?: boolean; note?: string | null } = {},
-  ): number {
-    const version = nextVersion(state.version, now);
-    const moved =
-      next.technicianId !== state.schedule.technicianId ||
-      next.start !== state.schedule.start ||
-      next.durationMin !== state.schedule.durationMin ||
-      opts.takeOver ||
-      opts.boardDate === null;
-    const row = {
-      jobId: state.jobId,
-      version,
-      eventId: crypto.randomUUID(),
-      actorUserId: actor.userId,
-      at: now,
-      kind: moved ? 'rescheduled' : 'status_changed',
-      before: state.schedule,
-      after: next,
-      boardDate: opts.boardDate === undefined ? this.#day.date : opts.boardDate,
-      takeOver: opts.takeOver ?? false,
-      note: opts.note ?? null,
-      warnings: null,
-    } satisfies NewOutboxRow;
-    this.#commits.pending.addRow(row);
-    this.#states.setSchedule(state.jobId, next, version);
-    this.#markDirty(state.schedule.technicianId, next.technicianId);
-    return version;
-  }
-
-  /** A technician's row changed: their warnings need evaluating and their feed updating. */
-  #markDirty(...technicianIds: (string | null)[]): void {
-    this.#feeds.touch(...technicianIds);
-    if (!this.#dirtyRows) return;
-    for (const t of technicianIds) if (t) this.#dirtyRows.add(t);
-  }
-
-  #applyRepairs(repairs: Repair[], actor: Actor): void {
-    Y.transact(
-      this.document,
-      () => {
-        for (const r of repairs) {
-          if (r.remove) removeJob(this.document, r.jobId);
-          else if (r.state) writeJobEntry(this.document, recordOf(r.state));
-        }
-      },
-      new RoomOrigin('repair', actor),
-    );
-  }
-
-  #reconcile(): void {
-    const repairs: Repair[] = [];
-    const known = new Set<string>();
-    for (const state of this.#states.all()) {
-      known.add(state.jobId);
-      const raw = readRawJob(this.document, state.jobId);
-      if (!raw) repairs.push({ jobId: state.jobId, state });
-      else {
-        const d = decide(state.schedule, raw, this.#day.range, this.#techs.has);
-        if (Object.keys(d.repair).length || !this.#entryClean(raw, state.card))
-          repairs.push({ jobId: state.jobId, state: { ...state, schedule: d.next } });
-      }
-    }
-    for (const jobId of jobIdsOf(this.document)) if (!known.has(jobId)) repairs.push({ jobId, remove: true });
-    if (readMeta(this.document)?.version !== BOARD_DOC_VERSION)
-      writeMeta(this.document, { orgId: this.#day.orgId, date: this.#day.date, timezone: this.#day.timezone });
-    if (repairs.length) this.#applyRepairs(repairs, { userId: null });
-  }
-
   /** y-partyserver's debounced save (2 s after the last edit, at most every 10 s): compact. */
   override async onSave(): Promise<void> {
     this.#compaction.compact();
   }
 
-  // ---- warnings ------------------------------------------------------------------------------
-
-  /**
-   * Runs the scheduling rules (core/schedule-rules.ts) as the authority over the rows that
-   * changed and queues the warnings that differ from those last stored. Done when the outbox
-   * drains rather than per edit: a drag makes several edits, and the browser shows its own
-   * evaluation instantly anyway; the stored warnings are for everyone else (lists, phones, KPIs).
-   */
-  async #refreshWarnings(): Promise<void> {
-    if (this.#dirtyRows && this.#dirtyRows.size === 0) return;
-    await this.#techs.refreshIfStale();
-    // Only the rows being evaluated matter (the rules compare a job with its technician's other
-    // jobs), plus jobs holding warnings from a row they have left.
-    const states = this.#dirtyRows ? this.#states.on(this.#dirtyRows) : this.#states.all();
-    let changed: ReturnType<typeof changedWarnings>;
-    try {
-      changed = changedWarnings({
-        timezone: this.#day.timezone,
-        date: this.#day.date,
-        technicians: this.#techs.list,
-        states,
-        rows: this.#dirtyRows,
-      });
-    } catch (e) {
-      console.error(`board room ${this.name}: rules failed`, e);
-      return;
-    }
-    const byId = new Map(states.map((s) => [s.jobId, s]));
-    const now = Date.now();
-    this.#txn(() => {
-      // Warnings are state, not history: a job's newer warnings replace any not yet sent.
-      dropWarningRows(this.#sql, [...changed.keys()]);
-      for (const [jobId, warnings] of changed) {
-        const state = byId.get(jobId)!;
-        this.#commits.pending.addRow({
-          jobId,
-          version: state.version,
-          eventId: crypto.randomUUID(),
-          actorUserId: null,
-          at: now,
-          kind: 'warnings',
-          before: null,
-          after: state.schedule,
-          boardDate: this.#day.date,
-          takeOver: false,
-          note: null,
-          warnings,
-        });
-        this.#states.setWarnings(jobId, warnings);
-      }
-    });
-    this.#dirtyRows = new Set();
-  }
+  // ---- warnings (rooms/warnings-refresh.ts) --------------------------------------------------
 
   /** The warnings the room last computed, per job of the day (for tests and the API). */
   async warnings(): Promise<Record<string, JobState['warnings']>> {
     await this.#ready();
-    await this.#refreshWarnings();
-    return Object.fromEntries(this.#states.all().map((s) => [s.jobId, s.warnings]));
+    return this.#warnings.current();
   }
 
   // ---- projection into libSQL (rooms/outbox.ts) ---------------------------------------------
@@ -539,7 +357,7 @@ export class BoardRoom extends YServer<Env> {
     const state = this.#states.get(jobId);
     this.#txn(() => this.#states.forget(jobId));
     Y.transact(this.document, () => removeJob(this.document, jobId), new RoomOrigin('rpc', actor));
-    if (state) this.#markDirty(state.schedule.technicianId);
+    if (state) this.#projection.markDirty(state.schedule.technicianId);
   }
 
   #mayAdopt(job: LoadedJob): boolean {
@@ -560,7 +378,7 @@ export class BoardRoom extends YServer<Env> {
     };
     let version = 0;
     this.#txn(() => {
-      version = this.#record(state, next, actor, Date.now(), { boardDate: null, note });
+      version = this.#projection.record(state, next, actor, Date.now(), { boardDate: null, note });
       this.#states.forget(state.jobId);
     });
     // No state and no doc entry: the update handler projects nothing more for it.
@@ -596,7 +414,7 @@ export class BoardRoom extends YServer<Env> {
       // entry appears.
       this.#txn(() => {
         if (adopt || takeOver) this.#states.put(base);
-        if (!sameSchedule(d.next, base.schedule) || takeOver) this.#record(base, d.next, actor, Date.now(), { takeOver, note });
+        if (!sameSchedule(d.next, base.schedule) || takeOver) this.#projection.record(base, d.next, actor, Date.now(), { takeOver, note });
       });
     }
     const entry = this.#states.get(state.jobId) ?? base;
@@ -642,7 +460,7 @@ export class BoardRoom extends YServer<Env> {
     if (this.#states.get(state.jobId)) return;
     this.#txn(() => this.#states.put(state));
     Y.transact(this.document, () => writeJobEntry(this.document, recordOf(state)), new RoomOrigin('rpc', { userId: null }));
-    this.#markDirty(state.schedule.technicianId);
+    this.#projection.markDirty(state.schedule.technicianId);
   }
 
   /** Re-reads a job's card from libSQL after its details changed (customer, address, priority…). */

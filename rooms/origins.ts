@@ -1,7 +1,7 @@
 /**
  * Who a board doc transaction comes from. A client's edit carries its Connection as the origin
  * (y-partyserver applies it that way); the room's own transactions carry a RoomOrigin, so the
- * update handler (rooms/board-room.ts) can tell a load (nothing to check), an RPC's write
+ * update handler (rooms/board-projection.ts) can tell a load (nothing to check), an RPC's write
  * (stored at once, in its own transaction) and a repair (which must never need repairing) from
  * a client's edit, and every outbox row names the person it is attributed to.
  */
