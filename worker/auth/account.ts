@@ -5,6 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { createSelectSchema } from 'drizzle-zod';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { passkeys, recoveryCodes, sessions, users } from '../../db/schema.ts';
 import { securityEvent } from './audit.ts';
@@ -25,15 +26,9 @@ export const FRESH_SIGN_IN_MS = 5 * 60_000;
 
 export const accountRoutes = router();
 
-const Passkey = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    deviceType: z.string(),
-    backedUp: z.boolean(),
-    createdAt: z.number(),
-    lastUsedAt: z.number().nullable(),
-  })
+/** A passkey as the account page lists it: no key material. */
+const Passkey = createSelectSchema(passkeys)
+  .pick({ id: true, name: true, deviceType: true, backedUp: true, createdAt: true, lastUsedAt: true })
   .openapi('Passkey');
 const Session = z
   .object({

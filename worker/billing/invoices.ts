@@ -11,6 +11,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { createSelectSchema } from 'drizzle-zod';
 import { INVOICE_STATUSES, invoices, jobs, lineItems, orgs } from '../../db/schema.ts';
 import { isBilled, label, type JobStatus } from '../../core/lifecycle.ts';
 import { invoiceTotals } from '../../core/money.ts';
@@ -32,15 +33,9 @@ type Row = Record<string, unknown>;
 /** Days until a sent invoice is due when no due date was set. */
 export const NET_DAYS = 30;
 
-const InvoiceLine = z
-  .object({
-    id: z.string(),
-    description: z.string(),
-    quantityMilli: z.number().int(),
-    unitPriceCents: z.number().int(),
-    taxable: z.boolean(),
-    totalCents: z.number().int(),
-  })
+/** A line as an invoice shows it: the stored thousandths, not line-items.ts's decimal quantity. */
+const InvoiceLine = createSelectSchema(lineItems)
+  .pick({ id: true, description: true, quantityMilli: true, unitPriceCents: true, taxable: true, totalCents: true })
   .openapi('InvoiceLine');
 
 const InvoiceDetail = Invoice.extend({ lines: z.array(InvoiceLine), payments: z.array(Payment) }).openapi('InvoiceDetail');

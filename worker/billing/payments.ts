@@ -16,7 +16,7 @@ import { fieldProblem } from '../problem.ts';
 import { showBillingOnBoard } from '../jobs/board-moves.ts';
 import { billingMove, changedJob } from '../jobs/schedule.ts';
 import { kpiPulse } from '../kpis/pulse.ts';
-import { Invoice, invoiceColumns, Payment, PAYMENT_FIELDS, PAYMENT_METHODS, stillIn } from './records.ts';
+import { Invoice, invoiceColumns, Payment, PAYMENT_FIELDS, stillIn } from './records.ts';
 
 type Row = Record<string, unknown>;
 
@@ -27,7 +27,7 @@ const PaymentInput = z
   .object({
     invoiceId: ref(),
     amountCents: cents().min(1, 'At least 1 cent.'),
-    method: z.enum(PAYMENT_METHODS),
+    method: Payment.shape.method,
     reference: optionalText(100),
     receivedAt: instant().optional().openapi({ description: 'When the money came in (UTC epoch ms); defaults to now.' }),
   })
@@ -45,7 +45,7 @@ export const paymentsRoutes = resource({
   table: payments,
   fields: PAYMENT_FIELDS,
   rowSchema: Payment,
-  filterSchema: localDatesQuery.extend({ invoiceId: ref().optional(), method: z.enum(PAYMENT_METHODS).optional() }),
+  filterSchema: localDatesQuery.extend({ invoiceId: ref().optional(), method: Payment.shape.method.optional() }),
   filters: (q, auth) => [
     q.invoiceId ? eq(payments.invoiceId, q.invoiceId) : undefined,
     q.method ? eq(payments.method, q.method) : undefined,

@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { eq, or } from 'drizzle-orm';
+import { createSelectSchema } from 'drizzle-zod';
 import { parts, priceBookItems } from '../../db/schema.ts';
 import { containsSql } from '../http/list.ts';
 import { cents, optionalText, ref, text } from '../http/fields.ts';
@@ -12,29 +13,18 @@ import { constraintFailed } from '../http/batch.ts';
 import { fieldProblem } from '../problem.ts';
 import { assertRefs } from '../http/refs.ts';
 
-const KINDS = ['service', 'material'] as const;
-
-const PriceBookItem = z
-  .object({
-    id: z.string(),
-    kind: z.enum(KINDS),
-    code: z.string(),
-    name: z.string(),
-    description: z.string().nullable(),
-    unit: z.string(),
-    unitPriceCents: z.number().int(),
-    costCents: z.number().int(),
-    taxable: z.boolean(),
-    partId: z.string().nullable().openapi({ description: 'The stocked part a material is sold from.' }),
-    active: z.boolean(),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-  })
+const PriceBookItem = createSelectSchema(priceBookItems, {
+  partId: (s) => s.openapi({ description: 'The stocked part a material is sold from.' }),
+})
+  .omit({ orgId: true })
   .openapi('PriceBookItem');
+
+/** service or material, as the table has it. */
+const kind = PriceBookItem.shape.kind;
 
 const PriceBookInput = z
   .object({
-    kind: z.enum(KINDS),
+    kind,
     code: text(40),
     name: text(200),
     description: optionalText(2000),
@@ -68,7 +58,7 @@ export const pricebookRoutes = resource({
     .strict()
     .openapi('PriceBookItemUpdate'),
   filterSchema: z.object({
-    kind: z.enum(KINDS).optional(),
+    kind: kind.optional(),
     active: z.enum(['true', 'false']).optional(),
     q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Search name and code.' }),
   }),

@@ -1,32 +1,21 @@
 /**
- * What billing's two route modules share: an invoice and a payment as the API shows them (and
- * the columns they are read from), and the condition every statement of an invoice's change
- * carries. invoices.ts and payments.ts both import it, so neither imports the other.
+ * What billing's two route modules share: an invoice and a payment as the API shows them (their
+ * rows less the org, derived from db/schema.ts, and the columns they are read from), and the
+ * condition every statement of an invoice's change carries. invoices.ts and payments.ts both
+ * import it, so neither imports the other.
  */
-import { z } from '@hono/zod-openapi';
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { INVOICE_STATUSES, invoices, payments } from '../../db/schema.ts';
+import { createSelectSchema } from 'drizzle-zod';
+import { type INVOICE_STATUSES, invoices, payments } from '../../db/schema.ts';
 import type { Db } from '../db.ts';
 
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
-export const Invoice = z
-  .object({
-    id: z.string(),
-    number: z.number().int(),
-    jobId: z.string().nullable(),
-    customerId: z.string(),
-    status: z.enum(INVOICE_STATUSES),
-    issuedAt: z.number().nullable().openapi({ description: 'When it was sent (UTC epoch ms).' }),
-    dueDate: z.string().nullable().openapi({ description: 'Local date YYYY-MM-DD' }),
-    subtotalCents: z.number().int(),
-    taxCents: z.number().int(),
-    totalCents: z.number().int(),
-    paidCents: z.number().int(),
-    notes: z.string().nullable(),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-  })
+export const Invoice = createSelectSchema(invoices, {
+  issuedAt: (s) => s.openapi({ description: 'When it was sent (UTC epoch ms).' }),
+  dueDate: (s) => s.openapi({ description: 'Local date YYYY-MM-DD' }),
+})
+  .omit({ orgId: true })
   .openapi('Invoice');
 
 export const INVOICE_FIELDS = Object.keys(Invoice.shape);
@@ -35,18 +24,10 @@ export const invoiceColumns = Object.fromEntries(INVOICE_FIELDS.map((f) => [f, i
   typeof invoices.id
 >;
 
-export const PAYMENT_METHODS = ['card', 'cash', 'check', 'ach'] as const;
-
-export const Payment = z
-  .object({
-    id: z.string(),
-    invoiceId: z.string(),
-    amountCents: z.number().int(),
-    method: z.enum(PAYMENT_METHODS),
-    reference: z.string().nullable().openapi({ description: 'Check number, card authorisation…' }),
-    receivedAt: z.number(),
-    createdAt: z.number(),
-  })
+export const Payment = createSelectSchema(payments, {
+  reference: (s) => s.openapi({ description: 'Check number, card authorisation…' }),
+})
+  .omit({ orgId: true })
   .openapi('Payment');
 
 export const PAYMENT_FIELDS = Object.keys(Payment.shape);

@@ -1,37 +1,19 @@
 /**
- * A customer and a service location as the API shows them: the customers and locations routes
- * answer with them, and a job's detail embeds a subset of each (jobs/jobs.ts).
+ * A customer and a service location as the API shows them: their rows less the org, derived
+ * from db/schema.ts. The customers and locations routes answer with them, and a job's detail
+ * embeds a subset of each (jobs/jobs.ts).
  */
 import { z } from '@hono/zod-openapi';
+import { createSelectSchema } from 'drizzle-zod';
+import { customers, locations } from '../../db/schema.ts';
+import { latitude, longitude } from '../http/fields.ts';
 
-export const Customer = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
-    billingAddress: z.string().nullable(),
-    notes: z.string().nullable(),
-    tags: z.array(z.string()),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-  })
+// A JSON column's type is the API's to say (drizzle-zod reads it as any JSON).
+export const Customer = createSelectSchema(customers, { tags: z.array(z.string()) })
+  .omit({ orgId: true })
   .openapi('Customer');
 
-export const Location = z
-  .object({
-    id: z.string(),
-    customerId: z.string(),
-    label: z.string().nullable(),
-    address: z.string(),
-    city: z.string(),
-    region: z.string(),
-    postalCode: z.string(),
-    lat: z.number(),
-    lng: z.number(),
-    timezone: z.string(),
-    accessNotes: z.string().nullable(),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-  })
+// The row as stored; a place's coordinates are in the ranges the API takes them in.
+export const Location = createSelectSchema(locations, { lat: () => latitude(), lng: () => longitude() })
+  .omit({ orgId: true })
   .openapi('Location');

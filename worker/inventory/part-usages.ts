@@ -8,6 +8,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
+import { createSelectSchema } from 'drizzle-zod';
 import { jobs, partUsages, parts, stockLocations, technicians } from '../../db/schema.ts';
 import { ref } from '../http/fields.ts';
 import { auditInsert, pick, problemResponses, resource, writeContext } from '../http/resource.ts';
@@ -18,16 +19,10 @@ import { fieldProblem } from '../problem.ts';
 import { ownJobsOnly } from '../jobs/schedule.ts';
 import { moveStock, overdrawProblem, quantity } from './stock-moves.ts';
 
-const PartUsage = z
-  .object({
-    id: z.string(),
-    jobId: z.string(),
-    partId: z.string(),
-    locationId: z.string().openapi({ description: 'The stock location the parts came from (usually a truck).' }),
-    technicianId: z.string().nullable(),
-    quantity: z.number().int(),
-    at: z.number(),
-  })
+const PartUsage = createSelectSchema(partUsages, {
+  locationId: (s) => s.openapi({ description: 'The stock location the parts came from (usually a truck).' }),
+})
+  .omit({ orgId: true })
   .openapi('PartUsage');
 
 const FIELDS = Object.keys(PartUsage.shape);

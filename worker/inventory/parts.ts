@@ -1,6 +1,7 @@
 /** Parts: the things kept in stock (breakers, wire, boxes), each with a SKU unique in its org. */
 import { z } from '@hono/zod-openapi';
 import { or } from 'drizzle-orm';
+import { createSelectSchema } from 'drizzle-zod';
 import { parts } from '../../db/schema.ts';
 import { containsSql } from '../http/list.ts';
 import { cents, text } from '../http/fields.ts';
@@ -8,16 +9,8 @@ import { resource } from '../http/resource.ts';
 import { constraintFailed } from '../http/batch.ts';
 import { fieldProblem } from '../problem.ts';
 
-const Part = z
-  .object({
-    id: z.string(),
-    sku: z.string(),
-    name: z.string(),
-    unit: z.string().openapi({ description: "How it is counted: 'each', 'ft', 'box'…" }),
-    costCents: z.number().int(),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-  })
+const Part = createSelectSchema(parts, { unit: (s) => s.openapi({ description: "How it is counted: 'each', 'ft', 'box'…" }) })
+  .omit({ orgId: true })
   .openapi('Part');
 
 const PartInput = z

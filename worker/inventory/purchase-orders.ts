@@ -10,6 +10,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { createSelectSchema } from 'drizzle-zod';
 import { orgs, parts, PO_STATUSES, purchaseOrderLines, purchaseOrders, stockLocations } from '../../db/schema.ts';
 import type { Db } from '../db.ts';
 import { containsSql } from '../http/list.ts';
@@ -35,24 +36,14 @@ const NEXT: Record<Status, Status[]> = {
 /** A sanity ceiling on one order ($10 million), which also keeps the sums exact in a double. */
 const MAX_TOTAL_CENTS = 1_000_000_000;
 
-const PurchaseOrder = z
-  .object({
-    id: z.string(),
-    number: z.number().int(),
-    supplier: z.string(),
-    status: z.enum(PO_STATUSES),
-    locationId: z.string().openapi({ description: 'The stock location the parts are delivered to.' }),
-    orderedAt: z.number().nullable(),
-    receivedAt: z.number().nullable(),
-    totalCents: z.number().int(),
-    notes: z.string().nullable(),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-  })
+const PurchaseOrder = createSelectSchema(purchaseOrders, {
+  locationId: (s) => s.openapi({ description: 'The stock location the parts are delivered to.' }),
+})
+  .omit({ orgId: true })
   .openapi('PurchaseOrder');
 
-const PurchaseOrderLine = z
-  .object({ id: z.string(), partId: z.string(), quantity: z.number().int(), unitCostCents: z.number().int() })
+const PurchaseOrderLine = createSelectSchema(purchaseOrderLines)
+  .pick({ id: true, partId: true, quantity: true, unitCostCents: true })
   .openapi('PurchaseOrderLine');
 
 const PurchaseOrderDetail = PurchaseOrder.extend({ lines: z.array(PurchaseOrderLine) }).openapi('PurchaseOrderDetail');

@@ -7,6 +7,7 @@
 import { z } from '@hono/zod-openapi';
 import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { createInsertSchema, createSelectSchema } from 'drizzle-zod';
 import { parts, STOCK_MOVEMENT_REASONS, stockLevels, stockLocations, stockMovements } from '../../db/schema.ts';
 import type { AuthContext } from '../auth/session.ts';
 import type { Db } from '../db.ts';
@@ -22,11 +23,14 @@ import { MAX_QUANTITY, moveStock, overdrawProblem, quantity } from './stock-move
 
 // ---- locations ----
 
-const StockLocation = z
-  .object({ id: z.string(), kind: z.enum(['warehouse', 'truck']), name: z.string(), createdAt: z.number(), updatedAt: z.number() })
-  .openapi('StockLocation');
+const StockLocation = createSelectSchema(stockLocations).omit({ orgId: true }).openapi('StockLocation');
 
-const LocationInput = z.object({ kind: z.enum(['warehouse', 'truck']), name: text(120) }).strict();
+/** warehouse or truck, as the table has it. */
+const kind = StockLocation.shape.kind;
+
+const LocationInput = createInsertSchema(stockLocations, { name: () => text(120) })
+  .pick({ kind: true, name: true })
+  .strict();
 
 const locationsRoutes = resource({
   path: '/stock/locations',
@@ -38,7 +42,7 @@ const locationsRoutes = resource({
   createSchema: LocationInput.openapi('StockLocationCreate'),
   // The kind stays: technicians point at their truck, and a truck turning into a warehouse would strand them.
   updateSchema: LocationInput.pick({ name: true }).partial().strict().openapi('StockLocationUpdate'),
-  filterSchema: z.object({ kind: z.enum(['warehouse', 'truck']).optional(), q: z.string().trim().min(1).max(100).optional() }),
+  filterSchema: z.object({ kind: kind.optional(), q: z.string().trim().min(1).max(100).optional() }),
   filters: (q) => [q.kind ? eq(stockLocations.kind, q.kind) : undefined, q.q ? containsSql(stockLocations.name, q.q) : undefined],
   sorts: { name: stockLocations.name, createdAt: stockLocations.createdAt },
   defaultSort: 'name',
@@ -58,7 +62,7 @@ const StockLevel = z
     partUnit: z.string(),
     locationId: z.string(),
     locationName: z.string(),
-    locationKind: z.enum(['warehouse', 'truck']),
+    locationKind: kind,
     quantity: z.number().int(),
     reorderPoint: z.number().int(),
     reorderQuantity: z.number().int(),
@@ -221,20 +225,7 @@ levelsRoutes.openapi(
 
 // ---- movements ----
 
-const StockMovement = z
-  .object({
-    id: z.string(),
-    partId: z.string(),
-    fromLocationId: z.string().nullable(),
-    toLocationId: z.string().nullable(),
-    quantity: z.number().int(),
-    reason: z.enum(STOCK_MOVEMENT_REASONS),
-    jobId: z.string().nullable(),
-    purchaseOrderId: z.string().nullable(),
-    actorUserId: z.string().nullable(),
-    at: z.number(),
-  })
-  .openapi('StockMovement');
+const StockMovement = createSelectSchema(stockMovements).omit({ orgId: true }).openapi('StockMovement');
 
 const MOVEMENT_FIELDS = Object.keys(StockMovement.shape);
 

@@ -5,6 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { createSelectSchema } from 'drizzle-zod';
 import { customers, jobAssignments, jobEvents, jobs, lineItems, locations, technicians, users } from '../../db/schema.ts';
 import { BILLING_STATUSES, FIELD_STATUSES, isBilled, isJobStatus, JOB_STATUSES, label, sayStatuses } from '../../core/lifecycle.ts';
 import { DEFAULT_PRIORITY, JOB_PRIORITIES, priorityRank } from '../../core/priorities.ts';
@@ -30,39 +31,50 @@ import { assertRefs } from '../http/refs.ts';
 import { kpiPulse } from '../kpis/pulse.ts';
 import { Customer, Location } from '../customers/records.ts';
 
-const nullableInstant = () => instant().nullable();
-
-export const Job = z
-  .object({
-    id: z.string(),
-    number: z.number().int(),
-    customerId: z.string(),
-    locationId: z.string(),
-    type: z.string(),
-    priority: z.enum(JOB_PRIORITIES),
-    description: z.string(),
-    status: z.enum(JOB_STATUSES),
-    requiredSkill: z.string().nullable(),
-    requiredLicenceClass: z.string().nullable(),
-    requestedStart: nullableInstant(),
-    requestedEnd: nullableInstant(),
-    scheduledStart: nullableInstant(),
-    durationMin: z.number().int(),
-    technicianId: z.string().nullable().openapi({ description: 'Lead technician' }),
-    arrivalWindowStart: nullableInstant(),
-    arrivalWindowEnd: nullableInstant(),
-    boardDate: z
-      .string()
-      .nullable()
-      .openapi({ description: 'The local day (YYYY-MM-DD) whose dispatch board holds this job; null while it waits in the backlog' }),
-    warnings: z
-      .array(z.object({ code: z.string(), message: z.string() }))
-      .openapi({ description: 'Scheduling-rule warnings, stored by the board room' }),
-    createdBy: z.string().nullable(),
-    updatedBy: z.string().nullable(),
-    completedAt: nullableInstant(),
-    createdAt: z.number(),
-    updatedAt: z.number(),
+/**
+ * A job as the API shows it: its row's public columns, named so that a new column is not
+ * published by accident (the room's schedule version and the return-visit link are not), with
+ * instants as such and the warnings the room stores as JSON.
+ */
+export const Job = createSelectSchema(jobs, {
+  requestedStart: () => instant(),
+  requestedEnd: () => instant(),
+  scheduledStart: () => instant(),
+  technicianId: (s) => s.openapi({ description: 'Lead technician' }),
+  arrivalWindowStart: () => instant(),
+  arrivalWindowEnd: () => instant(),
+  boardDate: (s) =>
+    s.openapi({ description: 'The local day (YYYY-MM-DD) whose dispatch board holds this job; null while it waits in the backlog' }),
+  warnings: z
+    .array(z.object({ code: z.string(), message: z.string() }))
+    .openapi({ description: 'Scheduling-rule warnings, stored by the board room' }),
+  completedAt: () => instant(),
+})
+  .pick({
+    id: true,
+    number: true,
+    customerId: true,
+    locationId: true,
+    type: true,
+    priority: true,
+    description: true,
+    status: true,
+    requiredSkill: true,
+    requiredLicenceClass: true,
+    requestedStart: true,
+    requestedEnd: true,
+    scheduledStart: true,
+    durationMin: true,
+    technicianId: true,
+    arrivalWindowStart: true,
+    arrivalWindowEnd: true,
+    boardDate: true,
+    warnings: true,
+    createdBy: true,
+    updatedBy: true,
+    completedAt: true,
+    createdAt: true,
+    updatedAt: true,
   })
   .openapi('Job');
 
@@ -124,8 +136,10 @@ const JobTransition = z
 // The customer and location a job detail embeds: subsets of the customers feature's schemas.
 const JobCustomer = Customer.pick({ id: true, name: true, email: true, phone: true, billingAddress: true }).openapi('JobCustomer');
 const JobLocation = Location.omit({ customerId: true, createdAt: true, updatedAt: true }).openapi('JobLocation');
-const JobAssignment = z
-  .object({ technicianId: z.string(), role: z.enum(['lead', 'helper']), name: z.string(), colour: z.string() })
+/** Who works on the job: an assignment row with its technician's name and colour. */
+const JobAssignment = createSelectSchema(jobAssignments)
+  .pick({ technicianId: true, role: true })
+  .extend(createSelectSchema(technicians).pick({ name: true, colour: true }).shape)
   .openapi('JobAssignment');
 const JobEvent = z
   .object({

@@ -5,6 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { createSelectSchema } from 'drizzle-zod';
 import { invitations, orgs, ROLES, users } from '../../db/schema.ts';
 import { securityEvent } from '../auth/audit.ts';
 import { hashPassword } from '../auth/password.ts';
@@ -19,17 +20,9 @@ import { fieldProblem, notFound, Problem } from '../problem.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60_000;
 
-const Invitation = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    name: z.string(),
-    role: z.enum(ROLES),
-    createdAt: z.number(),
-    expiresAt: z.number(),
-    acceptedAt: z.number().nullable(),
-    revokedAt: z.number().nullable(),
-  })
+/** An invitation as admins list it: never its token's hash. */
+const Invitation = createSelectSchema(invitations)
+  .pick({ id: true, email: true, name: true, role: true, createdAt: true, expiresAt: true, acceptedAt: true, revokedAt: true })
   .openapi('Invitation');
 const Token = z.string().min(20).max(100);
 const columns = {

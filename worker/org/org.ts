@@ -1,6 +1,7 @@
 /** The signed-in person's organisation: name, timezone, tax rate, hours and security policy. */
 import { z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
+import { createSelectSchema } from 'drizzle-zod';
 import { orgs } from '../../db/schema.ts';
 import { localTime, text, timezone } from '../http/fields.ts';
 import { auditInsert, diff, problemResponses, writeContext } from '../http/resource.ts';
@@ -10,15 +11,11 @@ import { fieldProblem } from '../problem.ts';
 const Hours = z.object({ open: localTime(), close: localTime() }).nullable();
 const BusinessHours = z.object({ '0': Hours, '1': Hours, '2': Hours, '3': Hours, '4': Hours, '5': Hours, '6': Hours }).strict();
 
-const Org = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    timezone: z.string(),
-    taxRateBps: z.number().openapi({ description: 'Sales tax in basis points (825 = 8.25%)' }),
-    businessHours: z.record(z.string(), z.object({ open: z.string(), close: z.string() }).nullable()),
-    requireTotpForTechnicians: z.boolean(),
-  })
+const Org = createSelectSchema(orgs, {
+  taxRateBps: (s) => s.openapi({ description: 'Sales tax in basis points (825 = 8.25%)' }),
+  businessHours: z.record(z.string(), z.object({ open: z.string(), close: z.string() }).nullable()),
+})
+  .pick({ id: true, name: true, timezone: true, taxRateBps: true, businessHours: true, requireTotpForTechnicians: true })
   .openapi('Org');
 
 const columns = {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { eq, sql } from 'drizzle-orm';
+import { createSelectSchema } from 'drizzle-zod';
 import { stockLocations, technicians, users } from '../../db/schema.ts';
 import { containsSql } from '../http/list.ts';
 import { email, latitude, localDate, localTime, longitude, optionalText, phone, ref, text, timezone } from '../http/fields.ts';
@@ -7,31 +8,16 @@ import { resource, type WriteContext } from '../http/resource.ts';
 import { fieldProblem } from '../problem.ts';
 import { assertRefs } from '../http/refs.ts';
 
-const Technician = z
-  .object({
-    id: z.string(),
-    userId: z.string().nullable(),
-    name: z.string(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
-    skills: z.array(z.string()),
-    licenceClass: z.string().nullable(),
-    licenceNumber: z.string().nullable(),
-    licenceJurisdiction: z.string().nullable(),
-    licenceExpires: z.string().nullable().openapi({ description: 'Local date YYYY-MM-DD' }),
-    shiftStart: z.string(),
-    shiftEnd: z.string(),
-    shiftDays: z.array(z.number()).openapi({ description: 'Weekdays worked, 0 = Sunday' }),
-    timezone: z.string(),
-    homeAddress: z.string().nullable(),
-    homeLat: z.number().nullable(),
-    homeLng: z.number().nullable(),
-    colour: z.string(),
-    truckLocationId: z.string().nullable(),
-    active: z.boolean(),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-  })
+// JSON columns' types are the API's to say (drizzle-zod reads them as any JSON); a home's
+// coordinates are in the ranges the API takes them in.
+const Technician = createSelectSchema(technicians, {
+  skills: z.array(z.string()),
+  licenceExpires: (s) => s.openapi({ description: 'Local date YYYY-MM-DD' }),
+  shiftDays: z.array(z.number()).openapi({ description: 'Weekdays worked, 0 = Sunday' }),
+  homeLat: () => latitude(),
+  homeLng: () => longitude(),
+})
+  .omit({ orgId: true })
   .openapi('Technician');
 
 const TechnicianInput = z

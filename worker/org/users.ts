@@ -6,6 +6,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
+import { createSelectSchema, createUpdateSchema } from 'drizzle-zod';
 import { passkeys, recoveryCodes, ROLES, sessions, users } from '../../db/schema.ts';
 import { securityEvent } from '../auth/audit.ts';
 import { hashPassword } from '../auth/password.ts';
@@ -17,16 +18,9 @@ import { fieldProblem, notFound } from '../problem.ts';
 import { ROOM_CLOSE } from '../../core/room-close.ts';
 import { closeRoomConnections } from '../room-connections.ts';
 
-const User = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    name: z.string(),
-    role: z.enum(ROLES),
-    active: z.boolean(),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-  })
+/** What the API shows of a person: never their password hash or second-factor secrets. */
+const User = createSelectSchema(users)
+  .pick({ id: true, email: true, name: true, role: true, active: true, createdAt: true, updatedAt: true })
   .openapi('User');
 
 const UserCreate = z
@@ -39,9 +33,8 @@ const UserCreate = z
   .strict()
   .openapi('UserCreate');
 
-const UserUpdate = z
-  .object({ name: text(120), role: z.enum(ROLES), active: z.boolean() })
-  .partial()
+const UserUpdate = createUpdateSchema(users, { name: () => text(120) })
+  .pick({ name: true, role: true, active: true })
   .strict()
   .openapi('UserUpdate');
 
