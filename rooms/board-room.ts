@@ -12,9 +12,9 @@
  *     queuing the writes: the update itself (rooms/persistence.ts), an outbox row per accepted
  *     schedule change (rooms/outbox-store.ts), the job's new state. Refused values are repaired
  *     in the doc right after.
- *  3. Group commit: before anything shows an edit outside the room (the fan-out of updates, a
- *     sync reply, an RPC answer, a feed push), every queued write is stored in ONE storage
- *     transaction (#commit). The fan-out sends a lone edit at once and merges a burst over a
+ *  3. Group commit (rooms/group-commit.ts): before anything shows an edit outside the room (the
+ *     fan-out of updates, a sync reply, an RPC answer, a feed push), every queued write is stored
+ *     in ONE storage transaction. The fan-out sends a lone edit at once and merges a burst over a
  *     few milliseconds (rooms/fan-out.ts), so a burst of edits costs one transaction. The
  *     output gate holds the frames until that commit, so nobody sees an edit that is not
  *     durable; an edit lost in a crash before its commit was never shown to anyone but its
@@ -24,69 +24,63 @@
  *
  * After a wake the doc is empty: partyserver runs onStart -> onLoad (rooms/day-loader.ts: the
  * stored doc, or the day seeded from libSQL) inside blockConcurrencyWhile before any message,
- * alarm or connection is handled.
+ * alarm or connection is handled. Changes from outside the board arrive as RPCs
+ * (rooms/board-commands.ts). This class only wires those modules to partyserver's hooks.
  */
 import { YServer } from 'y-partyserver';
 import type { Connection, ConnectionContext, WSMessage } from 'partyserver';
-import * as Y from 'yjs';
 import { createClient, type Client } from '@libsql/client/web';
-import { isBilled, label, rescheduleRefusal, statusAfterScheduleChange } from '../core/lifecycle.ts';
 import type { BoardJobRecord } from '../core/board-doc.ts';
-import { readRawJob, removeJob, writeJobEntry } from '../core/board-doc-room.ts';
-import type { RoomEnv as Env } from './env.ts';
-import { parseBoardRoomName } from './board-name.ts';
-import { decide, sameSchedule, type Schedule } from './schedule-guard.ts';
-import { identityFrom, type Identity } from './identity.ts';
 import { allows } from '../core/permissions.ts';
 import type { RoomClose } from '../core/room-close.ts';
+import type { TechnicianPosition } from '../core/board-notices.ts';
+import type { RoomEnv as Env } from './env.ts';
+import { parseBoardRoomName } from './board-name.ts';
+import { identityFrom, type Identity } from './identity.ts';
 import { closeMatching, SessionWatch, type ConnectionMatch } from './session-watch.ts';
 import { FloodGuard, screenFrame } from './message-guard.ts';
 import { DRAIN_BATCH, DrainSchedule, drainOnce, LIBSQL_TIMEOUT_MS } from './outbox.ts';
 import type { JobState } from './outbox-store.ts';
-import { JobStates, recordOf, stateOf } from './job-states.ts';
+import { JobStates } from './job-states.ts';
 import { GroupCommit } from './group-commit.ts';
 import { windowFor, wrapFanOut } from './fan-out.ts';
-import { loadJob, type LoadedJob } from './board-records.ts';
 import { AwarenessOwners } from './presence.ts';
-import { isSubscribe, type BoardNotice, type TechnicianPosition } from '../core/board-notices.ts';
-import { technicianRoomName } from './board-name.ts';
 import type { Actor, ApplyResult, HandOff, Placement } from './board-contract.ts';
 import { TechnicianCache } from './technician-cache.ts';
 import { Feeds } from './feeds.ts';
-import { readPositions, recordPosition } from './positions-store.ts';
+import { PositionNotices } from './position-notices.ts';
 import { loadDay, migrateStore, wipeOlderStore, type BoardDay, type DayStore } from './day-loader.ts';
 import { Compaction } from './compaction.ts';
-import { RoomOrigin } from './origins.ts';
 import { WarningsRefresh } from './warnings-refresh.ts';
 import { BoardProjection } from './board-projection.ts';
+import { BoardCommands } from './board-commands.ts';
 
+/** What a connection keeps in its attachment that the room reads here (rooms/presence.ts and position-notices.ts keep more). */
 interface ConnState {
   who?: Identity;
-  /** The client asked for the room's custom frames (technicians' positions); see onCustomMessage. */
-  notices?: boolean;
 }
 
 export class BoardRoom extends YServer<Env> {
   static options = { hibernate: true };
   static callbackOptions = { debounceWait: 2_000, debounceMaxWait: 10_000 };
 
-  /** The org and day this room holds (set in onLoad). */
-  #day!: BoardDay;
   #loaded = false;
   #flood = new FloodGuard();
   #client: Client | undefined;
   /** Whether y-partyserver's sender went through batchedFanOut and the group commit (onStart). */
   #fanOut = { wrapped: false };
-  /** What the room last accepted per job, in memory in front of SQLite (set in onLoad). */
-  #states!: JobStates;
-  /** The org's active technicians: for the rules, and the only ids a placement may name (set in onLoad). */
-  #techs!: TechnicianCache;
-  /** The stored warnings kept up to date (set in onLoad). */
-  #warnings!: WarningsRefresh;
-  /** The update path: every change to the doc checked, recorded or repaired (set in onLoad). */
-  #projection!: BoardProjection;
   /** Clients' updates accepted, and storage transactions that stored them (tests, diagnostics). */
   readonly edits = { accepted: 0, commits: 0 };
+
+  // Set in onLoad: the day, what the room last accepted per job (in memory in front of SQLite),
+  // and the modules that work on them.
+  #day!: BoardDay;
+  #states!: JobStates;
+  #drains!: DrainSchedule;
+  #feeds!: Feeds;
+  #warnings!: WarningsRefresh;
+  #projection!: BoardProjection;
+  #commands!: BoardCommands;
 
   get #sql(): SqlStorage {
     return this.ctx.storage.sql;
@@ -103,14 +97,6 @@ export class BoardRoom extends YServer<Env> {
 
   #compaction = new Compaction(this.ctx.storage, this.document, this.#commits);
 
-  #txn<T>(fn: () => T): T {
-    return this.#commits.txn(fn);
-  }
-
-  #commit(): boolean {
-    return this.#commits.commit();
-  }
-
   /** Upgrades reach the room only from worker/rooms-route.ts, which sets the identity headers. */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get('upgrade')?.toLowerCase() === 'websocket' && !identityFrom(request.headers)) {
@@ -122,7 +108,7 @@ export class BoardRoom extends YServer<Env> {
   /**
    * y-partyserver's onStart registers the handler that sends each update to every connection;
    * wrapFanOut (rooms/fan-out.ts) batches that one (after our onLoad, whose own handler is the
-   * projection's) and puts the group commit (#commit) in front of every send.
+   * projection's) and puts the group commit in front of every send.
    */
   override async onStart(props?: Record<string, unknown>): Promise<void> {
     await wrapFanOut(
@@ -131,7 +117,7 @@ export class BoardRoom extends YServer<Env> {
       (f) => f !== this.#projection?.onUpdate,
       // The group commit runs right before each send: nothing leaves before it is stored.
       (send) => (update) => {
-        if (this.#commit()) send(update);
+        if (this.#commits.commit()) send(update);
       },
       (rate) => windowFor(this.#socketCount(), rate),
       () => {
@@ -150,7 +136,7 @@ export class BoardRoom extends YServer<Env> {
     const store: DayStore = { sql, doc: this.document, commits: this.#commits, states: this.#states };
     const name = parseBoardRoomName(this.name);
     wipeOlderStore(store, this.name);
-    this.#techs = new TechnicianCache(
+    const techs = new TechnicianCache(
       sql,
       () => this.#libsql(),
       name.orgId,
@@ -158,33 +144,27 @@ export class BoardRoom extends YServer<Env> {
       () => this.#warnings?.everyRow(),
       (p) => this.ctx.waitUntil(p),
     );
-    const { day, updateRows } = await loadDay(store, name, this.#techs, () => this.#libsql());
+    const { day, updateRows } = await loadDay(store, name, techs, () => this.#libsql());
     this.#compaction.resume(updateRows);
     this.#day = day;
-    const warnings = (this.#warnings = new WarningsRefresh(sql, day, store.states, this.#techs, this.#commits, this.name));
+    const warnings = (this.#warnings = new WarningsRefresh(sql, day, store.states, techs, this.#commits, this.name));
     this.#drains = new DrainSchedule(this.ctx.storage, this.name, {
       send: () => drainOnce(sql, this.#libsql(), day.orgId, day.date, DRAIN_BATCH, LIBSQL_TIMEOUT_MS),
       // Everything accepted is stored, and the warnings brought up to date, before a drain.
       before: async () => {
-        this.#commit();
+        this.#commits.commit();
         await warnings.refresh();
       },
     });
     this.#feeds = new Feeds(
-      this.#sql,
-      () => this.#commit(),
-      (t) => this.#pushFeed(t),
+      sql,
+      () => this.#commits.commit(),
+      (t) => store.states.recordsOf(t),
+      { rooms: this.env.TECHNICIAN_ROOM, orgId: day.orgId, date: day.date, name: this.name },
     );
-    this.#projection = new BoardProjection({
-      ...store,
-      day,
-      techs: this.#techs,
-      drains: this.#drains,
-      feeds: this.#feeds,
-      warnings,
-      edits: this.edits,
-      fanOut: this.#fanOut,
-    });
+    const parts = { ...store, day, techs, drains: this.#drains, feeds: this.#feeds, warnings };
+    this.#projection = new BoardProjection({ ...parts, edits: this.edits, fanOut: this.#fanOut });
+    this.#commands = new BoardCommands({ ...parts, projection: this.#projection, libsql: () => this.#libsql() });
     this.document.on('update', this.#projection.onUpdate);
     this.#loaded = true;
     this.#projection.reconcile();
@@ -200,7 +180,7 @@ export class BoardRoom extends YServer<Env> {
   /** RPC callers do not pass through partyserver's fetch, which is what runs onStart. An RPC may show edits: commit them first. */
   async #ready(): Promise<void> {
     if (!this.#loaded) await this.setName(this.name);
-    this.#commit();
+    this.#commits.commit();
   }
 
   // ---- connections -------------------------------------------------------------------------
@@ -221,7 +201,7 @@ export class BoardRoom extends YServer<Env> {
 
   override onConnect(conn: Connection, ctx: ConnectionContext): void {
     this.#sockets = null;
-    this.#commit();
+    this.#commits.commit();
     const who = identityFrom(ctx.request.headers);
     // Kept in the socket attachment, so it survives hibernation (y-partyserver keeps its own
     // keys next to ours through setState(prev => ...)). The Worker checked the session just
@@ -268,23 +248,18 @@ export class BoardRoom extends YServer<Env> {
       return;
     }
     // The answer to a sync step 1 carries the doc as it is: store what it holds first.
-    if (verdict.kind === 'sync-step1') this.#commit();
+    if (verdict.kind === 'sync-step1') this.#commits.commit();
     // Dropped, not closed: a stale state after a reconnect is an honest mistake.
     if (verdict.kind === 'awareness' && !this.#owners.admit(conn, verdict.entries)) return;
     super.onMessage(conn, message);
   }
 
-  /**
-   * Custom (`__YPS:` text) frames go only to clients that ask for them: a stock y-websocket
-   * provider parses every frame as binary Yjs and throws on text. Switchboard's board asks with
-   * `{"type":"subscribe","notices":["positions"]}` once connected (rooms/presence.ts).
-   */
+  /** Custom (`__YPS:` text) frames: a client subscribing to technicians' positions (rooms/position-notices.ts). */
   override onCustomMessage(conn: Connection, message: string): void {
-    if (!isSubscribe(message) || (conn.state as ConnState | null)?.notices) return;
-    conn.setState((prev: unknown) => ({ ...(prev as object), notices: true }));
-    const positions = readPositions(this.#sql);
-    if (positions.length) this.sendCustomMessage(conn, JSON.stringify({ type: 'positions', positions } satisfies BoardNotice));
+    this.#notices.received(conn, message);
   }
+
+  #notices = new PositionNotices(this.#sql, (conn, message) => this.sendCustomMessage(conn, message));
 
   override onClose(conn: Connection, code: number, reason: string, wasClean: boolean): void {
     this.#sockets = null;
@@ -306,7 +281,10 @@ export class BoardRoom extends YServer<Env> {
     this.#compaction.compact();
   }
 
-  // ---- warnings (rooms/warnings-refresh.ts) --------------------------------------------------
+  /** The outbox drains into libSQL on the alarm (rooms/outbox.ts). */
+  override async onAlarm(): Promise<void> {
+    await this.#drains.onAlarm();
+  }
 
   /** The warnings the room last computed, per job of the day (for tests and the API). */
   async warnings(): Promise<Record<string, JobState['warnings']>> {
@@ -314,170 +292,31 @@ export class BoardRoom extends YServer<Env> {
     return this.#warnings.current();
   }
 
-  // ---- projection into libSQL (rooms/outbox.ts) ---------------------------------------------
+  // ---- RPC: changes from outside the board (rooms/board-commands.ts) -------------------------
 
-  /** When the outbox drains (set in onLoad). */
-  #drains!: DrainSchedule;
-
-  override async onAlarm(): Promise<void> {
-    await this.#drains.onAlarm();
-  }
-
-  // ---- RPC: changes from outside the board ---------------------------------------------------
-
-  /**
-   * Puts a job on this board or changes it there: technician, start, duration, status. A job
-   * the board does not hold yet is loaded from libSQL, if the records say no other day owns it.
-   * `placement` null sends the job to the backlog (no day). The change is checked like a board
-   * edit; a refused change changes nothing. Answers once libSQL has it, or (libSQL away) once
-   * it is durable in the outbox (`projected: false`).
-   */
   async applySchedule(jobId: string, placement: Placement | null, actor: Actor, note?: string | null): Promise<ApplyResult> {
     await this.#ready();
-    await this.#techs.know(placement?.technicianId);
-    let state = this.#states.get(jobId);
-    let adopt = false;
-    if (!state) {
-      if (placement === null) return { ok: false, code: 'not-found', reason: 'That job is not on this board.' };
-      const loaded = await loadJob(this.#libsql(), this.#day.orgId, jobId);
-      if (!loaded) return { ok: false, code: 'not-found', reason: 'No such job.' };
-      if (!this.#mayAdopt(loaded)) return { ok: false, code: 'other-day', reason: `The job is on the board of ${loaded.boardDate}.` };
-      // Re-read: a concurrent call may have adopted it while we waited for libSQL.
-      state = this.#states.get(jobId) ?? stateOf(loaded);
-      adopt = !this.#states.get(jobId);
-    }
-    const result = placement === null ? this.#release(state, actor, note) : this.#place(state, placement, actor, adopt, false, note);
-    if (!result.ok) return result;
-    // A cancelled job takes no place on a board; the records keep it (and which day it was on).
-    if (result.schedule.status === 'cancelled') this.#drop(jobId, actor);
-    return { ...result, projected: await this.#drains.projectNow(jobId) };
+    return this.#commands.applySchedule(jobId, placement, actor, note);
   }
 
-  #drop(jobId: string, actor: Actor): void {
-    const state = this.#states.get(jobId);
-    this.#txn(() => this.#states.forget(jobId));
-    Y.transact(this.document, () => removeJob(this.document, jobId), new RoomOrigin('rpc', actor));
-    if (state) this.#projection.markDirty(state.schedule.technicianId);
-  }
-
-  #mayAdopt(job: LoadedJob): boolean {
-    if (job.boardDate != null) return job.boardDate === this.#day.date;
-    const start = job.record.scheduledStart;
-    return start == null || (start >= this.#day.range.start && start < this.#day.range.end);
-  }
-
-  #release(state: JobState, actor: Actor, note?: string | null): ApplyResult {
-    const prev = state.schedule;
-    const refusal = rescheduleRefusal(prev.status);
-    if (refusal) return { ok: false, code: 'refused', reason: refusal };
-    // The backlog has no day; a technician already named for the job stays named.
-    const next: Schedule = {
-      ...prev,
-      start: null,
-      status: statusAfterScheduleChange(prev.status, { technicianId: prev.technicianId, scheduledStart: null }),
-    };
-    let version = 0;
-    this.#txn(() => {
-      version = this.#projection.record(state, next, actor, Date.now(), { boardDate: null, note });
-      this.#states.forget(state.jobId);
-    });
-    // No state and no doc entry: the update handler projects nothing more for it.
-    Y.transact(this.document, () => removeJob(this.document, state.jobId), new RoomOrigin('rpc', actor));
-    this.#drains.kick();
-    return { ok: true, schedule: next, version, boardDate: null, projected: false };
-  }
-
-  #place(
-    state: JobState,
-    { ifStatus, ...placement }: Placement,
-    actor: Actor,
-    adopt: boolean,
-    takeOver: boolean,
-    note?: string | null,
-  ): ApplyResult {
-    if (ifStatus !== undefined && ifStatus !== state.schedule.status)
-      return { ok: false, code: 'conflict', reason: `The job is ${label(state.schedule.status)} now.` };
-    const current = adopt ? { ...state.schedule } : (readRawJob(this.document, state.jobId) ?? { ...state.schedule });
-    const wanted = {
-      technicianId: current.technicianId,
-      start: current.start,
-      durationMin: current.durationMin,
-      status: state.schedule.status,
-      ...placement,
-    };
-    const d = decide(state.schedule, wanted, this.#day.range, this.#techs.has);
-    if (d.reasons.length) return { ok: false, code: 'refused', reason: d.reasons.join('; ') };
-    const base = state;
-    if (adopt || takeOver || note) {
-      // Written here rather than by the update handler: the hand-over flag and the note ride on
-      // the outbox row, and an adopted job must have its last projected state before the doc
-      // entry appears.
-      this.#txn(() => {
-        if (adopt || takeOver) this.#states.put(base);
-        if (!sameSchedule(d.next, base.schedule) || takeOver) this.#projection.record(base, d.next, actor, Date.now(), { takeOver, note });
-      });
-    }
-    const entry = this.#states.get(state.jobId) ?? base;
-    Y.transact(this.document, () => writeJobEntry(this.document, recordOf({ ...entry, schedule: d.next })), new RoomOrigin('rpc', actor));
-    this.#drains.kick();
-    const after = this.#states.get(state.jobId)!;
-    return { ok: true, schedule: after.schedule, version: after.version, boardDate: this.#day.date, projected: false };
-  }
-
-  /**
-   * First half of a move to another day: takes the job off this board and returns what the
-   * room last accepted for it, for `takeOver` on the other day's room. Nothing is written to
-   * libSQL here: the records change once, when the new room projects the hand-over.
-   */
   async handOff(jobId: string): Promise<HandOff> {
     await this.#ready();
-    let state = this.#states.get(jobId);
-    if (!state) {
-      // Owned by this day in the records but not on the board (a creation whose call to the
-      // room failed, say): the records are what this room accepted.
-      const loaded = await loadJob(this.#libsql(), this.#day.orgId, jobId);
-      if (!loaded || !this.#mayAdopt(loaded)) return { ok: false, code: 'not-found', reason: 'That job is not on this board.' };
-      state = stateOf(loaded);
-    }
-    const refusal = rescheduleRefusal(state.schedule.status);
-    if (refusal) return { ok: false, code: 'refused', reason: refusal };
-    this.#drop(jobId, { userId: null });
-    return { ok: true, state };
+    return this.#commands.handOff(jobId);
   }
 
-  /** Second half of a move: this room becomes the job's owner with `placement` on its day. */
   async takeOver(state: JobState, placement: Placement, actor: Actor): Promise<ApplyResult> {
     await this.#ready();
-    await this.#techs.know(placement.technicianId ?? state.schedule.technicianId);
-    const result = this.#place({ ...state, warnings: [] }, placement, actor, true, true);
-    if (!result.ok) return result;
-    return { ...result, projected: await this.#drains.projectNow(state.jobId) };
+    return this.#commands.takeOver(state, placement, actor);
   }
 
-  /** Undoes a hand-over whose take-over was refused: the job is back as it was. */
   async restore(state: JobState): Promise<void> {
     await this.#ready();
-    if (this.#states.get(state.jobId)) return;
-    this.#txn(() => this.#states.put(state));
-    Y.transact(this.document, () => writeJobEntry(this.document, recordOf(state)), new RoomOrigin('rpc', { userId: null }));
-    this.#projection.markDirty(state.schedule.technicianId);
+    this.#commands.restore(state);
   }
 
-  /** Re-reads a job's card from libSQL after its details changed (customer, address, priority…). */
   async refreshJob(jobId: string): Promise<void> {
     await this.#ready();
-    const state = this.#states.get(jobId);
-    if (!state) return;
-    const loaded = await loadJob(this.#libsql(), this.#day.orgId, jobId);
-    if (!loaded) return;
-    const { card } = stateOf(loaded);
-    // Billing moves a status outside the room (completed -> invoiced -> paid, and back to
-    // completed when an invoice is voided): take the record's status when either side is billed.
-    const fromBilling = isBilled(loaded.record.status) || isBilled(state.schedule.status);
-    const next: JobState = { ...state, card, schedule: fromBilling ? { ...state.schedule, status: loaded.record.status } : state.schedule };
-    this.#txn(() => this.#states.put(next));
-    Y.transact(this.document, () => writeJobEntry(this.document, recordOf(next)), new RoomOrigin('rpc', { userId: null }));
-    this.#feeds.touch(next.schedule.technicianId);
+    await this.#commands.refreshJob(jobId);
   }
 
   // ---- presence: technicians' positions -----------------------------------------------------
@@ -485,10 +324,7 @@ export class BoardRoom extends YServer<Env> {
   /** A technician's phone reported where it is (through its feed room): tell the boards that subscribed, at most every POSITION_EVERY_MS. */
   async reportPosition(p: TechnicianPosition): Promise<boolean> {
     await this.#ready();
-    if (!recordPosition(this.#sql, p)) return false;
-    const notice = JSON.stringify({ type: 'positions', positions: [p] } satisfies BoardNotice);
-    for (const conn of this.getConnections()) if ((conn.state as ConnState | null)?.notices) this.sendCustomMessage(conn, notice);
-    return true;
+    return this.#notices.report(p, this.getConnections());
   }
 
   // ---- technicians' feeds --------------------------------------------------------------------
@@ -496,32 +332,13 @@ export class BoardRoom extends YServer<Env> {
   /** A technician's jobs on this day, as records, for their feed room (rooms/technician-room.ts). */
   async jobsForTechnician(technicianId: string): Promise<BoardJobRecord[]> {
     await this.#ready();
-    return this.#states
-      .all()
-      .filter((s) => s.schedule.technicianId === technicianId)
-      .map(recordOf);
+    return this.#states.recordsOf(technicianId);
   }
 
   /** A feed room with phones connected asks for pushes; one with none stops asking (rooms/feeds.ts). */
   async subscribeFeed(technicianId: string, on: boolean): Promise<void> {
     await this.#ready();
     this.#feeds.subscribe(technicianId, on);
-  }
-
-  /** Technicians' feeds (set in onLoad). */
-  #feeds!: Feeds;
-
-  async #pushFeed(technicianId: string): Promise<void> {
-    const records = this.#states
-      .all()
-      .filter((s) => s.schedule.technicianId === technicianId)
-      .map(recordOf);
-    try {
-      await this.env.TECHNICIAN_ROOM.getByName(technicianRoomName(this.#day.orgId, technicianId, this.#day.date)).replaceJobs(records);
-    } catch (e) {
-      // The feed reloads from this room on its next wake; a phone connected now catches up on the next change.
-      console.warn(`board room ${this.name}: feed of technician ${technicianId} not updated`, e);
-    }
   }
 
   /** The org's timezone, as this room's day is read in it. */

@@ -8,7 +8,19 @@
  * edit. Before a push the room commits (a push shows jobs' states: store the edits behind them
  * first); a push that fails is caught up by the feed's next wake or the next change.
  */
+import type { BoardJobRecord } from '../core/board-doc.ts';
+import type { RoomEnv } from './env.ts';
+import { technicianRoomName } from './board-name.ts';
 import { WINDOW_MS } from './fan-out.ts';
+
+/** Where a board room's pushes go: the feed rooms of its org and day. */
+export interface FeedRooms {
+  rooms: RoomEnv['TECHNICIAN_ROOM'];
+  orgId: string;
+  date: string;
+  /** The board room's name, for the log. */
+  name: string;
+}
 
 export class Feeds {
   #subscribed: Set<string>;
@@ -19,8 +31,9 @@ export class Feeds {
     private readonly sql: SqlStorage,
     /** Stores pending edits; false if storage failed (then nothing is pushed). */
     private readonly commit: () => boolean,
-    /** Sends one technician's current jobs to their feed room. */
-    private readonly push: (technicianId: string) => Promise<void>,
+    /** One technician's current jobs, as records. */
+    private readonly jobsOf: (technicianId: string) => BoardJobRecord[],
+    private readonly to: FeedRooms,
   ) {
     sql.exec(`create table if not exists feeds (technician_id text primary key)`);
     this.#subscribed = new Set(
@@ -57,10 +70,22 @@ export class Feeds {
         if (!this.commit()) return;
         const batch = [...this.#dirty].filter((t) => this.#subscribed.has(t));
         this.#dirty.clear();
-        await Promise.all(batch.map((t) => this.push(t)));
+        await Promise.all(batch.map((t) => this.#push(t)));
       }
     } finally {
       this.#flushing = false;
+    }
+  }
+
+  /** Sends one technician's current jobs to their feed room. */
+  async #push(technicianId: string): Promise<void> {
+    const records = this.jobsOf(technicianId);
+    const { rooms, orgId, date, name } = this.to;
+    try {
+      await rooms.getByName(technicianRoomName(orgId, technicianId, date)).replaceJobs(records);
+    } catch (e) {
+      // The feed reloads from this room on its next wake; a phone connected now catches up on the next change.
+      console.warn(`board room ${name}: feed of technician ${technicianId} not updated`, e);
     }
   }
 }

@@ -39,6 +39,13 @@ export class JobStates {
     return this.all().filter((s) => s.warnings.length > 0 || (s.schedule.technicianId != null && ids.has(s.schedule.technicianId)));
   }
 
+  /** One technician's jobs on the day, as records (what their feed room shows). */
+  recordsOf(technicianId: string): BoardJobRecord[] {
+    return this.all()
+      .filter((s) => s.schedule.technicianId === technicianId)
+      .map(recordOf);
+  }
+
   put(state: JobState): void {
     writeJobState(this.sql, state);
     this.#map().set(state.jobId, state);
