@@ -6,16 +6,16 @@
  */
 import type * as s from '../schema.ts';
 import { invoiceTotals, lineTotalCents } from '../../core/money.ts';
-import { addDays, localDateOf } from '../../core/time.ts';
+import { addDays } from '../../core/time.ts';
 import { DAY, HOUR, MINUTE, toHhmm, type SeedContext } from './context.ts';
-import type { Trail } from './jobs.ts';
+import type { JobDraft, Trail } from './jobs.ts';
 import { USER_IDS } from './people.ts';
 import type { PriceBookPlan } from './pricebook.ts';
 import { MATERIALS } from './pricebook.ts';
 import { rngFor, type Rng } from './prng.ts';
 
 type LineItemRow = typeof s.lineItems.$inferInsert;
-type InvoiceRow = typeof s.invoices.$inferInsert & { id: string };
+export type InvoiceRow = typeof s.invoices.$inferInsert & { id: string };
 type PaymentRow = typeof s.payments.$inferInsert;
 type Method = PaymentRow['method'];
 
@@ -62,27 +62,14 @@ export function billCompletedWork(
       lines.map((l) => ({ totalCents: l.totalCents, taxable: l.taxable })),
       taxRateBps,
     );
-    const invoice = (status: InvoiceRow['status'], issuedAt: number | null, createdAt: number): InvoiceRow => ({
-      id: rng.uuid(),
-      orgId: ctx.orgId,
-      number: 0,
-      jobId: d.id,
-      customerId: d.customer.id,
-      status,
-      issuedAt,
-      dueDate: issuedAt === null ? null : addDays(localDateOf(issuedAt, ctx.tz), d.customer.commercial ? 30 : 15),
-      ...totals,
-      paidCents: 0,
-      notes: d.customer.commercial && rng.chance(0.3) ? `PO ${rng.int(40_000, 49_999)}` : null,
-      createdAt,
-      updatedAt: issuedAt ?? createdAt,
-    });
+    const invoice = (status: InvoiceRow['status'], issuedAt: number | null, createdAt: number) =>
+      invoiceFor(ctx, rng, d, totals, status, issuedAt, createdAt);
 
     // Residential customers often pay by card before the technician leaves.
     const onSite = !d.customer.commercial && rng.chance(0.4);
-    let issuedAt = onSite
+    const issuedAt = onSite
       ? completedAt + rng.int(5, 20) * MINUTE
-      : ctx.at(addDays(localDateOf(completedAt, ctx.tz), rng.int(1, 2)), toHhmm(8 * 60 + 30 + rng.int(0, 150)));
+      : ctx.at(addDays(ctx.dateOf(completedAt), rng.int(1, 2)), toHhmm(8 * 60 + 30 + rng.int(0, 150)));
     if (issuedAt > ctx.now) {
       if (drafts < MAX_DRAFTS && rng.chance(0.35)) {
         drafts++;
@@ -91,31 +78,90 @@ export function billCompletedWork(
       continue;
     }
     const biller = onSite ? rng.pick(USER_IDS.dispatchers) : USER_IDS.admin;
-    // One invoice went to the wrong address: voided (the job returns to completed), then reissued.
+    // One invoice went to the wrong address.
     if (!voided && !onSite && issuedAt + 2 * DAY < ctx.now) {
       voided = true;
-      const wrong = invoice('void', issuedAt, issuedAt);
-      out.invoices.push(wrong);
-      trail.move('invoiced', issuedAt, biller, { invoiceId: wrong.id });
-      const voidAt = issuedAt + rng.int(2, 20) * HOUR;
-      wrong.updatedAt = voidAt;
-      trail.move('completed', voidAt, USER_IDS.admin, { invoiceId: wrong.id, reason: 'Invoice voided: billed to the wrong location.' });
-      issuedAt = voidAt + rng.int(10, 60) * MINUTE;
-      const fixed = invoice('sent', issuedAt, issuedAt);
-      // Linked by id for now; numberInvoices turns these into notes naming the numbers.
-      wrong.notes = fixed.id;
-      fixed.notes = wrong.id;
-      settle(ctx, rng, trail, fixed, { biller: USER_IDS.admin, onSite: false }, out);
+      voidAndReissue(ctx, rng, trail, { issuedAt, biller, invoice }, out);
       continue;
     }
     settle(ctx, rng, trail, invoice('sent', issuedAt, issuedAt), { biller, onSite }, out);
   }
-  numberInvoices(out.invoices);
   return out;
 }
 
-/** Records payments up to "now" and marks the invoice and job paid when settled in full. */
-function settle(ctx: SeedContext, rng: Rng, trail: Trail, inv: InvoiceRow, how: { biller: string; onSite: boolean }, out: Billing) {
+/** A job's invoice, numbered later (numberInvoices). */
+export function invoiceFor(
+  ctx: SeedContext,
+  rng: Rng,
+  d: JobDraft,
+  totals: ReturnType<typeof invoiceTotals>,
+  status: InvoiceRow['status'],
+  issuedAt: number | null,
+  createdAt: number,
+): InvoiceRow {
+  return {
+    id: rng.uuid(),
+    orgId: ctx.orgId,
+    number: 0,
+    jobId: d.id,
+    customerId: d.customer.id,
+    status,
+    issuedAt,
+    dueDate: issuedAt === null ? null : addDays(ctx.dateOf(issuedAt), d.customer.commercial ? 30 : 15),
+    ...totals,
+    paidCents: 0,
+    notes: d.customer.commercial && rng.chance(0.3) ? `PO ${rng.int(40_000, 49_999)}` : null,
+    createdAt,
+    updatedAt: issuedAt ?? createdAt,
+  };
+}
+
+/**
+ * An invoice sent to the wrong location: voided (the job returns to completed), then reissued
+ * and settled. `invoice` makes the job's invoice rows.
+ */
+export function voidAndReissue(
+  ctx: SeedContext,
+  rng: Rng,
+  trail: Trail,
+  how: {
+    issuedAt: number;
+    biller: string;
+    invoice: (status: InvoiceRow['status'], issuedAt: number, createdAt: number) => InvoiceRow;
+    payDays?: PayDays;
+  },
+  out: Pick<Billing, 'invoices' | 'payments'>,
+) {
+  const wrong = how.invoice('void', how.issuedAt, how.issuedAt);
+  out.invoices.push(wrong);
+  trail.move('invoiced', how.issuedAt, how.biller, { invoiceId: wrong.id });
+  const voidAt = how.issuedAt + rng.int(2, 20) * HOUR;
+  wrong.updatedAt = voidAt;
+  trail.move('completed', voidAt, USER_IDS.admin, { invoiceId: wrong.id, reason: 'Invoice voided: billed to the wrong location.' });
+  const issuedAt = voidAt + rng.int(10, 60) * MINUTE;
+  const fixed = how.invoice('sent', issuedAt, issuedAt);
+  // Linked by id for now; numberInvoices turns these into notes naming the numbers.
+  wrong.notes = fixed.id;
+  fixed.notes = wrong.id;
+  settle(ctx, rng, trail, fixed, { biller: USER_IDS.admin, onSite: false, payDays: how.payDays }, out);
+}
+
+/** Days from the invoice to the payment, or null for a customer who has not paid yet. */
+export type PayDays = (rng: Rng, commercial: boolean) => number | null;
+
+/**
+ * Records payments up to "now" and marks the invoice and job paid when settled in full (at once
+ * for an invoice of $0). Customers pay within `payDays` of the invoice (by default within two
+ * weeks, commercial ones within five).
+ */
+export function settle(
+  ctx: SeedContext,
+  rng: Rng,
+  trail: Trail,
+  inv: InvoiceRow,
+  how: { biller: string; onSite: boolean; payDays?: PayDays },
+  out: Pick<Billing, 'invoices' | 'payments'>,
+) {
   const issuedAt = inv.issuedAt!;
   const onSite = how.onSite;
   trail.move('invoiced', issuedAt, how.biller, { invoiceId: inv.id });
@@ -136,7 +182,9 @@ function settle(ctx: SeedContext, rng: Rng, trail: Trail, inv: InvoiceRow, how: 
     inv.paidCents = (inv.paidCents ?? 0) + amount;
     inv.updatedAt = at;
   };
-  if (onSite && rng.chance(0.85)) {
+  if (total === 0) {
+    // Nothing to pay: a free return visit.
+  } else if (onSite && rng.chance(0.85)) {
     pay(total, issuedAt + rng.int(1, 5) * MINUTE, 'card');
   } else {
     const method: Method = commercial
@@ -151,8 +199,9 @@ function settle(ctx: SeedContext, rng: Rng, trail: Trail, inv: InvoiceRow, how: 
           ['ach', 5],
           ['cash', 10],
         ] as const);
-    const payDay = addDays(localDateOf(issuedAt, ctx.tz), commercial ? rng.int(7, 35) : rng.int(1, 14));
-    const payAt = ctx.at(payDay, toHhmm(9 * 60 + rng.int(0, 7 * 60)));
+    const days = how.payDays ? how.payDays(rng, commercial) : commercial ? rng.int(7, 35) : rng.int(1, 14);
+    const payAt =
+      days === null ? Number.POSITIVE_INFINITY : ctx.at(addDays(ctx.dateOf(issuedAt), days), toHhmm(9 * 60 + rng.int(0, 7 * 60)));
     const deposit = Math.round((total * rng.int(30, 60)) / 100 / 100) * 100;
     const depositAt = issuedAt + rng.int(2, 30) * HOUR;
     if (payAt <= ctx.now) {
@@ -173,15 +222,18 @@ function settle(ctx: SeedContext, rng: Rng, trail: Trail, inv: InvoiceRow, how: 
   }
 }
 
-function reference(rng: Rng, method: Method): string | null {
+export function reference(rng: Rng, method: Method): string | null {
   if (method === 'card') return `ch_${rng.uuid().replace(/-/g, '').slice(0, 16)}`;
   if (method === 'check') return `Check #${rng.int(1001, 9999)}`;
   if (method === 'ach') return `ACH ${rng.int(100_000, 999_999)}`;
   return null;
 }
 
-/** Numbers follow the order invoices were created; the void and its replacement name each other. */
-function numberInvoices(invoices: InvoiceRow[]) {
+/**
+ * Numbers follow the order invoices were created, over the whole demo (the year of history and
+ * the two weeks); a void and its replacement, linked by id until now, name each other's number.
+ */
+export function numberInvoices(invoices: InvoiceRow[]) {
   invoices.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   invoices.forEach((inv, i) => (inv.number = i + 1));
   const byId = new Map(invoices.map((i) => [i.id, i]));
@@ -195,7 +247,7 @@ function numberInvoices(invoices: InvoiceRow[]) {
   }
 }
 
-function linesFor(ctx: SeedContext, rng: Rng, trail: Trail, book: PriceBookPlan, completedAt: number): LineItemRow[] {
+export function linesFor(ctx: SeedContext, rng: Rng, trail: Trail, book: PriceBookPlan, completedAt: number): LineItemRow[] {
   const d = trail.state.draft;
   const merged = new Map<string, number>();
   for (const p of d.jobType.lines(rng, d.durationMin)) {

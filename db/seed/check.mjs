@@ -2,7 +2,8 @@
 //   node_modules/.bin/node db/seed/check.mjs        (or: npx node db/seed/check.mjs)
 // Starts two throwaway sqld servers on free loopback ports in a temp dir, migrates both, seeds
 // the first twice (the second call must do nothing) and the second once, prints the time and
-// the rows per table and per job status, and compares values that must match between the two.
+// the rows per table and per job status, checks that every done job has its facts (and nothing
+// else has any), and compares values that must match between the two.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +67,7 @@ const TABLES = [
   'stock_movements',
   'purchase_orders',
   'purchase_order_lines',
+  'job_facts',
 ];
 
 try {
@@ -103,6 +105,16 @@ try {
   );
   if (org.next_job_number !== max.j || org.next_invoice_number !== max.i || org.next_po_number !== max.p)
     fail('org counters do not follow the inserted numbers');
+  // The manager's numbers read the facts: the seed writes them with the statements every job writer uses.
+  const [facts] = await rows(
+    a,
+    `select (select count(*) from jobs where status in ('completed', 'invoiced', 'paid')) as done,
+      (select count(*) from jobs j where j.status in ('completed', 'invoiced', 'paid')
+        and not exists (select 1 from job_facts f where f.job_id = j.id)) as missing,
+      (select count(*) from job_facts f join jobs j on j.id = f.job_id where j.status not in ('completed', 'invoiced', 'paid')) as stray`,
+  );
+  console.log(`\njob facts: ${facts.done} done jobs, ${facts.missing} without facts, ${facts.stray} facts of jobs not done`);
+  if (facts.done === 0 || facts.missing !== 0 || facts.stray !== 0) fail('every done job must have its facts, and only those');
   const [low] = await rows(a, 'select count(*) as n from stock_levels where quantity < reorder_point');
   console.log(`stock levels below reorder point: ${low.n}`);
 

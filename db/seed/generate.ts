@@ -3,10 +3,10 @@
  * `today` and same `pivot` give the same rows (ids included). index.ts writes them.
  */
 import type * as s from '../schema.ts';
-import { localDateOf } from '../../core/time.ts';
 import type { BusinessHours } from '../schema.ts';
-import { billCompletedWork } from './billing.ts';
+import { billCompletedWork, numberInvoices } from './billing.ts';
 import { seedContext, type SeedContext } from './context.ts';
+import { planHistory } from './history.ts';
 import { planQueue, planScheduledJobs, simulateJobs } from './jobs.ts';
 import { demoCustomers, demoTechnicians, demoUsers } from './people.ts';
 import { demoPriceBook, demoStockLevels } from './pricebook.ts';
@@ -46,6 +46,8 @@ export interface GenerateOptions {
   today: string;
   /** Local 'HH:MM' treated as "now" on that day (10:00-14:00 gives a busy board). */
   pivot: string;
+  /** The year of work before the two weeks (history.ts); on unless false. */
+  history?: boolean;
 }
 
 export function generateDemo(opts: GenerateOptions): { ctx: SeedContext; data: DemoData } {
@@ -64,15 +66,22 @@ export function generateDemo(opts: GenerateOptions): { ctx: SeedContext; data: D
   const trails = simulateJobs(ctx, drafts);
   const billing = billCompletedWork(ctx, trails, book, warehouseId, TAX_RATE_BPS);
   const flow = demoStockFlow(ctx, book, stockLevels, warehouseId, technicians, billing.usages);
+  // The year before the two weeks: its own streams, so the two weeks' rows are as they were.
+  const history =
+    opts.history === false
+      ? { trails: [], lineItems: [], invoices: [], payments: [] }
+      : planHistory(ctx, technicians, customers, plans, book, TAX_RATE_BPS);
+  const invoices = [...history.invoices, ...billing.invoices];
+  numberInvoices(invoices);
 
-  // Job numbers follow the order the jobs were taken, as the API would have numbered them.
-  const ordered = [...trails].sort(
+  // Job and invoice numbers follow the order they were taken, as the API would have numbered them.
+  const ordered = [...history.trails, ...trails].sort(
     (a, b) => a.state.draft.createdAt - b.state.draft.createdAt || (a.state.draft.id < b.state.draft.id ? -1 : 1),
   );
   const jobs = ordered.map((t, i) => {
     const d = t.state.draft;
     const last = t.state.events[t.state.events.length - 1]!;
-    const windowStart = d.start === null ? null : d.start - (d.startMin! % 60) * 60_000;
+    const windowStart = d.window?.start ?? (d.start === null ? null : d.start - (d.startMin! % 60) * 60_000);
     return {
       id: d.id,
       orgId: ctx.orgId,
@@ -93,17 +102,18 @@ export function generateDemo(opts: GenerateOptions): { ctx: SeedContext; data: D
       // day it was asked for, so each demo day opens with a queue to dispatch.
       boardDate:
         d.start !== null
-          ? localDateOf(d.start, ctx.tz)
+          ? ctx.dateOf(d.start)
           : t.state.status === 'unscheduled' && d.requestedStart !== null
-            ? localDateOf(Math.max(d.requestedStart, ctx.now), ctx.tz)
+            ? ctx.dateOf(Math.max(d.requestedStart, ctx.now))
             : null,
       technicianId: d.tech?.row.id ?? null,
       arrivalWindowStart: windowStart,
-      arrivalWindowEnd: windowStart === null ? null : windowStart + 2 * 3_600_000,
+      arrivalWindowEnd: d.window?.end ?? (windowStart === null ? null : windowStart + 2 * 3_600_000),
       warnings: [],
       createdBy: d.createdBy,
       updatedBy: last.actorUserId ?? null,
       completedAt: t.state.completedAt,
+      returnVisitOf: d.returnVisitOf ?? null,
       createdAt: d.createdAt,
       updatedAt: last.at,
     };
@@ -128,7 +138,7 @@ export function generateDemo(opts: GenerateOptions): { ctx: SeedContext; data: D
         taxRateBps: TAX_RATE_BPS,
         businessHours,
         nextJobNumber: FIRST_JOB_NUMBER + jobs.length,
-        nextInvoiceNumber: billing.invoices.length + 1,
+        nextInvoiceNumber: invoices.length + 1,
         nextPoNumber: flow.purchaseOrders.length + 1,
         createdAt: ctx.at(ctx.day(-400), '08:00'),
       },
@@ -146,9 +156,9 @@ export function generateDemo(opts: GenerateOptions): { ctx: SeedContext; data: D
       .filter((j) => j.technicianId)
       .map((j) => ({ orgId: ctx.orgId, jobId: j.id, technicianId: j.technicianId!, role: 'lead' as const })),
     jobEvents: ordered.flatMap((t) => t.state.events),
-    lineItems: billing.lineItems,
-    invoices: billing.invoices,
-    payments: billing.payments,
+    lineItems: [...history.lineItems, ...billing.lineItems],
+    invoices,
+    payments: [...history.payments, ...billing.payments],
     purchaseOrders: flow.purchaseOrders,
     purchaseOrderLines: flow.purchaseOrderLines,
     stockMovements: flow.movements,

@@ -32,6 +32,10 @@ export interface JobDraft {
   requestedEnd: number | null;
   createdAt: number;
   createdBy: string;
+  /** The arrival window promised for the first visit, when it is not the hour of `start` (a job moved to a second visit keeps it). */
+  window?: { start: number; end: number };
+  /** The job this one is a return visit of. */
+  returnVisitOf?: string;
 }
 
 export interface JobState {
@@ -73,7 +77,7 @@ function pickCustomer(rng: Rng, pool: readonly CustomerPlan[], near: { lat: numb
   return best!;
 }
 
-function createdBy(rng: Rng): string {
+export function createdBy(rng: Rng): string {
   return rng.chance(0.85) ? rng.pick(USER_IDS.dispatchers) : USER_IDS.admin;
 }
 
@@ -127,7 +131,7 @@ export function planScheduledJobs(ctx: SeedContext, techs: readonly TechPlan[], 
   return drafts;
 }
 
-function draftFor(
+export function draftFor(
   ctx: SeedContext,
   rng: Rng,
   p: { tech: TechPlan; jobType: JobType; durationMin: number; date: string; startMin: number; pool: readonly CustomerPlan[] },
@@ -207,13 +211,13 @@ export function planQueue(ctx: SeedContext, customers: readonly CustomerPlan[], 
   return drafts;
 }
 
-const CANCEL_REASONS = [
+export const CANCEL_REASONS = [
   'Customer cancelled; reset the tripped GFCI themselves.',
   'Customer went with another contractor.',
   'Duplicate booking.',
   'Customer not home; will call back to rebook.',
 ];
-const HOLD_REASONS = [
+export const HOLD_REASONS = [
   'Waiting on parts: breaker back-ordered at the supplier.',
   'Utility disconnect needed; waiting on Austin Energy.',
   'Customer wants a second quote before we continue.',
@@ -226,15 +230,16 @@ export class Trail {
   private readonly rng: Rng;
   private readonly ctx: SeedContext;
 
-  constructor(ctx: SeedContext, rng: Rng, draft: JobDraft) {
+  /** `booked`: taken straight into its slot (one event, as the API records a job created with a schedule), not queued first. */
+  constructor(ctx: SeedContext, rng: Rng, draft: JobDraft, booked = false) {
     this.ctx = ctx;
     this.rng = rng;
     this.state = { draft, status: 'unscheduled', events: [], completedAt: null };
-    this.push('created', draft.createdAt, draft.createdBy, null, {
-      status: 'unscheduled',
-      type: draft.jobType.type,
-      priority: draft.priority,
-    });
+    if (booked) this.check('scheduled');
+    const status = booked ? 'scheduled' : 'unscheduled';
+    const slot = booked ? { technicianId: draft.tech!.row.id, scheduledStart: draft.start, durationMin: draft.durationMin } : {};
+    this.push('created', draft.createdAt, draft.createdBy, null, { status, type: draft.jobType.type, priority: draft.priority, ...slot });
+    this.state.status = status;
   }
 
   get lastAt(): number {
@@ -272,6 +277,16 @@ export class Trail {
     this.state.status = 'scheduled';
   }
 
+  /** Off hold into a new slot (a second visit): the draft takes the new schedule, the event says the old one. */
+  reschedule(at: number, actor: string, slot: Pick<JobDraft, 'date' | 'startMin' | 'start' | 'durationMin'>) {
+    const d = this.state.draft;
+    const before = { status: this.state.status, scheduledStart: d.start, durationMin: d.durationMin };
+    Object.assign(d, slot);
+    this.check('scheduled');
+    this.push('rescheduled', this.after(at), actor, before, { status: 'scheduled', scheduledStart: d.start, durationMin: d.durationMin });
+    this.state.status = 'scheduled';
+  }
+
   move(to: JobStatus, at: number, actor: string | null, extra: Record<string, unknown> = {}) {
     this.check(to);
     const when = this.after(at);
@@ -288,7 +303,7 @@ export class Trail {
 }
 
 /** Who records a technician's step: their own account, or the office on their behalf. */
-const fieldActor = (rng: Rng, tech: TechPlan) => tech.userId ?? rng.pick(USER_IDS.dispatchers);
+export const fieldActor = (rng: Rng, tech: TechPlan) => tech.userId ?? rng.pick(USER_IDS.dispatchers);
 
 /** Plays each job forward to the demo's "now" and returns its trail. */
 export function simulateJobs(ctx: SeedContext, drafts: readonly JobDraft[]): Trail[] {

@@ -199,7 +199,8 @@ export function demoTechnicians(ctx: SeedContext): { technicians: TechPlan[]; st
       updatedAt: created,
     });
     const expires = ctx.day(r.expiresInDays ?? rng.int(60, 720));
-    const hired = created + rng.int(0, 300) * DAY;
+    // On the books before the year of history (history.ts) begins, so each has worked all of it.
+    const hired = created + rng.int(0, 20) * DAY;
     return {
       cls: r.cls,
       skills: r.skills,

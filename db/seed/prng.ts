@@ -38,7 +38,9 @@ function streamSeed(seed: number, label: string): number {
   return h >>> 0;
 }
 
-const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+/** Two hex digits per byte, looked up: the demo draws a uuid for each of some hundred thousand rows. */
+const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const hex4 = (n: number) => BYTE_HEX[n >> 8]! + BYTE_HEX[n & 0xff]!;
 
 export function rngFor(seed: number, label: string): Rng {
   const next = mulberry32(streamSeed(seed, label));
@@ -71,7 +73,7 @@ export function rngFor(seed: number, label: string): Rng {
     uuid: () => {
       const w = () => Math.floor(next() * 0x10000);
       const variant = 0x8000 | (w() & 0x3fff);
-      return `${hex(w(), 4)}${hex(w(), 4)}-${hex(w(), 4)}-4${hex(w() & 0xfff, 3)}-${hex(variant, 4)}-${hex(w(), 4)}${hex(w(), 4)}${hex(w(), 4)}`;
+      return `${hex4(w())}${hex4(w())}-${hex4(w())}-4${hex4(w() & 0xfff).slice(1)}-${hex4(variant)}-${hex4(w())}${hex4(w())}${hex4(w())}`;
     },
   };
   return rng;
