@@ -1,7 +1,7 @@
 /**
  * How urgent a job is. The list runs from the most urgent down, and that order is the rank
  * every list of jobs sorts by: the board's queue (core/board-doc.ts) and the API's `sort=priority`
- * (worker/resources/jobs.ts, which writes the rank into SQL). db/schema.ts takes the list from
+ * (worker/jobs/jobs.ts, which writes the rank into SQL). db/schema.ts takes the list from
  * here for its column, so the Worker, the rooms and the app all read one definition.
  */
 export const JOB_PRIORITIES = ['emergency', 'high', 'normal', 'low'] as const;

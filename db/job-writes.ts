@@ -1,8 +1,8 @@
 /**
  * The writes to a job row that more than one writer makes, each said once: the guarded update,
  * the job event that goes with it, and the lead assignment kept equal to jobs.technician_id.
- * Three writers use them: the API (worker/schedule.ts, the Worker's door for job rows), billing
- * (worker/resources/invoices.ts, through that door) and the board rooms' outbox
+ * Three writers use them: the API (worker/jobs/schedule.ts, the Worker's door for job rows), billing
+ * (worker/billing/invoices.ts and payments.ts, through that door) and the board rooms' outbox
  * (rooms/outbox-sql.ts), which projects the live schedule into libSQL.
  *
  * The rooms reach libSQL through @libsql/client and have no drizzle, so this module compiles

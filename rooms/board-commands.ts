@@ -1,5 +1,5 @@
 /**
- * Changes to a board from outside it: the API, billing, a move between days (worker/board-moves.ts
+ * Changes to a board from outside it: the API, billing, a move between days (worker/jobs/board-moves.ts
  * calls them through the room's RPC methods). Each is checked like a board edit
  * (rooms/schedule-guard.ts) and recorded through the update path (rooms/board-projection.ts);
  * what the doc must show is written by the room in its own transaction, so everyone on the

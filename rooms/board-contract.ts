@@ -1,5 +1,5 @@
 /**
- * What a board room answers to callers outside it (the Worker's RPCs: worker/board-moves.ts):
+ * What a board room answers to callers outside it (the Worker's RPCs: worker/jobs/board-moves.ts):
  * who a change is attributed to, a schedule change from outside, and what comes back. Types
  * only, so the Worker can name them without importing the room class.
  */

@@ -173,7 +173,7 @@ describe('board room', () => {
     expect(adopted.ok).toBe(true);
     await waitFor(() => c.job(elsewhere!)?.start === at(date, '07:00'), 'client to see the adopted job');
     expect(readJob(c.doc, elsewhere!)).toMatchObject({ customerName: 'Customer a' });
-    // A job another day's board owns moves through both rooms (worker/schedule.ts), not by adoption.
+    // A job another day's board owns moves through both rooms (worker/jobs/schedule.ts), not by adoption.
     expect(await stub.applySchedule(otherDays!, { start: at(date, '09:00') }, actor)).toMatchObject({ ok: false, code: 'other-day' });
 
     const refused = await stub.applySchedule(j1!, { start: at(testDate(20), '09:00') }, actor);

@@ -28,7 +28,7 @@ const PAGES: (NavItem & { permission: Permission })[] = [
 export function navFor(role: Role): NavItem[] {
   const nav: NavItem[] = PAGES.filter((p) => allows(role, p.permission)).map(({ href, label }) => ({
     href,
-    // The API narrows a technician's jobs to their own (ownJobsOnly, worker/schedule.ts).
+    // The API narrows a technician's jobs to their own (ownJobsOnly, worker/jobs/schedule.ts).
     label: href === '/jobs' && role === 'technician' ? 'My jobs' : label,
   }));
   // /api/docs needs no session at all; the app links it for the office only, by product choice:

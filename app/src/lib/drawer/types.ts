@@ -1,5 +1,5 @@
 /**
- * Shapes of the job API as the drawer reads them (worker/resources/jobs.ts: Job, JobDetail,
+ * Shapes of the job API as the drawer reads them (worker/jobs/jobs.ts: Job, JobDetail,
  * JobEvent; locations.ts; technicians.ts): aliases of the types generated from the API's document
  * (#lib/api/schema.d.ts, `npm run api:types`). Kept here rather than in #lib/types.ts so the
  * drawer can be read on its own.
