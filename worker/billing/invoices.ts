@@ -24,7 +24,7 @@ import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound } from '../problem.ts';
 import { showBillingOnBoard } from '../jobs/board-moves.ts';
-import { billingMove, changedJob } from '../jobs/schedule.ts';
+import { billingMove, changedJob, refreshedFacts } from '../jobs/schedule.ts';
 import { kpiPulse } from '../kpis/pulse.ts';
 import { Invoice, INVOICE_FIELDS, invoiceColumns, type InvoiceStatus, Payment, paymentsOf, stillIn } from './records.ts';
 
@@ -282,17 +282,22 @@ invoicesRoutes.openapi(
       to === 'void' && before.jobId
         ? billingMove(ctx, before.jobId as string, 'invoiced', 'completed', { invoiceId: id, reason: 'invoice voided' }, unchanged)
         : null;
+    const update = db
+      .update(invoices)
+      .set({ ...set, updatedAt: now })
+      .where(and(eq(invoices.orgId, auth.orgId), eq(invoices.id, id), eq(invoices.status, from), eq(invoices.paidCents, 0)))
+      .returning(invoiceColumns);
     const statements = [
       auditInsert(ctx, 'invoice', id, to === 'sent' ? 'send' : 'void', { status: from }, set, unchanged),
+      // Before the update, since the update ends the condition the move was decided under.
       ...(move ?? []),
-      db
-        .update(invoices)
-        .set({ ...set, updatedAt: now })
-        .where(and(eq(invoices.orgId, auth.orgId), eq(invoices.id, id), eq(invoices.status, from), eq(invoices.paidCents, 0)))
-        .returning(invoiceColumns),
+      update,
+      // The move's own refresh of the job's facts ran while this invoice still counted; the
+      // revenue the job loses is read now that the invoice is void.
+      ...(move ? refreshedFacts(ctx, [before.jobId as string]) : []),
     ];
     const results = await runBatch(db, statements);
-    const [invoice] = results[results.length - 1] as Row[];
+    const [invoice] = results[statements.indexOf(update)] as Row[];
     if (!invoice) throw refuse('This invoice changed meanwhile (a payment, or someone else); nothing was done.');
     kpiPulse(c)('invoice');
     if (move) await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, changedJob(statements, results, move));

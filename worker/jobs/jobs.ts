@@ -27,14 +27,14 @@ import {
 } from './schedule.ts';
 import { LineItem, lineItemColumns } from './records.ts';
 import { localDateOf } from '../../core/time.ts';
-import { assertRefs } from '../http/refs.ts';
+import { assertRefs, type RefCheck } from '../http/refs.ts';
 import { kpiPulse } from '../kpis/pulse.ts';
 import { Customer, Location } from '../customers/records.ts';
 
 /**
  * A job as the API shows it: its row's public columns, named so that a new column is not
- * published by accident (the room's schedule version and the return-visit link are not), with
- * instants as such and the warnings the room stores as JSON.
+ * published by accident (the room's schedule version is not), with instants as such and the
+ * warnings the room stores as JSON.
  */
 export const Job = createSelectSchema(jobs, {
   requestedStart: () => instant(),
@@ -49,6 +49,7 @@ export const Job = createSelectSchema(jobs, {
     .array(z.object({ code: z.string(), message: z.string() }))
     .openapi({ description: 'Scheduling-rule warnings, stored by the board room' }),
   completedAt: () => instant(),
+  returnVisitOf: (s) => s.openapi({ description: 'The job this one goes back to (a return visit), or null.' }),
 })
   .pick({
     id: true,
@@ -73,6 +74,7 @@ export const Job = createSelectSchema(jobs, {
     createdBy: true,
     updatedBy: true,
     completedAt: true,
+    returnVisitOf: true,
     createdAt: true,
     updatedAt: true,
   })
@@ -91,6 +93,9 @@ const detailShape = {
   requestedEnd: instant().nullable().optional(),
   arrivalWindowStart: instant().nullable().optional(),
   arrivalWindowEnd: instant().nullable().optional(),
+  returnVisitOf: ref().nullable().optional().openapi({
+    description: 'The job of the org this one goes back to (a return visit): that job was not fixed first time. Null for none.',
+  }),
 };
 const scheduleShape = {
   technicianId: ref().nullable().optional(),
@@ -281,6 +286,13 @@ function refuseInvalid(errors: FieldError[]) {
   if (errors.length) throw new Problem(422, 'Invalid request', `Check these fields: ${errors.map((e) => e.field).join(', ')}.`, errors);
 }
 
+/**
+ * The job a return visit goes back to: one of the org's (another org's job answers like one that
+ * does not exist, 422 naming returnVisitOf). Any status: a callback can be booked before the
+ * first visit is billed, or even finished.
+ */
+const returnVisitRef = (id: string | null | undefined): RefCheck => ({ field: 'returnVisitOf', table: jobs, id, what: 'job' });
+
 /** Empty optional text means "none". */
 const orNull = <T>(v: T | '' | undefined): T | null => (v === '' || v === undefined ? null : v);
 
@@ -441,6 +453,7 @@ jobsRoutes.openapi(
         where: eq(technicians.active, true),
         whereMessage: 'No active technician with that id in your organisation.',
       },
+      returnVisitRef(input.returnVisitOf),
     ]);
     const job = await createJob(
       ctx,
@@ -456,6 +469,7 @@ jobsRoutes.openapi(
         requestedEnd: input.requestedEnd ?? null,
         arrivalWindowStart: input.arrivalWindowStart ?? null,
         arrivalWindowEnd: input.arrivalWindowEnd ?? null,
+        returnVisitOf: input.returnVisitOf ?? null,
         technicianId: input.technicianId ?? null,
         scheduledStart: input.scheduledStart ?? null,
         durationMin: input.durationMin ?? 60,
@@ -495,18 +509,22 @@ jobsRoutes.openapi(
     for (const f of SCHEDULE_FIELDS) if (f in input) schedule[f] = input[f] ?? null;
     if (schedule.durationMin === null) throw fieldProblem(422, 'durationMin', 'body', 'A job always has a duration.');
     refuseInvalid(windowErrors({ ...before, ...details }));
-    if (schedule.technicianId && schedule.technicianId !== before.technicianId) {
-      await assertRefs(ctx.db, ctx.auth.orgId, [
-        {
-          field: 'technicianId',
-          table: technicians,
-          id: schedule.technicianId as string,
-          what: 'technician',
-          where: eq(technicians.active, true),
-          whereMessage: 'No active technician with that id in your organisation.',
-        },
-      ]);
-    }
+    if (details.returnVisitOf === id) throw fieldProblem(422, 'returnVisitOf', 'body', 'A job cannot be a return visit of itself.');
+    await assertRefs(ctx.db, ctx.auth.orgId, [
+      ...(schedule.technicianId && schedule.technicianId !== before.technicianId
+        ? [
+            {
+              field: 'technicianId',
+              table: technicians,
+              id: schedule.technicianId as string,
+              what: 'technician',
+              where: eq(technicians.active, true),
+              whereMessage: 'No active technician with that id in your organisation.',
+            },
+          ]
+        : []),
+      returnVisitRef(details.returnVisitOf as string | null | undefined),
+    ]);
     const job = await applyScheduleChange(ctx, before, schedule, details);
     return c.json(toJob(job), 200);
   },

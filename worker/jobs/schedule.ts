@@ -250,6 +250,7 @@ export async function createJob(
   ];
   const [, rows] = (await runBatch(db, statements)) as [unknown, JobRow[]];
   const job = rows[0]!;
+  if (values.returnVisitOf) ctx.kpis('job');
   if (boardDate) {
     // The row already says which day owns it; the room of that day puts it on the board now
     // (a room that has not loaded yet will find it in the records when it does).
@@ -303,8 +304,9 @@ export async function applyScheduleChange(
   if (!changed.length) {
     if (!Object.keys(details).length) return before;
     const row = await applyJobChange(ctx, before, details);
-    // A done job's details count in the manager's numbers (its arrival window, what it is a return visit of).
-    if (isDone(row.status)) ctx.kpis('job');
+    // A done job's details count in the manager's numbers (its arrival window, what it is a return
+    // visit of), and so does any job's return visit link: it decides its original's first-time fix.
+    if (isDone(row.status) || 'returnVisitOf' in details) ctx.kpis('job');
     return refreshed(ctx, row);
   }
   const status = before.status;

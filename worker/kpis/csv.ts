@@ -17,7 +17,9 @@ export function toCsv(lists: keyof typeof LIST_FIELDS, items: readonly object[],
   const cell = (field: string, value: unknown) =>
     INSTANTS.has(field) && typeof value === 'number' ? `${localDateOf(value, timezone)} ${localTimeOf(value, timezone)}` : value;
   const data = items.map((item) => fields.map((f) => cell(f, (item as Record<string, unknown>)[f])));
-  return `${Papa.unparse({ fields: [...fields], data }, { escapeFormulae: true, newline: '\r\n' })}\r\n`;
+  const text = Papa.unparse({ fields: [...fields], data }, { escapeFormulae: true, newline: '\r\n' });
+  // Every line ends with CRLF (unparse ends the header alone with one, but not the last row).
+  return text.endsWith('\r\n') ? text : `${text}\r\n`;
 }
 
 /** The export's file name: the drill and its range, e.g. kpis-completed-2026-03-01-2026-03-31.csv. */

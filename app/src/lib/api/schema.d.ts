@@ -2242,6 +2242,8 @@ export interface paths {
                                 updatedBy?: string | null;
                                 /** @description UTC epoch milliseconds */
                                 completedAt?: number | null;
+                                /** @description The job this one goes back to (a return visit), or null. */
+                                returnVisitOf?: string | null;
                                 createdAt?: number;
                                 updatedAt?: number;
                             }[];
@@ -6908,6 +6910,8 @@ export interface components {
             updatedBy?: string | null;
             /** @description UTC epoch milliseconds */
             completedAt?: number | null;
+            /** @description The job this one goes back to (a return visit), or null. */
+            returnVisitOf?: string | null;
             createdAt?: number;
             updatedAt?: number;
             customer?: components["schemas"]["JobCustomer"];
@@ -7007,6 +7011,8 @@ export interface components {
             updatedBy: string | null;
             /** @description UTC epoch milliseconds */
             completedAt: number | null;
+            /** @description The job this one goes back to (a return visit), or null. */
+            returnVisitOf: string | null;
             createdAt: number;
             updatedAt: number;
         };
@@ -7030,6 +7036,8 @@ export interface components {
             arrivalWindowStart?: number | null;
             /** @description UTC epoch milliseconds */
             arrivalWindowEnd?: number | null;
+            /** @description The job of the org this one goes back to (a return visit): that job was not fixed first time. Null for none. */
+            returnVisitOf?: string | null;
             technicianId?: string | null;
             /** @description UTC epoch milliseconds */
             scheduledStart?: number | null;
@@ -7053,6 +7061,8 @@ export interface components {
             arrivalWindowStart?: number | null;
             /** @description UTC epoch milliseconds */
             arrivalWindowEnd?: number | null;
+            /** @description The job of the org this one goes back to (a return visit): that job was not fixed first time. Null for none. */
+            returnVisitOf?: string | null;
             technicianId?: string | null;
             /** @description UTC epoch milliseconds */
             scheduledStart?: number | null;
