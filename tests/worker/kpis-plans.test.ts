@@ -1,0 +1,78 @@
+/**
+ * Each KPI read starts from an index that leads with the org (EXPLAIN QUERY PLAN against the test
+ * libSQL), so its cost follows the range asked for, not the size of the org's history or of
+ * anyone else's. bench/kpis measures the same statements on a year of a large org's work.
+ */
+import { describe, expect, inject, it } from 'vitest';
+import { DRILLS, type DrillId } from '../../core/kpis.ts';
+import { openDb } from '../../worker/db.ts';
+import { drillStatement } from '../../worker/kpis/drills.ts';
+import { reportQueries } from '../../worker/kpis/report.ts';
+import { fx, sql } from './helpers.ts';
+
+const { db } = openDb({ LIBSQL_URL: inject('libsqlUrl') });
+const RANGE = { from: '2026-03-02', to: '2026-03-08' };
+const NOW = Date.UTC(2026, 2, 9, 17);
+
+async function plan(q: { sql: string; params: unknown[] }): Promise<string[]> {
+  const r = await sql.execute({ sql: `explain query plan ${q.sql}`, args: q.params as never });
+  return r.rows.map((row) => String(row.detail));
+}
+
+/** A step that reads a whole table (SCAN jobs, SCAN job_facts …); the days CTE's json_each is its own argument. */
+const fullScans = (steps: string[]) => steps.filter((s) => /^SCAN /.test(s) && !/^SCAN json_each/.test(s));
+
+describe('KPI query plans', () => {
+  it('reads the report with one indexed search per statement', async () => {
+    const expected = [
+      ['job_facts_org_completed_idx'], // both periods' fact sums
+      ['job_facts_org_completed_idx'], // each day of the range
+      ['technicians_org_idx', 'job_facts_org_tech_idx'], // each technician's sums
+      ['jobs_org_start_idx'], // scheduled in either period
+      ['payments_org_received_idx'], // collected
+      ['jobs_org_status_idx'], // the queue
+      ['invoices_org_status_idx'], // receivables
+    ];
+    const queries = reportQueries(db, fx.a.orgId, RANGE, 'America/Chicago', NOW);
+    expect(queries).toHaveLength(expected.length);
+    for (const [i, q] of queries.entries()) {
+      const steps = await plan(q);
+      for (const index of expected[i]!)
+        expect(steps.join('\n'), `statement ${i}`).toMatch(new RegExp(`USING (COVERING )?INDEX ${index} \\(org_id=\\?`));
+      expect(fullScans(steps), `statement ${i}: ${steps.join(' | ')}`).toEqual([]);
+    }
+  });
+
+  it('starts every drill-down from the index its figure uses', async () => {
+    const first: Record<DrillId, string> = {
+      invoiced: 'job_facts_org_completed_idx',
+      collected: 'payments_org_received_idx',
+      completed: 'job_facts_org_completed_idx',
+      completionRate: 'jobs_org_start_idx',
+      firstTimeFix: 'job_facts_org_completed_idx',
+      onTime: 'job_facts_org_completed_idx',
+      utilisation: 'job_facts_org_completed_idx',
+      averageTicket: 'job_facts_org_completed_idx',
+      queue: 'jobs_org_status_idx',
+      receivables: 'invoices_org_status_idx',
+    };
+    for (const drill of DRILLS) {
+      const steps = await plan(
+        drillStatement(db, drill, { orgId: fx.a.orgId, timezone: 'America/Chicago', range: RANGE, now: NOW }).toSQL(),
+      );
+      expect(steps[0], drill).toMatch(new RegExp(`^SEARCH \\w+ USING (COVERING )?INDEX ${first[drill]} \\(org_id=\\?`));
+      expect(fullScans(steps), `${drill}: ${steps.join(' | ')}`).toEqual([]);
+    }
+    // One technician's completions: the (org, technician, completed_at) index.
+    const one = drillStatement(db, 'completed', {
+      orgId: fx.a.orgId,
+      timezone: 'America/Chicago',
+      range: RANGE,
+      now: NOW,
+      technicianId: fx.a.technicianId,
+    }).toSQL();
+    expect((await plan(one))[0]).toMatch(
+      /INDEX job_facts_org_tech_idx \(org_id=\? AND technician_id=\? AND completed_at>\? AND completed_at<\?\)/,
+    );
+  });
+});
