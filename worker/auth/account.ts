@@ -12,7 +12,7 @@ import { securityEvent } from './audit.ts';
 import { putChallenge } from './challenges.ts';
 import { hashToken, startSession, SESSION_IDLE_MS, type AuthContext } from './session.ts';
 import { matchTotp, newRecoveryCodes, newTotpSecret, totpQrSvg, totpUri } from './totp.ts';
-import { registrationOptions, relyingParty, verifyRegistration } from './webauthn.ts';
+import { CredentialJson, registrationOptions, relyingParty, verifyRegistration } from './webauthn.ts';
 import type { Db } from '../db.ts';
 import type { Env } from '../env.ts';
 import { text } from '../http/fields.ts';
@@ -310,14 +310,7 @@ accountRoutes.openapi(
       z
         .object({
           name: text(60).default('Passkey'),
-          response: z
-            .object({
-              id: z.string().max(1024),
-              rawId: z.string().max(1024),
-              type: z.literal('public-key'),
-              response: z.record(z.string(), z.unknown()),
-            })
-            .passthrough(),
+          response: CredentialJson,
         })
         .strict()
         .openapi('PasskeyRegistration'),

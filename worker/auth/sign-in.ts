@@ -17,7 +17,7 @@ import { ROLES } from '../../core/roles.ts';
 import { ROOM_CLOSE } from '../../core/room-close.ts';
 import { closeRoomConnections } from '../room-connections.ts';
 import { matchTotp, normaliseRecoveryCode } from './totp.ts';
-import { authenticationOptions, relyingParty, verifyAuthentication } from './webauthn.ts';
+import { authenticationOptions, CredentialJson, relyingParty, verifyAuthentication } from './webauthn.ts';
 import { Problem } from '../problem.ts';
 import { body, json, route, router } from '../http/router.ts';
 import { problemResponses } from '../http/resource.ts';
@@ -52,21 +52,7 @@ const SecondFactor = z
   .refine((b) => Boolean(b.code) !== Boolean(b.recoveryCode), { message: 'Give either a code or a recovery code.', path: ['code'] })
   .openapi('SecondFactor');
 
-const PasskeyAssertion = z
-  .object({
-    response: z
-      .object({
-        id: z.string().max(1024),
-        rawId: z.string().max(1024),
-        type: z.literal('public-key'),
-        response: z.record(z.string(), z.unknown()),
-        clientExtensionResults: z.record(z.string(), z.unknown()).optional(),
-        authenticatorAttachment: z.string().max(40).optional(),
-      })
-      .passthrough(),
-  })
-  .strict()
-  .openapi('PasskeyAssertion');
+const PasskeyAssertion = z.object({ response: CredentialJson }).strict().openapi('PasskeyAssertion');
 
 const SIGN_IN_FAILED = new Problem(401, 'Sign-in failed', 'That email and password do not match an active account.');
 const CODE_FAILED = new Problem(401, 'Code not accepted', 'That code is not right, or it was already used. Codes change every 30 seconds.');

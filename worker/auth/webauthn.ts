@@ -12,7 +12,24 @@ import {
   type AuthenticatorTransport,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
+import { z } from '@hono/zod-openapi';
 import type { Env } from '../env.ts';
+
+/**
+ * A credential as the browser's WebAuthn JSON gives it (RegistrationResponseJSON and
+ * AuthenticationResponseJSON share this outer shape): what adding a passkey and signing in with
+ * one both accept. Sizes are capped here; the contents are @simplewebauthn/server's to verify.
+ */
+export const CredentialJson = z
+  .object({
+    id: z.string().max(1024),
+    rawId: z.string().max(1024),
+    type: z.literal('public-key'),
+    response: z.record(z.string(), z.unknown()),
+    clientExtensionResults: z.record(z.string(), z.unknown()).optional(),
+    authenticatorAttachment: z.string().max(40).optional(),
+  })
+  .passthrough();
 
 export interface RelyingParty {
   id: string;

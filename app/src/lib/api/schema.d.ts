@@ -6752,6 +6752,10 @@ export interface components {
                 response: {
                     [key: string]: unknown;
                 };
+                clientExtensionResults?: {
+                    [key: string]: unknown;
+                };
+                authenticatorAttachment?: string;
             } & {
                 [key: string]: unknown;
             };
