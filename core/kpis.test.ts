@@ -119,6 +119,13 @@ describe('shift minutes', () => {
     expect(shiftMinutes(weekdays, { from: '2026-12-05', to: '2026-12-06' })).toBe(0);
   });
 
+  it('counts only the shift hours before the moment the numbers are read', () => {
+    // Thursday 2026-12-03 at 10:00 CST: Monday to Wednesday whole, Thursday's 07:00-10:00, nothing after.
+    const at = Date.parse('2026-12-03T16:00:00Z');
+    expect(shiftMinutes(weekdays, { from: '2026-11-30', to: '2026-12-06' }, at)).toBe(3 * 510 + 180);
+    expect(shiftMinutes(weekdays, { from: '2026-12-04', to: '2026-12-06' }, at)).toBe(0);
+  });
+
   it('counts a night shift across the spring-forward gap as the hour shorter it was', () => {
     const night = { shiftStart: '01:00', shiftEnd: '05:00', shiftDays: [0], timezone: CHICAGO };
     // Sunday 2026-03-08: 01:00 CST to 05:00 CDT is three hours of work; a week later, four.

@@ -83,7 +83,7 @@ export const DEFINITIONS: Readonly<Record<DrillId, Definition>> = {
     unit: 'ratio',
     lists: 'jobs',
     counted:
-      "Hours on site (from the job's status changes: arrived until paused or completed, every visit) for jobs completed in the range, against the shift hours of the active technicians on their working days in the range.",
+      "Hours on site (from the job's status changes: arrived until paused or completed, every visit) for jobs completed in the range, against the shift hours of the active technicians on their working days in the range, up to now (hours still to come do not count).",
   },
   averageTicket: {
     label: 'Average ticket',
@@ -163,7 +163,7 @@ export function presetRange(preset: Preset, today: string): Range {
     return { from, to: addDays(from, 6) };
   }
   const from = `${today.slice(0, 8)}01`;
-  return { from, to: addDays(addDays(from, 32).slice(0, 8) + '01', -1) };
+  return { from, to: addDays(`${addDays(from, 32).slice(0, 8)}01`, -1) };
 }
 
 /** A share, or null when there is nothing to share out (shown as "—", never as 0%). */
@@ -261,13 +261,15 @@ export interface Shift {
 /**
  * Minutes of shift in a range: each working day's start to end, as instants in the technician's
  * zone, so a shift across a daylight-saving change is an hour shorter or longer, as it was worked.
+ * Only what lies before `until` (the moment the numbers are read) counts: hours nobody could have
+ * worked yet would make this month's utilisation read low until the month is over.
  */
-export function shiftMinutes(shift: Shift, r: Range): number {
+export function shiftMinutes(shift: Shift, r: Range, until = Number.POSITIVE_INFINITY): number {
   let total = 0;
   for (let day = r.from; day <= r.to; day = addDays(day, 1)) {
     if (!shift.shiftDays.includes(weekdayOf(day))) continue;
     const start = zonedInstant(day, shift.shiftStart, shift.timezone);
-    const end = zonedInstant(day, shift.shiftEnd, shift.timezone);
+    const end = Math.min(zonedInstant(day, shift.shiftEnd, shift.timezone), until);
     if (end > start) total += (end - start) / 60_000;
   }
   return Math.round(total);

@@ -151,7 +151,7 @@ export async function readReport(db: Db, auth: Pick<AuthContext, 'orgId' | 'time
     { bucket: string; cents: number; count: number }[],
   ];
 
-  const shifts = techs.map((t) => ({ id: t.id, cur: shiftMinutes(t, range), prev: shiftMinutes(t, previous) }));
+  const shifts = techs.map((t) => ({ id: t.id, cur: shiftMinutes(t, range, now), prev: shiftMinutes(t, previous, now) }));
   const period = (isCurrent: boolean): Sums => {
     const plan = scheduled.find((s) => Boolean(s.current) === isCurrent);
     return {
