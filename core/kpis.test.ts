@@ -13,7 +13,9 @@ import {
   previousRange,
   rangeProblem,
   shiftMinutes,
+  shiftMinutesOf,
 } from './kpis.ts';
+import { addDays, weekdayOf, zonedInstant } from './time.ts';
 
 const CHICAGO = 'America/Chicago';
 const HOUR = 3_600_000;
@@ -131,6 +133,35 @@ describe('shift minutes', () => {
     // Sunday 2026-03-08: 01:00 CST to 05:00 CDT is three hours of work; a week later, four.
     expect(shiftMinutes(night, { from: '2026-03-08', to: '2026-03-08' })).toBe(180);
     expect(shiftMinutes(night, { from: '2026-03-15', to: '2026-03-15' })).toBe(240);
+  });
+});
+
+describe('shift minutes, many at once', () => {
+  /** The plain definition: each working day's shift as zonedInstant says, one call per time. */
+  const slow = (shift: Parameters<typeof shiftMinutes>[0], from: string, to: string) => {
+    let total = 0;
+    for (let day = from; day <= to; day = addDays(day, 1)) {
+      if (!shift.shiftDays.includes(weekdayOf(day))) continue;
+      const start = zonedInstant(day, shift.shiftStart, shift.timezone);
+      const end = zonedInstant(day, shift.shiftEnd, shift.timezone);
+      if (end > start) total += (end - start) / 60_000;
+    }
+    return Math.round(total);
+  };
+
+  it('gives what the plain definition gives, in zones with and without daylight saving, across two years', () => {
+    const zones = ['America/Chicago', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Asia/Kolkata'];
+    const times = [
+      ['07:00', '15:30'],
+      ['01:00', '05:00'],
+      ['00:00', '02:30'],
+      ['22:00', '23:59'],
+    ] as const;
+    const shifts = zones.flatMap((timezone) =>
+      times.map(([shiftStart, shiftEnd], i) => ({ shiftStart, shiftEnd, shiftDays: i % 2 ? [0, 6] : [0, 1, 2, 3, 4, 5, 6], timezone })),
+    );
+    const range = { from: '2025-12-20', to: '2027-01-10' };
+    expect(shiftMinutesOf(shifts, range)).toEqual(shifts.map((s) => slow(s, range.from, range.to)));
   });
 });
 

@@ -24,21 +24,27 @@ const fullScans = (steps: string[]) => steps.filter((s) => /^SCAN /.test(s) && !
 
 describe('KPI query plans', () => {
   it('reads the report with one indexed search per statement', async () => {
-    const expected = [
-      ['job_facts_org_completed_idx'], // both periods' fact sums
-      ['job_facts_org_completed_idx'], // each day of the range
-      ['technicians_org_idx', 'job_facts_org_tech_idx'], // each technician's sums
-      ['jobs_org_start_idx'], // scheduled in either period
-      ['payments_org_received_idx'], // collected
-      ['jobs_org_status_idx'], // the queue
-      ['invoices_org_status_idx'], // receivables
+    // A range's rows are read from the index alone (COVERING): a year of 100 technicians is a
+    // quarter of a million facts, and a table lookup for each made the year's report seconds long.
+    const covering = 'COVERING ';
+    const expected: [string, string][][] = [
+      [['job_facts_org_completed_idx', covering]], // both periods' fact sums
+      [['job_facts_org_completed_idx', covering]], // each day of the range
+      [
+        ['technicians_org_idx', '(COVERING )?'],
+        ['job_facts_org_tech_idx', covering],
+      ], // each technician's sums
+      [['jobs_org_start_idx', covering]], // scheduled in either period
+      [['payments_org_received_idx', covering]], // collected
+      [['jobs_org_status_idx', '(COVERING )?']], // the queue
+      [['invoices_org_status_idx', covering]], // receivables
     ];
     const queries = reportQueries(db, fx.a.orgId, RANGE, 'America/Chicago', NOW);
     expect(queries).toHaveLength(expected.length);
     for (const [i, q] of queries.entries()) {
       const steps = await plan(q);
-      for (const index of expected[i]!)
-        expect(steps.join('\n'), `statement ${i}`).toMatch(new RegExp(`USING (COVERING )?INDEX ${index} \\(org_id=\\?`));
+      for (const [index, how] of expected[i]!)
+        expect(steps.join('\n'), `statement ${i}`).toMatch(new RegExp(`USING ${how}INDEX ${index} \\(org_id=\\?`));
       expect(fullScans(steps), `statement ${i}: ${steps.join(' | ')}`).toEqual([]);
     }
   });

@@ -22,7 +22,7 @@ import {
   periodOf,
   previousRange,
   ratio,
-  shiftMinutes,
+  shiftMinutesOf,
   type KpiReport,
   type Period,
   type Range,
@@ -55,7 +55,7 @@ function statements(db: Db, orgId: string, cur: Period, prev: Period, now: numbe
     // database never needs the timezone.
     db.all<{ day: string; completed: number; invoiced_cents: number }>(sql`
       with days (day, start, finish) as (select value ->> 0, value ->> 1, value ->> 2 from json_each(${days}))
-      select d.day, count(f.job_id) as completed, coalesce(sum(f.revenue_cents), 0) as invoiced_cents
+      select d.day, count(f.completed_at) as completed, coalesce(sum(f.revenue_cents), 0) as invoiced_cents
       from days d left join job_facts f on f.org_id = ${orgId} and f.completed_at >= d.start and f.completed_at < d.finish
       group by d.day order by d.day`),
     db
@@ -151,7 +151,9 @@ export async function readReport(db: Db, auth: Pick<AuthContext, 'orgId' | 'time
     { bucket: string; cents: number; count: number }[],
   ];
 
-  const shifts = techs.map((t) => ({ id: t.id, cur: shiftMinutes(t, range, now), prev: shiftMinutes(t, previous, now) }));
+  const current = shiftMinutesOf(techs, range, now);
+  const before = shiftMinutesOf(techs, previous, now);
+  const shifts = techs.map((t, i) => ({ id: t.id, cur: current[i]!, prev: before[i]! }));
   const period = (isCurrent: boolean): Sums => {
     const plan = scheduled.find((s) => Boolean(s.current) === isCurrent);
     return {
