@@ -43,6 +43,16 @@ describe('decide', () => {
     expect(d.repair).toEqual({ durationMin: 60 });
   });
 
+  it('lets a cancelled job be reopened into the queue, its start cleared, but not be moved while cancelled', () => {
+    const cancelled: Schedule = { ...prev, status: 'cancelled' };
+    const reopened = decide(cancelled, { ...cancelled, start: null, status: 'unscheduled' }, day);
+    expect(reopened.reasons).toEqual([]);
+    expect(reopened.next).toEqual({ ...cancelled, start: null, status: 'unscheduled' });
+    const moved = decide(cancelled, { ...cancelled, start: day.start + 7200_000 }, day);
+    expect(moved.next).toEqual(cancelled);
+    expect(moved.reasons).toEqual(['A job that is cancelled can no longer be rescheduled.']);
+  });
+
   it('refuses a transition the lifecycle does not allow', () => {
     const d = decide(prev, { ...prev, status: 'on_site' }, day);
     expect(d.next.status).toBe('scheduled');

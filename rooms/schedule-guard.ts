@@ -12,6 +12,7 @@ import {
   checkTransition,
   isBilled,
   isJobStatus,
+  isSchedulable,
   rescheduleRefusal,
   sayStatuses,
   statusAfterScheduleChange,
@@ -78,9 +79,15 @@ export function decide(
 
   const prevStatus = prev.status;
   const scheduleMoved = wanted.technicianId !== prev.technicianId || wanted.start !== prev.start || wanted.durationMin !== prev.durationMin;
+  // Reopening a cancelled job (cancelled -> unscheduled, its start cleared) changes the schedule
+  // together with the status: judge the schedule by the status the lifecycle lets it go to.
+  const reopened =
+    typeof raw.status === 'string' && isJobStatus(raw.status) && isSchedulable(raw.status) && !isSchedulable(prevStatus)
+      ? checkTransition(prevStatus, raw.status, { technicianId: wanted.technicianId, scheduledStart: wanted.start }).ok
+      : false;
   const refusal = !scheduleMoved
     ? null
-    : (rescheduleRefusal(prevStatus) ??
+    : ((reopened ? null : rescheduleRefusal(prevStatus)) ??
       (wanted.technicianId !== null && wanted.technicianId !== prev.technicianId && !isTechnician(wanted.technicianId)
         ? 'no technician of this org has that id'
         : null));

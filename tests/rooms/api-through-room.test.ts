@@ -199,6 +199,13 @@ describe('changes from outside go through the room', () => {
 
     expect((await api('a.dispatcher', 'POST', `/jobs/${created.body.id}/transitions`, { to: 'cancelled' })).status).toBe(200);
     await waitFor(() => c.job(created.body.id) === undefined, 'a cancelled job to leave the board');
+
+    // Reopened, it waits in its day's queue again, without its old slot (the lifecycle allows
+    // cancelled -> unscheduled; the room refused it as a reschedule of cancelled work).
+    const reopened = await api('a.dispatcher', 'POST', `/jobs/${created.body.id}/transitions`, { to: 'unscheduled' });
+    expect(reopened.status, JSON.stringify(reopened.body)).toBe(200);
+    expect(reopened.body).toMatchObject({ status: 'unscheduled', scheduledStart: null, boardDate: date });
+    await waitFor(() => c.job(created.body.id)?.status === 'unscheduled', 'the reopened job to join the day’s queue');
   });
 
   it('creates a job in a day’s queue without a time, and refuses a day its start contradicts', async () => {
