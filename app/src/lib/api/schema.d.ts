@@ -6581,7 +6581,7 @@ export interface paths {
          *
          *     onTime (jobs): Of the jobs completed in the range that had an arrival window, the share where the technician first arrived on site within the window (its start and end included). Jobs without a window are left out.
          *
-         *     utilisation (jobs): Hours on site (from the job's status changes: arrived until paused or completed, every visit) for jobs completed in the range, against the shift hours of the active technicians on their working days in the range.
+         *     utilisation (jobs): Hours on site (from the job's status changes: arrived until paused or completed, every visit) for jobs completed in the range, against the shift hours of the active technicians on their working days in the range, up to now (hours still to come do not count).
          *
          *     averageTicket (jobs): Invoiced amount divided by the number of invoiced jobs completed in the range. Return visits billed at $0 are left out, so a free call-back does not pull the average down.
          *
