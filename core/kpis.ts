@@ -332,29 +332,3 @@ export function agingBucketOf(issuedAt: number, now: number): AgingBucketId {
 export function agingThresholds(now: number): { id: AgingBucketId; issuedAfter: number }[] {
   return AGING_BUCKETS.filter((b) => Number.isFinite(b.max)).map((b) => ({ id: b.id, issuedAfter: now - (b.max + 1) * 86_400_000 }));
 }
-
-/** What GET /api/kpis answers. */
-export interface KpiReport {
-  from: string;
-  to: string;
-  timezone: string;
-  previous: Range;
-  /** When the numbers were read. */
-  asOf: number;
-  figures: Record<FigureId, Figure>;
-  queue: { size: number; oldestDays: number | null; averageDays: number | null };
-  receivables: { bucket: AgingBucketId; label: string; cents: number; count: number }[];
-  days: { day: string; invoicedCents: number; completed: number }[];
-  technicians: {
-    id: string;
-    name: string;
-    colour: string;
-    completed: number;
-    invoicedCents: number;
-    firstTimeFix: number | null;
-    onTime: number | null;
-    utilisation: number | null;
-    onSiteMinutes: number;
-    shiftMinutes: number;
-  }[];
-}

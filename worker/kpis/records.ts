@@ -1,6 +1,6 @@
 /**
- * The manager's numbers as the API shows them: the report (core/kpis.ts KpiReport, as a schema
- * for the OpenAPI document) and the three kinds of row a drill-down lists. The drill-down queries
+ * The manager's numbers as the API shows them: the report (its one definition: the Worker answers
+ * it and the app reads it through the generated types) and the three kinds of row a drill-down lists. The drill-down queries
  * (drills.ts) select exactly these fields, and the CSV export writes them in this order.
  */
 import { z } from '@hono/zod-openapi';

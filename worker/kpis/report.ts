@@ -12,6 +12,7 @@
  *
  * The arithmetic (shares, changes, the average ticket) is core/kpis.ts's, from these sums.
  */
+import type { z } from '@hono/zod-openapi';
 import { and, asc, avg, count, eq, gte, inArray, lt, min, ne, sql } from 'drizzle-orm';
 import { jobFacts, jobs, payments, technicians, invoices } from '../../db/schema.ts';
 import {
@@ -23,7 +24,6 @@ import {
   previousRange,
   ratio,
   shiftMinutesOf,
-  type KpiReport,
   type Period,
   type Range,
   type Sums,
@@ -32,6 +32,7 @@ import { DONE_STATUSES } from '../../core/lifecycle.ts';
 import type { AuthContext } from '../auth/session.ts';
 import type { Db } from '../db.ts';
 import { runBatch } from '../http/batch.ts';
+import type { KpiReport } from './records.ts';
 import { agingBucket, completedWithin, factSums, receivable } from './measures.ts';
 
 type FactSums = { [K in keyof typeof factSums]: number };
@@ -127,7 +128,12 @@ const sumsOf = (row: FactSums | undefined): Omit<Sums, 'scheduled' | 'scheduledD
 /** A waiting job's average age, to a tenth of a day. */
 const tenths = (days: number) => Math.round(days * 10) / 10;
 
-export async function readReport(db: Db, auth: Pick<AuthContext, 'orgId' | 'timezone'>, range: Range, now: number): Promise<KpiReport> {
+export async function readReport(
+  db: Db,
+  auth: Pick<AuthContext, 'orgId' | 'timezone'>,
+  range: Range,
+  now: number,
+): Promise<z.infer<typeof KpiReport>> {
   const previous = previousRange(range);
   const cur = periodOf(range, auth.timezone);
   const prev = periodOf(previous, auth.timezone);

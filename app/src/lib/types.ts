@@ -29,3 +29,6 @@ export type User = Schemas['User'];
 export type Invitation = Schemas['Invitation'];
 
 export type LineItem = Schemas['LineItem'];
+
+/** GET /api/kpis: the manager's numbers for a range (worker/kpis/records.ts). */
+export type KpiReport = Schemas['KpiReport'];

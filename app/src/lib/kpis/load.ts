@@ -3,7 +3,8 @@
  * core/kpis.ts KpiReport) and GET /api/kpis/{drill} (the list behind a figure). The shapes are
  * the API's own (#lib/api/schema.d.ts, `npm run api:types`).
  */
-import type { KpiReport, Range } from '#core/kpis.ts';
+import type { Range } from '#core/kpis.ts';
+import type { KpiReport } from '#lib/types.ts';
 import { client } from '#lib/api.ts';
 import type { components } from '#lib/api/schema.d.ts';
 import { type DrillTarget, drillQuery } from './drills.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NO_SUMS, compare, type KpiReport } from '#core/kpis.ts';
+import { NO_SUMS, compare } from '#core/kpis.ts';
+import type { KpiReport } from '#lib/types.ts';
 import { changeText, formatValue, hasWork, presetOf, rangeOfQuery, seriesSummary, sortTechnicians } from './numbers.ts';
 
 describe('the range a URL asks for', () => {

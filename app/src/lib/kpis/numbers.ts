@@ -4,7 +4,8 @@
  * chart says in words. The figures themselves are core/kpis.ts's.
  */
 import { formatCents } from '#core/money.ts';
-import { type KpiReport, type Preset, presetRange, type Range, type Unit } from '#core/kpis.ts';
+import { type Preset, presetRange, type Range, type Unit } from '#core/kpis.ts';
+import type { KpiReport } from '#lib/types.ts';
 
 export const PRESETS: readonly { id: Preset; label: string }[] = [
   { id: 'today', label: 'Today' },

@@ -3,7 +3,8 @@
  * once, and after a change notice from the org's live channel through the refresher (one fetch at
  * a time, a burst of notices as one). An answer for a range the page has left is dropped.
  */
-import type { KpiReport, Range } from '#core/kpis.ts';
+import type { Range } from '#core/kpis.ts';
+import type { KpiReport } from '#lib/types.ts';
 import { type ApiError, asApiError, isAbort } from '#lib/api.ts';
 import { fetchReport } from './load.ts';
 import { refresher } from './refresher.ts';
