@@ -520,6 +520,7 @@ export const invoices = sqliteTable(
     totalCents: integer('total_cents').notNull(),
     paidCents: integer('paid_cents').notNull().default(0),
     notes: text('notes'),
+    voidReason: text('void_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -568,6 +569,8 @@ export const stockLevels = sqliteTable(
     quantity: integer('quantity').notNull(),
     reorderPoint: integer('reorder_point').notNull().default(0),
     reorderQuantity: integer('reorder_quantity').notNull().default(0),
+    /** The most this location should hold (a truck's refill fills up to it); 0 = no maximum set. */
+    maxQuantity: integer('max_quantity').notNull().default(0),
     updatedAt: updatedAt(),
   },
   (t) => [
@@ -617,6 +620,8 @@ export const partUsages = sqliteTable(
       .references(() => stockLocations.id),
     technicianId: text('technician_id').references(() => technicians.id),
     quantity: integer('quantity').notNull(),
+    /** Logged although the truck had none on record: stock was not taken, and the office is to look. */
+    flagged: integer('flagged', { mode: 'boolean' }).notNull().default(false),
     at: integer('at').notNull(),
   },
   (t) => [index('part_usages_job_idx').on(t.orgId, t.jobId)],
@@ -658,6 +663,8 @@ export const purchaseOrderLines = sqliteTable(
       .references(() => parts.id),
     quantity: integer('quantity').notNull(),
     unitCostCents: integer('unit_cost_cents').notNull(),
+    /** Received so far (a purchase order can arrive in parts). */
+    receivedQuantity: integer('received_quantity').notNull().default(0),
   },
   (t) => [index('po_lines_po_idx').on(t.orgId, t.purchaseOrderId)],
 );
@@ -671,7 +678,158 @@ export const idempotencyKeys = sqliteTable(
     userId: text('user_id').notNull(),
     status: integer('status').notNull(),
     body: text('body').notNull(),
+    /** SHA-256 of the method, path and body the key first came with: the same key with another request is refused (422). */
+    requestHash: text('request_hash').notNull().default(''),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.key] })],
+);
+
+/**
+ * An invoice's own copy of its lines, taken when it is made: a later change to the price book or
+ * the job's line items never changes an invoice that has been made.
+ */
+export const invoiceLines = sqliteTable(
+  'invoice_lines',
+  {
+    id: id(),
+    orgId: orgId(),
+    invoiceId: text('invoice_id')
+      .notNull()
+      .references(() => invoices.id),
+    position: integer('position').notNull(),
+    priceBookItemId: text('price_book_item_id'),
+    description: text('description').notNull(),
+    quantityMilli: integer('quantity_milli').notNull(),
+    unitPriceCents: integer('unit_price_cents').notNull(),
+    taxable: integer('taxable', { mode: 'boolean' }).notNull(),
+    totalCents: integer('total_cents').notNull(),
+  },
+  (t) => [index('invoice_lines_invoice_idx').on(t.orgId, t.invoiceId, t.position)],
+);
+
+export const JOB_FILE_KINDS = ['photo', 'signature'] as const;
+
+/**
+ * Photos and customer signatures of a job. The bytes are in R2 under `object_key`; the id is the
+ * one the phone made before uploading, so an upload replayed from the offline outbox lands once.
+ */
+export const jobFiles = sqliteTable(
+  'job_files',
+  {
+    id: id(),
+    orgId: orgId(),
+    jobId: text('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    kind: text('kind', { enum: JOB_FILE_KINDS }).notNull(),
+    objectKey: text('object_key').notNull(),
+    contentType: text('content_type').notNull(),
+    bytes: integer('bytes').notNull(),
+    caption: text('caption'),
+    /** Signatures: the signer's printed name and when they signed. */
+    signerName: text('signer_name'),
+    signedAt: integer('signed_at'),
+    uploadedBy: text('uploaded_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('job_files_job_idx').on(t.orgId, t.jobId, t.createdAt)],
+);
+
+/** One Web Push subscription per device (the endpoint is the device's). */
+export const pushSubscriptions = sqliteTable(
+  'push_subscriptions',
+  {
+    id: id(),
+    orgId: orgId(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    endpoint: text('endpoint').notNull(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    createdAt: createdAt(),
+    lastSuccessAt: integer('last_success_at'),
+    lastFailureAt: integer('last_failure_at'),
+    failures: integer('failures').notNull().default(0),
+  },
+  (t) => [uniqueIndex('push_subscriptions_endpoint_uq').on(t.endpoint), index('push_subscriptions_user_idx').on(t.orgId, t.userId)],
+);
+
+/** Outgoing webhooks: where an org wants to be told, and of what. */
+export const webhookEndpoints = sqliteTable(
+  'webhook_endpoints',
+  {
+    id: id(),
+    orgId: orgId(),
+    url: text('url').notNull(),
+    events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
+    /** Standard Webhooks secret ('whsec_' + base64). */
+    secret: text('secret').notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    description: text('description'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('webhook_endpoints_org_idx').on(t.orgId, t.createdAt)],
+);
+
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+
+/** Each message to each endpoint, with its attempts so far and the last answer. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: id(),
+    orgId: orgId(),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    /** The Standard Webhooks message id (webhook-id), the same on every attempt. */
+    messageId: text('message_id').notNull(),
+    event: text('event').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status', { enum: WEBHOOK_DELIVERY_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastResponse: text('last_response'),
+    lastAttemptAt: integer('last_attempt_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('webhook_deliveries_endpoint_idx').on(t.orgId, t.endpointId, t.createdAt),
+    index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/** A technician's iCalendar feed: the URL carries a secret whose hash is kept here; renewing replaces it. */
+export const calendarFeeds = sqliteTable(
+  'calendar_feeds',
+  {
+    userId: text('user_id')
+      .primaryKey()
+      .references(() => users.id),
+    orgId: orgId(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('calendar_feeds_token_uq').on(t.tokenHash)],
+);
+
+/**
+ * What an import brought in, by the id it had in the system it came from: importing the same
+ * file again finds every row here and adds nothing.
+ */
+export const importKeys = sqliteTable(
+  'import_keys',
+  {
+    orgId: orgId(),
+    source: text('source').notNull(),
+    entity: text('entity').notNull(),
+    externalId: text('external_id').notNull(),
+    entityId: text('entity_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.source, t.entity, t.externalId] })],
 );
