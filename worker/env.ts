@@ -31,6 +31,9 @@ export interface Env extends RoomEnv {
   VAPID_SUBJECT?: string;
   /** Error tracking: set in production, a loopback fake in the tests (worker/monitoring/). */
   SENTRY_DSN?: string;
+  /** Geocoding provider (worker/geo/geocoder.ts): a Nominatim-compatible search URL and its key; unset, ZIP centres offline. */
+  GEOCODER_URL?: string;
+  GEOCODER_KEY?: string;
 }
 
 export type AppEnv = {

@@ -71,6 +71,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   'GET /api/locations/{id}': { id: (f) => f.locationId },
   'PATCH /api/locations/{id}': { id: (f) => f.locationId, body: () => ({ accessNotes: `matrix ${uniq()}` }) },
+  'GET /api/geocode': { path: '/geocode?postalCode=78701' },
 
   'GET /api/technicians': {},
   'POST /api/technicians': { body: (f) => ({ name: `Matrix tech ${uniq()}`, truckLocationId: f.truckId }) },

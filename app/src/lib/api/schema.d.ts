@@ -5011,6 +5011,7 @@ export interface paths {
                                 jobId?: string | null;
                                 purchaseOrderId?: string | null;
                                 actorUserId?: string | null;
+                                note?: string | null;
                                 at?: number;
                             }[];
                             nextCursor: string | null;
@@ -5620,6 +5621,8 @@ export interface paths {
                     /** @description Last local date (YYYY-MM-DD), inclusive. */
                     to?: string;
                     status?: "draft" | "sent" | "paid" | "void";
+                    /** @description true: sent and due before today (the org's local date); false: all the others. */
+                    overdue?: "true" | "false";
                     customerId?: string;
                     jobId?: string;
                 };
@@ -5652,8 +5655,11 @@ export interface paths {
                                 totalCents?: number;
                                 paidCents?: number;
                                 notes?: string | null;
+                                voidReason?: string | null;
                                 createdAt?: number;
                                 updatedAt?: number;
+                                customerName?: string;
+                                jobNumber?: number | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -5923,7 +5929,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send an invoice, or void it (its job goes back to completed) */
+        /** Send an invoice, or void it with a reason (its job goes back to completed) */
         post: {
             parameters: {
                 query?: never;
@@ -6288,6 +6294,7 @@ export interface paths {
                                 locationId?: string;
                                 technicianId?: string | null;
                                 quantity?: number;
+                                flagged?: boolean;
                                 at?: number;
                             }[];
                             nextCursor: string | null;
@@ -6620,6 +6627,82 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["KpiDrillList"];
                         "text/csv": string;
+                    };
+                };
+                /** @description Bad request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not allowed for this role (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found in your organisation (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, fields named in `errors` (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/geocode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where an address is (its ZIP code’s centre unless a geocoding provider is configured) */
+        get: {
+            parameters: {
+                query: {
+                    postalCode: string;
+                    address?: string;
+                    city?: string;
+                    region?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The point to put the pin on */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GeoPoint"];
                     };
                 };
                 /** @description Bad request (problem+json) */
@@ -7357,6 +7440,7 @@ export interface components {
             jobId: string | null;
             purchaseOrderId: string | null;
             actorUserId: string | null;
+            note: string | null;
             at: number;
         };
         StockMovementCreate: {
@@ -7419,12 +7503,15 @@ export interface components {
             /** @enum {string} */
             to: "ordered" | "received" | "cancelled";
         };
-        InvoiceDetail: components["schemas"]["Invoice"] & {
+        InvoiceDetail: components["schemas"]["InvoiceListed"] & {
             lines: components["schemas"]["InvoiceLine"][];
             payments: components["schemas"]["Payment"][];
         };
         InvoiceLine: {
             id: string;
+            position: number;
+            /** @description The price-book item the line was billed from, if any. */
+            priceBookItemId: string | null;
             description: string;
             quantityMilli: number;
             unitPriceCents: number;
@@ -7442,6 +7529,10 @@ export interface components {
             receivedAt: number;
             createdAt: number;
         };
+        InvoiceListed: components["schemas"]["Invoice"] & {
+            customerName: string;
+            jobNumber: number | null;
+        };
         Invoice: {
             id: string;
             number: number;
@@ -7458,6 +7549,7 @@ export interface components {
             totalCents: number;
             paidCents: number;
             notes: string | null;
+            voidReason: string | null;
             createdAt: number;
             updatedAt: number;
         };
@@ -7473,6 +7565,8 @@ export interface components {
         InvoiceTransition: {
             /** @enum {string} */
             to: "sent" | "void";
+            /** @description Why the invoice is void: required with to=void, kept on the invoice. */
+            reason?: string;
         };
         PaymentReceipt: components["schemas"]["Payment"] & {
             invoice: {
@@ -7500,6 +7594,7 @@ export interface components {
             locationId: string;
             technicianId: string | null;
             quantity: number;
+            flagged: boolean;
             at: number;
         };
         PartUsageCreate: {
@@ -7635,6 +7730,15 @@ export interface components {
             /** @enum {string} */
             method: "card" | "cash" | "check" | "ach";
             receivedAt: number;
+        };
+        GeoPoint: {
+            lat: number;
+            lng: number;
+            /**
+             * @description 'zip': the ZIP code's centre; 'address': the street address itself
+             * @enum {string}
+             */
+            precision: "zip" | "address";
         };
     };
     responses: never;
