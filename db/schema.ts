@@ -598,6 +598,8 @@ export const stockMovements = sqliteTable(
     jobId: text('job_id').references(() => jobs.id),
     purchaseOrderId: text('purchase_order_id'),
     actorUserId: text('actor_user_id').references(() => users.id),
+    /** Why, in the person's words; required for an adjustment ("2 found damaged"). */
+    note: text('note'),
     at: integer('at').notNull(),
   },
   (t) => [index('stock_movements_org_at_idx').on(t.orgId, t.at, t.id), index('stock_movements_part_idx').on(t.orgId, t.partId, t.at)],
@@ -666,7 +668,11 @@ export const purchaseOrderLines = sqliteTable(
     /** Received so far (a purchase order can arrive in parts). */
     receivedQuantity: integer('received_quantity').notNull().default(0),
   },
-  (t) => [index('po_lines_po_idx').on(t.orgId, t.purchaseOrderId)],
+  (t) => [
+    index('po_lines_po_idx').on(t.orgId, t.purchaseOrderId),
+    // Never more than was ordered: two receipts that race roll back whole rather than over-receive.
+    check('po_lines_received_within_ordered', sql`${t.receivedQuantity} >= 0 and ${t.receivedQuantity} <= ${t.quantity}`),
+  ],
 );
 
 /** Keeps a write's answer so a replayed request (offline queue) is applied exactly once. */

@@ -92,6 +92,7 @@ export function demoStockFlow(
     jobId: null,
     purchaseOrderId: null,
     actorUserId: USER_IDS.admin,
+    note: 'Cycle count: 35 ft short on the spool',
     at: ctx.at(ctx.day(-4), '16:10'),
   });
 
@@ -111,6 +112,7 @@ export function demoStockFlow(
       partId: part(l.sku).id,
       quantity: l.quantity,
       unitCostCents: part(l.sku).costCents,
+      receivedQuantity: status === 'received' ? l.quantity : 0,
     }));
     out.purchaseOrderLines.push(...rows);
     out.purchaseOrders.push({

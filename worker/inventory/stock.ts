@@ -225,7 +225,8 @@ levelsRoutes.openapi(
 
 // ---- movements ----
 
-const StockMovement = createSelectSchema(stockMovements).omit({ orgId: true }).openapi('StockMovement');
+// The note joins the answer with the routes that write it.
+const StockMovement = createSelectSchema(stockMovements).omit({ orgId: true, note: true }).openapi('StockMovement');
 
 const MOVEMENT_FIELDS = Object.keys(StockMovement.shape);
 
