@@ -762,6 +762,24 @@ export const pushSubscriptions = sqliteTable(
   (t) => [uniqueIndex('push_subscriptions_endpoint_uq').on(t.endpoint), index('push_subscriptions_user_idx').on(t.orgId, t.userId)],
 );
 
+/**
+ * Development's own Web Push (VAPID) key pair, made on first use when VAPID_PUBLIC_KEY and
+ * VAPID_PRIVATE_KEY are not set (rooms/push-keys.ts says why here). One row; production sets the
+ * keys as secrets and never writes it.
+ */
+export const vapidKeys = sqliteTable(
+  'vapid_keys',
+  {
+    id: integer('id').primaryKey(),
+    /** The uncompressed P-256 point, base64url. */
+    publicKey: text('public_key').notNull(),
+    /** The private scalar, base64url. */
+    privateKey: text('private_key').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [check('vapid_keys_one_row', sql`${t.id} = 1`)],
+);
+
 /** Outgoing webhooks: where an org wants to be told, and of what. */
 export const webhookEndpoints = sqliteTable(
   'webhook_endpoints',
