@@ -3,6 +3,7 @@ import type { AppEnv } from '../env.ts';
 import type { Permission } from '../../core/permissions.ts';
 import { requirePermission } from '../authz.ts';
 import { fieldProblem, zodProblem } from '../problem.ts';
+import { IdempotencyHeaders, idempotent } from './idempotency.ts';
 
 /**
  * The first string in a parsed body that is not well-formed Unicode (a lone surrogate, which
@@ -35,19 +36,30 @@ export function router() {
   });
 }
 
-export type GuardedRoute = RouteConfig & { permission: Permission | 'public' };
+export type GuardedRoute = RouteConfig & {
+  permission: Permission | 'public';
+  /** Takes an Idempotency-Key (worker/http/idempotency.ts): a write the technician's phone may send more than once. */
+  idempotent?: true;
+};
 
 /**
  * createRoute plus the route's permission: checked by middleware before the handler, and
  * published as `x-permission` in the OpenAPI document (the authorisation matrix test reads it).
+ * The route's own middleware runs after the permission check, and the idempotency key's after
+ * that (it reads the body, so a route that limits its body does so first).
  */
 export function route<R extends GuardedRoute>(config: R) {
-  const { permission, ...rest } = config;
+  const { permission, idempotent: once, middleware, ...rest } = config;
   return createRoute({
     ...rest,
+    ...(once ? { request: { ...rest.request, headers: IdempotencyHeaders } } : {}),
     'x-permission': permission,
-    middleware: permission === 'public' ? [] : [requirePermission(permission)],
-  } as RouteConfig & { 'x-permission': string }) as unknown as Omit<R, 'permission'>;
+    middleware: [
+      ...(permission === 'public' ? [] : [requirePermission(permission)]),
+      ...(middleware === undefined ? [] : Array.isArray(middleware) ? middleware : [middleware]),
+      ...(once ? [idempotent()] : []),
+    ],
+  } as RouteConfig & { 'x-permission': string }) as unknown as Omit<R, 'permission' | 'idempotent'>;
 }
 
 export const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });

@@ -84,6 +84,7 @@ partUsagesRoutes.openapi(
     tags: ['Part usage'],
     summary: 'Log parts used on a job (takes them from a stock location in the same transaction)',
     permission: 'lineitems.write',
+    idempotent: true,
     request: body(PartUsageInput),
     responses: {
       201: json(PartUsage, 'The usage'),

@@ -538,6 +538,7 @@ jobsRoutes.openapi(
     summary: 'Move a job along its lifecycle',
     description: `Technicians may move their own jobs to ${FIELD_STATUSES.join(', ')}. The statuses ${BILLING_STATUSES.join(' and ')} are set by invoices and payments.`,
     permission: 'jobs.transition',
+    idempotent: true,
     request: { params: idParam, ...body(JobTransition) },
     responses: {
       200: json(Job, 'The job in its new status'),

@@ -120,6 +120,7 @@ lineItemsRoutes.openapi(
     tags: ['Line items'],
     summary: 'Add a line to a job',
     permission: 'lineitems.write',
+    idempotent: true,
     request: body(LineItemCreate),
     responses: {
       201: json(LineItem, 'The new line'),

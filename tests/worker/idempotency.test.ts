@@ -1,0 +1,228 @@
+/**
+ * Exactly once (worker/http/idempotency.ts): every action the technician's phone queues offline
+ * is sent with an Idempotency-Key, and may arrive three times at once or again after its answer
+ * was lost. Each must have one effect, checked in the records (and the truck's stock), not only
+ * in the answers.
+ */
+import { describe, expect, it } from 'vitest';
+import { api, count, dbFingerprint, expectProblem, fx, sql, type ApiResult } from './helpers.ts';
+
+const tag = () => crypto.randomUUID().slice(0, 8);
+const key = () => ({ 'Idempotency-Key': crypto.randomUUID() });
+
+/** A job of the fixture technician on a board, dispatched (so they may set off), made through the API. */
+async function dispatchedJob(): Promise<string> {
+  const made = await api('a.dispatcher', 'POST', '/jobs', {
+    customerId: fx.a.customerId,
+    locationId: fx.a.locationId,
+    type: 'Service call',
+    description: `Idempotency ${tag()}`,
+    technicianId: fx.a.ownTechnicianId,
+    scheduledStart: Date.UTC(2026, 6, 2, 15),
+  });
+  expect(made.status, JSON.stringify(made.body)).toBe(201);
+  const dispatched = await api('a.dispatcher', 'POST', `/jobs/${made.body.id}/transitions`, { to: 'dispatched' });
+  expect(dispatched.status, JSON.stringify(dispatched.body)).toBe(200);
+  return made.body.id;
+}
+
+/** A job of the fixture technician on site, written straight into libSQL (no board holds it). */
+async function onSiteJob(): Promise<string> {
+  const id = crypto.randomUUID();
+  const now = Date.now();
+  await sql.execute({
+    sql: `insert into jobs (id, org_id, number, customer_id, location_id, type, priority, description, status, duration_min, technician_id, warnings, created_at, updated_at)
+          values (?, ?, ?, ?, ?, 'service', 'normal', 'Idempotency', 'on_site', 60, ?, '[]', ?, ?)`,
+    args: [id, fx.a.orgId, 8_000_000 + Math.floor(Math.random() * 1e9), fx.a.customerId, fx.a.locationId, fx.a.ownTechnicianId, now, now],
+  });
+  return id;
+}
+
+async function onHand(partId: string, locationId: string): Promise<number> {
+  const r = await sql.execute({
+    sql: 'select quantity from stock_levels where part_id = ? and location_id = ?',
+    args: [partId, locationId],
+  });
+  return Number(r.rows[0]?.quantity ?? Number.NaN);
+}
+
+const stillInProgress = (r: ApiResult) => r.status === 409 && r.body?.title === 'Still in progress';
+
+/**
+ * Sends the same request three times at once, then once more as a phone does whose answer was
+ * lost. Exactly one copy is handled; each other copy is that answer replayed or told to come back
+ * (409, still in progress), and the copy sent afterwards gets the first answer again.
+ */
+async function sendLikeAPhone(send: () => Promise<ApiResult>, status: number): Promise<ApiResult> {
+  const together = await Promise.all([send(), send(), send()]);
+  const handled = together.filter((r) => !stillInProgress(r) && r.headers.get('idempotent-replayed') === null);
+  expect(
+    handled.map((r) => r.status),
+    JSON.stringify(together.map((r) => [r.status, r.body])),
+  ).toEqual([status]);
+  const first = handled[0]!;
+  for (const r of together) {
+    if (r === first) continue;
+    if (stillInProgress(r)) {
+      expectProblem(r, 409, 'Idempotency-Key');
+      expect(r.headers.get('retry-after')).toBe('1');
+    } else expect({ status: r.status, body: r.body }).toEqual({ status, body: first.body });
+  }
+  const again = await send();
+  expect(again.headers.get('idempotent-replayed')).toBe('true');
+  expect({ status: again.status, body: again.body }).toEqual({ status, body: first.body });
+  return first;
+}
+
+describe('Idempotency-Key', () => {
+  it('moves a job once: three copies at once and a resend after a lost answer', async () => {
+    const jobId = await dispatchedJob();
+    const headers = key();
+    const first = await sendLikeAPhone(() => api('a.technician', 'POST', `/jobs/${jobId}/transitions`, { to: 'en_route' }, headers), 200);
+    expect(first.body).toMatchObject({ id: jobId, status: 'en_route' });
+    expect(
+      await count('job_events', "job_id = ? and kind = 'status_changed' and json_extract(after, '$.status') = 'en_route'", [jobId]),
+    ).toBe(1);
+    expect((await api('a.technician', 'GET', `/jobs/${jobId}?fields=status`)).body).toEqual({ status: 'en_route' });
+  });
+
+  it('adds a line item once', async () => {
+    const jobId = await onSiteJob();
+    const headers = key();
+    const line = { jobId, description: `Breaker swap ${tag()}`, quantity: 1, unitPriceCents: 4500 };
+    const first = await sendLikeAPhone(() => api('a.technician', 'POST', '/line-items', line, headers), 201);
+    expect(first.body).toMatchObject({ jobId, totalCents: 4500 });
+    expect(await count('line_items', 'job_id = ?', [jobId])).toBe(1);
+    expect(await count('job_events', "job_id = ? and kind = 'line_item_added'", [jobId])).toBe(1);
+  });
+
+  it('takes parts from the truck once', async () => {
+    const part = (await api('a.admin', 'POST', '/parts', { sku: `IK-${tag()}`, name: `Idempotent part ${tag()}` })).body.id as string;
+    const truck = (await api('a.admin', 'POST', '/stock/locations', { kind: 'truck', name: `Idempotent truck ${tag()}` })).body
+      .id as string;
+    await api('a.admin', 'POST', '/stock/movements', { partId: part, toLocationId: truck, quantity: 10, reason: 'receive' });
+    const jobId = await onSiteJob();
+    const headers = key();
+    const usage = { jobId, partId: part, locationId: truck, quantity: 2 };
+    await sendLikeAPhone(() => api('a.technician', 'POST', '/part-usages', usage, headers), 201);
+    expect(await count('part_usages', 'job_id = ?', [jobId])).toBe(1);
+    expect(await count('stock_movements', "job_id = ? and reason = 'use'", [jobId])).toBe(1);
+    expect(await onHand(part, truck)).toBe(8);
+  });
+
+  it('keeps a final refusal and gives it again, changing nothing', async () => {
+    const jobId = await onSiteJob();
+    const headers = key();
+    const before = await dbFingerprint();
+    const refused = await api('a.technician', 'POST', '/line-items', { jobId, quantity: 1 }, headers);
+    expectProblem(refused, 422, 'description');
+    const again = await api('a.technician', 'POST', '/line-items', { jobId, quantity: 1 }, headers);
+    expectProblem(again, 422, 'description');
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(refused.body);
+    expect(await count('line_items', 'job_id = ?', [jobId])).toBe(0);
+    // The key and its answer are all that was written.
+    expect(await count('idempotency_keys', 'key = ?', [headers['Idempotency-Key']])).toBe(1);
+    expect((await dbFingerprint()).split('\n').filter((t) => !t.startsWith('idempotency_keys:'))).toEqual(
+      before.split('\n').filter((t) => !t.startsWith('idempotency_keys:')),
+    );
+  });
+
+  it('refuses a key reused for another request with 422 naming Idempotency-Key, changing nothing', async () => {
+    const jobId = await onSiteJob();
+    const headers = key();
+    const line = { jobId, description: 'First', quantity: 1, unitPriceCents: 100 };
+    expect((await api('a.technician', 'POST', '/line-items', line, headers)).status).toBe(201);
+    const before = await dbFingerprint();
+    // Another body, another route, another user of the same org: each is another request.
+    expectProblem(await api('a.technician', 'POST', '/line-items', { ...line, quantity: 2 }, headers), 422, 'Idempotency-Key');
+    expectProblem(await api('a.technician', 'POST', `/jobs/${jobId}/transitions`, { to: 'on_hold' }, headers), 422, 'Idempotency-Key');
+    expectProblem(await api('a.dispatcher', 'POST', '/line-items', line, headers), 422, 'Idempotency-Key');
+    expect(await dbFingerprint()).toBe(before);
+    expect(await count('line_items', 'job_id = ?', [jobId])).toBe(1);
+  });
+
+  it('refuses a malformed key with 400 naming it, before doing anything', async () => {
+    const jobId = await onSiteJob();
+    const before = await dbFingerprint();
+    for (const bad of ['', 'x'.repeat(201), 'with space', 'naïve']) {
+      expectProblem(
+        await api(
+          'a.technician',
+          'POST',
+          '/line-items',
+          { jobId, description: 'x', quantity: 1, unitPriceCents: 1 },
+          { 'Idempotency-Key': bad },
+        ),
+        400,
+        'Idempotency-Key',
+      );
+    }
+    expect(await dbFingerprint()).toBe(before);
+  });
+
+  it('keys belong to their org: the same key in another org is another request', async () => {
+    const headers = key();
+    const mine = await onSiteJob();
+    expect(
+      (await api('a.technician', 'POST', '/line-items', { jobId: mine, description: 'x', quantity: 1, unitPriceCents: 1 }, headers)).status,
+    ).toBe(201);
+    // Org b's admin with the same key is not answered with org a's line: their own request runs (and finds no such job).
+    const other = await api('b.admin', 'POST', '/line-items', { jobId: mine, description: 'x', quantity: 1, unitPriceCents: 1 }, headers);
+    expectProblem(other, 422, 'jobId');
+    expect(other.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('answers 409 while a copy is in progress, and lets the same request take over a claim abandoned long ago', async () => {
+    const jobId = await onSiteJob();
+    const line = { jobId, description: `Abandoned ${tag()}`, quantity: 1, unitPriceCents: 100 };
+    // A claim held by a copy that is still running: written as that copy would have (its hash included).
+    const claim = key();
+    const first = await api('a.technician', 'POST', '/line-items', line, claim);
+    expect(first.status).toBe(201);
+    await sql.execute({
+      sql: "update idempotency_keys set status = 0, body = '', created_at = ? where key = ?",
+      args: [Date.now(), claim['Idempotency-Key']],
+    });
+    const busy = await api('a.technician', 'POST', '/line-items', line, claim);
+    expectProblem(busy, 409, 'Idempotency-Key');
+    expect(busy.headers.get('retry-after')).toBe('1');
+    expect(await count('line_items', 'job_id = ?', [jobId])).toBe(1);
+    // The same claim ten minutes old: its Worker died. The request runs again and its answer is kept.
+    await sql.execute({
+      sql: 'update idempotency_keys set created_at = ? where key = ?',
+      args: [Date.now() - 10 * 60_000, claim['Idempotency-Key']],
+    });
+    const retaken = await api('a.technician', 'POST', '/line-items', line, claim);
+    expect(retaken.status).toBe(201);
+    expect(retaken.headers.get('idempotent-replayed')).toBeNull();
+    expect((await api('a.technician', 'POST', '/line-items', line, claim)).headers.get('idempotent-replayed')).toBe('true');
+    // An abandoned claim of another request is still that other request's.
+    await sql.execute({
+      sql: 'update idempotency_keys set status = 0, created_at = ? where key = ?',
+      args: [Date.now() - 10 * 60_000, claim['Idempotency-Key']],
+    });
+    expectProblem(await api('a.technician', 'POST', '/line-items', { ...line, quantity: 3 }, claim), 422, 'Idempotency-Key');
+  });
+
+  it('releases the key when the answer is a server error, so the next copy runs again', async () => {
+    const jobId = await onSiteJob();
+    const headers = key();
+    // A row the Worker cannot read (its warnings are not JSON) makes the transition fail with a 500 before it writes.
+    await sql.execute({ sql: "update jobs set warnings = 'not json' where id = ?", args: [jobId] });
+    try {
+      const failed = await api('a.technician', 'POST', `/jobs/${jobId}/transitions`, { to: 'on_hold' }, headers);
+      expectProblem(failed, 500);
+      expect(await count('idempotency_keys', 'key = ?', [headers['Idempotency-Key']])).toBe(0);
+    } finally {
+      await sql.execute({ sql: "update jobs set warnings = '[]' where id = ?", args: [jobId] });
+    }
+    const ran = await api('a.technician', 'POST', `/jobs/${jobId}/transitions`, { to: 'on_hold' }, headers);
+    expect(ran.status, JSON.stringify(ran.body)).toBe(200);
+    expect(ran.headers.get('idempotent-replayed')).toBeNull();
+    expect(
+      (await api('a.technician', 'POST', `/jobs/${jobId}/transitions`, { to: 'on_hold' }, headers)).headers.get('idempotent-replayed'),
+    ).toBe('true');
+    expect(await count('job_events', "job_id = ? and kind = 'status_changed'", [jobId])).toBe(1);
+  });
+});
