@@ -48,6 +48,15 @@ export default defineConfig({
           environment: 'node',
         },
       },
+      // Node-side tools against real sqld servers they start themselves (backup and restore).
+      {
+        test: {
+          name: 'node',
+          include: ['tests/node/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+        },
+      },
       // The API: every resource, auth and the route matrix.
       workerdProject('worker', 'tests/worker'),
       // The live board rooms, with a sqld the outage test stops and starts.

@@ -2,6 +2,7 @@
 // applies migrations, seeds the demo when empty, builds the app and runs `wrangler dev`.
 // Ctrl-C stops every child; running it again keeps the data.
 import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort, startSqld, waitForHttp } from './lib/sqld.mjs';
 import { migrateDb } from './lib/migrate.mjs';
@@ -17,6 +18,7 @@ let stopping = false;
 async function stopAll(code = 0) {
   if (stopping) return;
   stopping = true;
+  rmSync(`${dataDir}/sqld.url`, { force: true });
   for (const child of children.reverse()) {
     if (child.exitCode === null) {
       child.kill('SIGTERM');
@@ -39,6 +41,8 @@ try {
   const sqld = await startSqld({ dbPath: `${dataDir}/libsql`, port: sqldPort });
   children.push(sqld.child);
   console.log(`libSQL (sqld) on ${sqld.url}, data in ${dataDir}/libsql`);
+  // `npm run backup` finds the running database here (two sqld on one folder would fight over it).
+  writeFileSync(`${dataDir}/sqld.url`, sqld.url);
   await migrateDb(sqld.url);
   if (await seedIfEmpty(sqld.url)) console.log('demo data seeded');
 

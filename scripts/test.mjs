@@ -49,6 +49,20 @@ if (depcruise !== 0) failures.push('depcruise');
 const tsc = await run('type check: worker, core, db, tests', bin('tsc'), ['-p', 'tsconfig.json']);
 if (tsc !== 0) failures.push('tsc');
 
+// The production bundle: wrangler bundles the Worker as `npm run deploy` would and stops before
+// uploading, so an import that workerd's bundler refuses fails here and not on deploy day.
+mkdirSync(`${root}build`, { recursive: true });
+const bundle = await run(
+  'bundle: wrangler deploy --dry-run',
+  bin('wrangler'),
+  ['deploy', '--dry-run', '--env', 'production', '--outdir', `${out}/dry-run`],
+  {
+    WRANGLER_SEND_METRICS: 'false',
+    XDG_CONFIG_HOME: `${root}.config`,
+  },
+);
+if (bundle !== 0) failures.push('wrangler dry-run');
+
 const vitestJson = `${out}/vitest.json`;
 const vitest = await run('vitest: core and workerd', bin('vitest'), [
   'run',
