@@ -10,6 +10,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { auditEvents } from '../../db/schema.ts';
 import type { AuthContext } from '../auth/session.ts';
 import type { Db } from '../db.ts';
+import type { Env } from '../env.ts';
 import type { Permission } from '../../core/permissions.ts';
 import { notFound, type Problem } from '../problem.ts';
 import { afterCursor, decodeCursor, encodeCursor, listQuery, orderBy, parseFields, parseSort } from './list.ts';
@@ -24,11 +25,13 @@ export interface WriteContext {
   db: Db;
   auth: AuthContext;
   now: number;
+  /** The Worker's settings (which geocoder places an address); absent in a write made outside a request. */
+  env?: Env;
 }
 
 /** A request's write: its libSQL client, who is signed in, and one clock reading for every row and event it stamps. */
-export function writeContext(c: { get(key: 'db'): Db; get(key: 'auth'): AuthContext }): WriteContext {
-  return { db: c.get('db'), auth: c.get('auth'), now: Date.now() };
+export function writeContext(c: { get(key: 'db'): Db; get(key: 'auth'): AuthContext; env: Env }): WriteContext {
+  return { db: c.get('db'), auth: c.get('auth'), now: Date.now(), env: c.env };
 }
 
 export const idParam = z.object({

@@ -2515,7 +2515,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the write happen once: the same key again gets the first answer (with Idempotent-Replayed: true); with another request, 422; while the first is still running, 409 (send it again later). */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -2680,7 +2683,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the write happen once: the same key again gets the first answer (with Idempotent-Replayed: true); with another request, 422; while the first is still running, 409 (send it again later). */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -4817,8 +4823,11 @@ export interface paths {
                     /** @description Comma-separated fields to return. */
                     fields?: string;
                     locationId?: string;
+                    locationKind?: "warehouse" | "truck";
                     partId?: string;
                     belowReorder?: "true" | "false";
+                    /** @description Search the part's name and SKU. */
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -4845,7 +4854,9 @@ export interface paths {
                                 quantity?: number;
                                 reorderPoint?: number;
                                 reorderQuantity?: number;
-                                /** @description At or below a (non-zero) reorder point: time to order reorderQuantity. */
+                                /** @description Fill up to this (a truck's maximum); 0 = no maximum. */
+                                maxQuantity?: number;
+                                /** @description At or below a (non-zero) reorder point: on the reorder list (GET /api/stock/reorder). */
                                 belowReorder?: boolean;
                                 updatedAt?: number;
                             }[];
@@ -4895,7 +4906,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Set a part's reorder point and quantity at a location (starting an empty level if there is none) */
+        /** Set a part's minimum (reorder point), reorder quantity and maximum at a location (starting an empty level if there is none) */
         patch: {
             parameters: {
                 query?: never;
@@ -5011,6 +5022,7 @@ export interface paths {
                                 jobId?: string | null;
                                 purchaseOrderId?: string | null;
                                 actorUserId?: string | null;
+                                /** @description Why, in the person's words (an adjustment's reason). */
                                 note?: string | null;
                                 at?: number;
                             }[];
@@ -5158,6 +5170,87 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["StockMovement"];
+                    };
+                };
+                /** @description Bad request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not allowed for this role (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found in your organisation (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, fields named in `errors` (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stock/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reorder list: levels at or below their minimum, each with its suggested refill (transfer, purchase or both) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this location’s short levels. */
+                    locationId?: string;
+                    locationKind?: "warehouse" | "truck";
+                    /** @description Search the part's name and SKU. */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The reorder list */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ReorderLine"][];
+                            /** @description More than 1000 short levels: narrow it with locationId or q. */
+                            truncated: boolean;
+                        };
                     };
                 };
                 /** @description Bad request (problem+json) */
@@ -5513,6 +5606,88 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/purchase-orders/from-reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draft a purchase order from the reorder list: a line per part with what the warehouse cannot give (GET /api/stock/reorder's purchaseQuantity), at the part's cost */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PurchaseOrderFromReorder"];
+                };
+            };
+            responses: {
+                /** @description The new draft */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PurchaseOrderDetail"];
+                    };
+                };
+                /** @description Bad request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not allowed for this role (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found in your organisation (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Nothing on the list needs buying (problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, fields named in `errors` (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/purchase-orders/{id}/transitions": {
         parameters: {
             query?: never;
@@ -5576,6 +5751,90 @@ export interface paths {
                     content?: never;
                 };
                 /** @description Not allowed from its status (problem+json naming to) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, fields named in `errors` (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/purchase-orders/{id}/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record what arrived of an ordered purchase order (all or part of its lines): stock rises at its location; received once every line has all arrived */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PurchaseOrderReceipt"];
+                };
+            };
+            responses: {
+                /** @description The purchase order after the receipt */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PurchaseOrderDetail"];
+                    };
+                };
+                /** @description Bad request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not allowed for this role (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found in your organisation (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not ordered (naming status), or another receipt came first (naming lines); problem+json */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -6343,7 +6602,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the write happen once: the same key again gets the first answer (with Idempotent-Replayed: true); with another request, 422; while the first is still running, 409 (send it again later). */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6745,6 +7007,230 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/push/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server's Web Push (VAPID) public key, for PushManager.subscribe's applicationServerKey */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The key */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PushKey"];
+                    };
+                };
+                /** @description Bad request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not allowed for this role (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found in your organisation (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, fields named in `errors` (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/push/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Subscribe this device: pushes go to it when your day changes
+         * @description One subscription per device (endpoint): 201 when new, 200 when the device was subscribed already (by you, or by someone else of your organisation: it is yours now). 409 naming `endpoint` when another organisation holds it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewPushSubscription"];
+                };
+            };
+            responses: {
+                /** @description Already subscribed; now yours, with these keys */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PushSubscription"];
+                    };
+                };
+                /** @description Subscribed */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PushSubscription"];
+                    };
+                };
+                /** @description Bad request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not allowed for this role (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found in your organisation (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Held by another organisation (problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, fields named in `errors` (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /** Unsubscribe this device (yours only; 204 whether or not it was subscribed) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        endpoint: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Not subscribed (any more) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not allowed for this role (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found in your organisation (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, fields named in `errors` (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -7199,8 +7685,9 @@ export interface components {
             city: string;
             region: string;
             postalCode: string;
-            lat: number;
-            lng: number;
+            /** @description Left out with lng: the server places the address (worker/geo/geocoder.ts) */
+            lat?: number;
+            lng?: number;
             timezone?: string;
             accessNotes?: string | null;
         };
@@ -7210,6 +7697,7 @@ export interface components {
             city?: string;
             region?: string;
             postalCode?: string;
+            /** @description Left out with lng: the server places the address (worker/geo/geocoder.ts) */
             lat?: number;
             lng?: number;
             timezone?: string;
@@ -7419,7 +7907,9 @@ export interface components {
             quantity: number;
             reorderPoint: number;
             reorderQuantity: number;
-            /** @description At or below a (non-zero) reorder point: time to order reorderQuantity. */
+            /** @description Fill up to this (a truck's maximum); 0 = no maximum. */
+            maxQuantity: number;
+            /** @description At or below a (non-zero) reorder point: on the reorder list (GET /api/stock/reorder). */
             belowReorder: boolean;
             updatedAt: number;
         };
@@ -7428,6 +7918,8 @@ export interface components {
             locationId: string;
             reorderPoint?: number;
             reorderQuantity?: number;
+            /** @description Fill up to this; 0 = no maximum. */
+            maxQuantity?: number;
         };
         StockMovement: {
             id: string;
@@ -7440,6 +7932,7 @@ export interface components {
             jobId: string | null;
             purchaseOrderId: string | null;
             actorUserId: string | null;
+            /** @description Why, in the person's words (an adjustment's reason). */
             note: string | null;
             at: number;
         };
@@ -7452,8 +7945,34 @@ export interface components {
             quantity: number;
             /** @enum {string} */
             reason: "receive" | "transfer" | "adjust";
-            /** @description Kept in the audit trail. */
+            /** @description Why: required for an adjustment ("2 found damaged", "cycle count"). */
             note?: string | null;
+        };
+        ReorderLine: {
+            partId: string;
+            partSku: string;
+            partName: string;
+            partUnit: string;
+            partCostCents: number;
+            locationId: string;
+            locationName: string;
+            /** @enum {string} */
+            locationKind: "warehouse" | "truck";
+            quantity: number;
+            reorderPoint: number;
+            reorderQuantity: number;
+            maxQuantity: number;
+            /** @description How many bring it back: up to the maximum, else the reorder quantity. */
+            suggestedQuantity: number;
+            /** @description A truck: how many the warehouse can give (fromLocationId). */
+            transferQuantity: number;
+            /** @description What is left to buy. */
+            purchaseQuantity: number;
+            /** @description The warehouse holding the most of the part, for a truck. */
+            fromLocationId: string | null;
+            fromLocationName: string | null;
+            /** @description On hand there now. */
+            fromQuantity: number;
         };
         PurchaseOrderDetail: components["schemas"]["PurchaseOrder"] & {
             lines: components["schemas"]["PurchaseOrderLine"][];
@@ -7463,6 +7982,7 @@ export interface components {
             partId: string;
             quantity: number;
             unitCostCents: number;
+            receivedQuantity: number;
         };
         PurchaseOrder: {
             id: string;
@@ -7489,6 +8009,14 @@ export interface components {
                 unitCostCents: number;
             }[];
         };
+        PurchaseOrderFromReorder: {
+            supplier: string;
+            /** @description Where the order is delivered (usually the warehouse trucks refill from). */
+            locationId: string;
+            /** @description Only this location's shortfall (one truck's refill); without it, the whole reorder list's. */
+            forLocationId?: string;
+            notes?: string | null;
+        };
         PurchaseOrderUpdate: {
             supplier?: string;
             locationId?: string;
@@ -7502,6 +8030,12 @@ export interface components {
         PurchaseOrderTransition: {
             /** @enum {string} */
             to: "ordered" | "received" | "cancelled";
+        };
+        PurchaseOrderReceipt: {
+            lines: {
+                lineId: string;
+                quantity: number;
+            }[];
         };
         InvoiceDetail: components["schemas"]["InvoiceListed"] & {
             lines: components["schemas"]["InvoiceLine"][];
@@ -7739,6 +8273,26 @@ export interface components {
              * @enum {string}
              */
             precision: "zip" | "address";
+        };
+        PushKey: {
+            /** @description An uncompressed P-256 point, base64url. */
+            publicKey: string;
+        };
+        /** @description A device that is told of changes to its user's day. */
+        PushSubscription: {
+            id: string;
+            endpoint: string;
+            createdAt: number;
+        };
+        /** @description PushSubscription.toJSON() as the browser gives it. */
+        NewPushSubscription: {
+            /** @description The push service's URL for this device (PushSubscription.endpoint). */
+            endpoint: string;
+            keys: {
+                p256dh: string;
+                auth: string;
+            };
+            expirationTime?: number | null;
         };
     };
     responses: never;
