@@ -31,6 +31,8 @@ export function navFor(role: Role): NavItem[] {
     // The API narrows a technician's jobs to their own (ownJobsOnly, worker/jobs/schedule.ts).
     label: href === '/jobs' && role === 'technician' ? 'My jobs' : label,
   }));
+  // A technician's home is their day on the phone (their own feed room, feed.view).
+  if (allows(role, 'feed.view')) nav.unshift({ href: '/field', label: 'My day' });
   // /api/docs needs no session at all; the app links it for the office only, by product choice:
   // a technician's phone has no use for the API's reference.
   if (role !== 'technician') nav.push({ href: '/api/docs', label: 'API reference', reload: true });
