@@ -1,12 +1,14 @@
 /**
- * Two weeks of work: the past 7 days, today and the next 7 days, 5-7 jobs per technician per
- * working day packed into their shift, plus a queue of unscheduled requests. Each job's status
- * and audit trail follow from where its slot falls against the demo's "now" (ctx.now), and
- * every step is checked against the lifecycle in core/lifecycle.ts.
+ * Two weeks of work: the past 7 days, today and the next 7 days, 4-7 jobs per technician per
+ * working day fitted into their shift with the drive between them, plus a queue of unscheduled
+ * requests. Each job's status and audit trail follow from where its slot falls against the
+ * demo's "now" (ctx.now), and every step is checked against the lifecycle in core/lifecycle.ts.
  */
 import type * as s from '../schema.ts';
 import { checkTransition, type JobStatus } from '../../core/lifecycle.ts';
 import type { Priority } from '../../core/priorities.ts';
+import { travelMinutesBetween } from '../../core/geo.ts';
+import { DEFAULT_RULE_OPTIONS } from '../../core/schedule-rules.ts';
 import { weekdayOf } from '../../core/time.ts';
 import { MINUTE, DAY, toHhmm, toMinutes, type SeedContext } from './context.ts';
 import { JOB_TYPES, typesFor, type JobType } from './jobtypes.ts';
@@ -36,6 +38,8 @@ export interface JobDraft {
   window?: { start: number; end: number };
   /** The job this one is a return visit of. */
   returnVisitOf?: string;
+  /** Part of one of the day's planned conflicts (planScheduledJobs): never cancelled, so the conflict stays on the board. */
+  conflict?: true;
 }
 
 export interface JobState {
@@ -56,22 +60,32 @@ const PRIORITY_ROUTINE = [
   ['normal', 76],
   ['low', 12],
 ] as const;
-const TRAVEL_MIN = [
-  [0, 4],
-  [15, 5],
-  [30, 1],
+/** Time left over between the drive and the next job, minutes. */
+const SLACK_MIN = [
+  [0, 9],
+  [15, 1],
 ] as const;
+/** A job's place is the nearest of this many random picks to where the technician is: routes stay local. */
+const NEARBY_PICKS = 12;
 /** A free technician whose next job starts this soon is already on the way. */
 const EN_ROUTE_WITHIN = 120 * MINUTE;
 
 const dist2 = (a: { lat: number; lng: number }, b: { lat: number; lng: number }) => (a.lat - b.lat) ** 2 + (a.lng - b.lng) ** 2;
 
 /** A customer and location for a job: the nearest of a few random picks, so routes stay local. */
-function pickCustomer(rng: Rng, pool: readonly CustomerPlan[], near: { lat: number; lng: number } | null) {
-  let best: { customer: CustomerPlan; loc: CustomerPlan['locations'][number] } | null = null;
-  for (let k = 0; k < (near ? 4 : 1); k++) {
+function pickCustomer(
+  rng: Rng,
+  pool: readonly CustomerPlan[],
+  near: { lat: number; lng: number } | null,
+  picks = 4,
+  /** A location not to pick (where the technician just was), unless nothing else comes up. */
+  except: string | null = null,
+): Place {
+  let best: Place | null = null;
+  for (let k = 0; k < (near ? picks : 1); k++) {
     const customer = rng.pick(pool);
     const loc = rng.pick(customer.locations);
+    if (best && loc.id === except) continue;
     if (!best || (near && dist2(loc, near) < dist2(best.loc, near))) best = { customer, loc };
   }
   return best!;
@@ -81,6 +95,29 @@ export function createdBy(rng: Rng): string {
   return rng.chance(0.85) ? rng.pick(USER_IDS.dispatchers) : USER_IDS.admin;
 }
 
+/** Where a job is: its customer and one of their locations. */
+type Place = { customer: CustomerPlan; loc: CustomerPlan['locations'][number] };
+
+/**
+ * The drive between two places on the 15-minute grid: the scheduling rules' own estimate
+ * (straight line at their default speed, core/schedule-rules.ts), rounded up, so a gap of this
+ * length never draws a travel warning.
+ */
+function driveSlot(from: { lat: number; lng: number }, to: { lat: number; lng: number }): number {
+  return Math.ceil(travelMinutesBetween(from, to, DEFAULT_RULE_OPTIONS.speedKmh) / 15) * 15;
+}
+
+/**
+ * The two weeks' schedule, planned the way a careful dispatcher books: each job far enough from
+ * the one before for the drive, inside the shift, on a technician with the skill and licence.
+ * The board's warnings are then the exception, and each one is real. On a day most of the crew
+ * works there are exactly these (db/seed/warnings.test.ts counts them):
+ * - a double booking: one job booked 30 minutes into the one before it (two warned cards);
+ * - a tight travel gap: one job booked a slot short of the drive from the job before;
+ * - the expired licence: a technician whose licence has lapsed keeps one job that day.
+ * The technician whose licence runs out within two weeks also carries the rules' heads-up on
+ * each of their jobs (licence-expiring), as the rules intend.
+ */
 export function planScheduledJobs(ctx: SeedContext, techs: readonly TechPlan[], customers: readonly CustomerPlan[]): JobDraft[] {
   const rng = rngFor(ctx.seed, 'jobs');
   const residential = customers.filter((c) => !c.commercial);
@@ -88,14 +125,31 @@ export function planScheduledJobs(ctx: SeedContext, techs: readonly TechPlan[], 
   const drafts: JobDraft[] = [];
   for (let d = -7; d <= 7; d++) {
     const date = ctx.day(d);
-    for (const tech of techs) {
-      if (!tech.row.shiftDays.includes(weekdayOf(date))) continue;
+    const working = techs.filter((t) => t.row.shiftDays.includes(weekdayOf(date)));
+    const licensed = working.filter((t) => !lapsedOn(t, date));
+    // The day's two booking mistakes, on two technicians, on the days most of the crew works;
+    // chosen among the first few: a technician with too short a day (a panel upgrade) hands the
+    // mistake on to the next licensed one, who is then still to come.
+    const early = licensed.slice(0, -2);
+    const mistakes = working.length * 2 >= techs.length && early.length >= 2;
+    const doubleBooker = mistakes ? rng.pick(early) : null;
+    const tightRunner = mistakes ? rng.pick(early.filter((t) => t !== doubleBooker)) : null;
+    let doublePending = false;
+    let tightPending = false;
+    for (const tech of working) {
       const types = typesFor(tech.skills, tech.cls);
       const quick = types.filter((t) => t.durations.some(([m]) => m === 60));
       const shiftEnd = toMinutes(tech.row.shiftEnd);
+      // Free from this minute, at this place (the day starts from home at the shift's start).
       let cursor = toMinutes(tech.row.shiftStart);
-      let prevStart: number | null = null;
-      const target = rng.int(6, 8);
+      let at: { lat: number; lng: number } = tech.home;
+      let prev: { startMin: number; durationMin: number } | null = null;
+      let prevLocationId: string | null = null;
+      // A lapsed licence: the office has taken the technician off all but one job.
+      const lapsed = lapsedOn(tech, date);
+      const target = lapsed ? 1 : rng.int(6, 8);
+      if (tech === doubleBooker) doublePending = true;
+      if (tech === tightRunner) tightPending = true;
       // Now and then a panel upgrade takes most of the day; it has to start first thing.
       const panelDay = types.some((t) => t.skill === 'panel-upgrade') && rng.chance(0.12);
       for (let i = 0; i < target; i++) {
@@ -104,40 +158,60 @@ export function planScheduledJobs(ctx: SeedContext, techs: readonly TechPlan[], 
             ? JOB_TYPES.find((t) => t.skill === 'panel-upgrade')!
             : rng.weighted(types.map((t) => [t, t.weight] as const));
         let durationMin = rng.weighted(jobType.durations);
-        // A job may run up to 45 minutes past the shift (a squeeze); otherwise fit a short one.
-        const room = shiftEnd + 45 - cursor;
+        const pool = jobType.commercialOnly || rng.chance(0.12) ? commercial : residential;
+        const place = pickCustomer(rng, pool, at, NEARBY_PICKS, prevLocationId);
+        const drive = driveSlot(at, place.loc);
+        let startMin: number = cursor + drive + rng.weighted(SLACK_MIN);
+        const mistake = lapsed || !prev ? null : doublePending ? 'double' : tightPending && drive > 0 ? 'tight' : null;
+        // Booked 30 minutes into the job before; or a slot short of the drive from it (a believable gap).
+        if (mistake === 'double') startMin = prev!.startMin + 30;
+        if (mistake === 'tight') startMin = cursor + drive - 15;
+        // Every job ends within the shift; a long one that does not fit gives way to a short one.
+        const room = shiftEnd - startMin;
         if (durationMin > room) {
           if (room < 60 || !quick.length) break;
           jobType = rng.pick(quick);
           durationMin = 60;
         }
-        // Now and then dispatch double-books a slot; the board's rules should flag it.
-        const startMin: number = prevStart !== null && rng.chance(0.02) ? prevStart + 30 : cursor;
-        prevStart = startMin;
-        cursor = startMin + durationMin + rng.weighted(TRAVEL_MIN);
-        drafts.push(
-          draftFor(ctx, rng, {
-            tech,
-            jobType,
-            durationMin,
-            date,
-            startMin,
-            pool: jobType.commercialOnly || rng.chance(0.12) ? commercial : residential,
-          }),
-        );
+        if (mistake === 'double') doublePending = false;
+        if (mistake === 'tight') tightPending = false;
+        const conflict = lapsed || mistake !== null;
+        // The job before a conflict is part of it (the one overlapped, the one driven from).
+        if (conflict && prev) drafts[drafts.length - 1]!.conflict = true;
+        prev = { startMin, durationMin };
+        cursor = Math.max(cursor, startMin + durationMin);
+        at = place.loc;
+        prevLocationId = place.loc.id;
+        const draft = draftFor(ctx, rng, { tech, jobType, durationMin, date, startMin, pool: [], place });
+        if (conflict) draft.conflict = true;
+        drafts.push(draft);
       }
     }
   }
   return drafts;
 }
 
+/** The technician's licence ran out before this (local) day. */
+function lapsedOn(tech: TechPlan, date: string): boolean {
+  return tech.row.licenceExpires != null && tech.row.licenceExpires < date;
+}
+
 export function draftFor(
   ctx: SeedContext,
   rng: Rng,
-  p: { tech: TechPlan; jobType: JobType; durationMin: number; date: string; startMin: number; pool: readonly CustomerPlan[] },
+  p: {
+    tech: TechPlan;
+    jobType: JobType;
+    durationMin: number;
+    date: string;
+    startMin: number;
+    pool: readonly CustomerPlan[];
+    /** Already chosen (the two weeks pick each job near the one before); else drawn from `pool` near home. */
+    place?: Place;
+  },
 ): JobDraft {
   const start = ctx.at(p.date, toHhmm(p.startMin));
-  const { customer, loc } = pickCustomer(rng, p.pool, p.tech.home);
+  const { customer, loc } = p.place ?? pickCustomer(rng, p.pool, p.tech.home);
   const priority: Priority = rng.weighted(p.jobType.urgent ? PRIORITY_URGENT : PRIORITY_ROUTINE);
   // Every draw is made whatever the branch, so the plan does not shift with the demo's "now".
   const lead = priority === 'emergency' ? rng.int(45, 180) * MINUTE : rng.int(1, 10) * DAY + rng.int(0, 480) * MINUTE;
@@ -310,6 +384,7 @@ export function simulateJobs(ctx: SeedContext, drafts: readonly JobDraft[]): Tra
   const rng = rngFor(ctx.seed, 'lifecycle');
   const trails = drafts.map((d) => new Trail(ctx, rng, d));
   const laterToday = new Map<TechPlan, Trail[]>();
+  const overrun = overrunningJob(ctx, drafts);
   for (const t of trails) {
     const d = t.state.draft;
     if (!d.tech || d.start === null || d.date === null) continue;
@@ -317,12 +392,12 @@ export function simulateJobs(ctx: SeedContext, drafts: readonly JobDraft[]): Tra
     const end = d.start + d.durationMin * MINUTE;
     const past = d.date < ctx.today;
     if (d.date > ctx.today) continue;
-    if (past && rng.chance(0.035)) {
+    if (past && rng.chance(0.035) && !d.conflict) {
       const at = d.createdAt + Math.floor(rng.next() * (d.start - d.createdAt));
       t.move('cancelled', at, rng.pick(USER_IDS.dispatchers), { reason: rng.pick(CANCEL_REASONS) });
       continue;
     }
-    if (end <= ctx.now) {
+    if (end <= ctx.now && d !== overrun) {
       work(ctx, rng, t, past && rng.chance(0.03) ? 'on_hold' : 'completed');
     } else if (d.start <= ctx.now) {
       work(ctx, rng, t, 'on_site');
@@ -347,6 +422,22 @@ export function simulateJobs(ctx: SeedContext, drafts: readonly JobDraft[]): Tra
   }
   for (const [tech, later] of entries) dispatchRestOfToday(ctx, rng, tech, later, trails, tech === forced);
   return trails;
+}
+
+/**
+ * Somebody is on site at "now" whenever anybody worked today: on a small crew's day (a weekend)
+ * everyone may be between jobs, on the road. Then the job of today that ended last before now
+ * is still going (it ran over); null when someone is on site anyway or nobody worked yet.
+ */
+function overrunningJob(ctx: SeedContext, drafts: readonly JobDraft[]): JobDraft | null {
+  let last: JobDraft | null = null;
+  for (const d of drafts) {
+    if (d.date !== ctx.today || d.start === null) continue;
+    const end = d.start + d.durationMin * MINUTE;
+    if (d.start <= ctx.now && ctx.now < end) return null;
+    if (end <= ctx.now && (!last || end > last.start! + last.durationMin * MINUTE)) last = d;
+  }
+  return last;
 }
 
 /** Dispatched, en route, on site, then `until` (on site, on hold or completed). */
