@@ -42,4 +42,13 @@ export interface RoomEnv {
   TECHNICIAN_ROOM: DurableObjectNamespace<TechnicianRoomCalls>;
   /** The live channel of the manager's numbers, one per org, named by the org id (rooms/org-room.ts). */
   ORG_ROOM: DurableObjectNamespace<OrgRoomCalls>;
+  /**
+   * Web Push (VAPID) keys, base64url: the public key (an uncompressed P-256 point) and the private
+   * scalar, with the contact push services may use (mailto: or https:). Secrets in production;
+   * unset, development makes its own pair and keeps it in libSQL (rooms/push-keys.ts). Here, not
+   * in the Worker's Env: the board rooms sign the pushes (rooms/outbox-push.ts).
+   */
+  VAPID_PUBLIC_KEY?: string;
+  VAPID_PRIVATE_KEY?: string;
+  VAPID_SUBJECT?: string;
 }

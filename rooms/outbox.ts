@@ -3,13 +3,15 @@
  * deletes them only after libSQL commits them (outbox-store.ts keeps them until then). A row
  * libSQL refuses as a statement is set aside; an outage leaves everything in place and the room
  * backs off (backoffMs). A drain that completed or reopened a job tells the org's room
- * (outbox-pulse.ts), for the manager's numbers.
+ * (outbox-pulse.ts), for the manager's numbers; one that changed a technician's day sends their
+ * phones a push (outbox-push.ts).
  */
 import type { Client } from '@libsql/client/web';
 import { ackThrough, deadLetter, hasPendingRows, outboxSize, peekOutbox, type OutboxRow } from './outbox-store.ts';
 import { getMeta, setMeta } from './persistence.ts';
 import { coalesce, isStatementError, statementsFor, statementsForBatch } from './outbox-sql.ts';
 import { crossesDone, pulseKpis } from './outbox-pulse.ts';
+import { pushToPhones } from './outbox-push.ts';
 
 export type DrainOutcome = { kind: 'done'; sent: number } | { kind: 'retry'; error: string };
 
@@ -34,6 +36,7 @@ export async function drainOnce(
     ackThrough(sql, rows[rows.length - 1]!.seq);
     // A completion (or a reopened job) is in libSQL now: the manager's numbers moved.
     if (crossesDone(coalesced)) pulseKpis(orgId);
+    pushToPhones(client, orgId, `${orgId}:${roomDate}`, coalesced);
     return { kind: 'done', sent: rows.length };
   } catch (e) {
     if (!isStatementError(e)) return { kind: 'retry', error: String(e) };
@@ -56,6 +59,7 @@ export async function drainOnce(
   } finally {
     // Rows libSQL took before an outage stopped the rest are in libSQL all the same.
     if (crossesDone(taken)) pulseKpis(orgId);
+    pushToPhones(client, orgId, `${orgId}:${roomDate}`, taken);
   }
   return { kind: 'done', sent };
 }

@@ -25,10 +25,6 @@ export interface Env extends RoomEnv {
   WEBAUTHN_ORIGINS: string;
   /** Photos, signatures and backups. */
   FILES: R2Bucket;
-  /** Web Push (VAPID) keys and contact; without them development makes its own (worker/push/). */
-  VAPID_PUBLIC_KEY?: string;
-  VAPID_PRIVATE_KEY?: string;
-  VAPID_SUBJECT?: string;
   /** Error tracking: set in production, a loopback fake in the tests (worker/monitoring/). */
   SENTRY_DSN?: string;
   /** Geocoding provider (worker/geo/geocoder.ts): a Nominatim-compatible search URL and its key; unset, ZIP centres offline. */
