@@ -27,6 +27,9 @@ async function onHand(partId: string, locationId: string): Promise<number | null
 const transition = (id: string, to: string, actor: 'a.admin' | 'b.admin' = 'a.admin') =>
   api(actor, 'POST', `/purchase-orders/${id}/transitions`, { to });
 
+const receipt = (id: string, lines: unknown[], actor: 'a.admin' | 'a.dispatcher' | 'b.admin' = 'a.admin') =>
+  api(actor, 'POST', `/purchase-orders/${id}/receipts`, { lines });
+
 describe('purchase orders', () => {
   it('creates a draft with lines and totals, numbered per org', async () => {
     const [p1, p2] = [await newPart(), await newPart()];
@@ -181,7 +184,7 @@ describe('purchase orders', () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
     expect(await onHand(part, warehouse)).toBe(7);
     expect(await count('stock_movements', 'purchase_order_id = ?', [po.body.id])).toBe(1);
-    expect(await count('audit_events', "entity = 'purchase order' and entity_id = ? and action = 'received'", [po.body.id])).toBe(1);
+    expect(await count('audit_events', "entity = 'purchase order' and entity_id = ? and action = 'receive'", [po.body.id])).toBe(1);
   });
 
   it('cancels drafts and ordered orders without touching stock', async () => {
@@ -280,5 +283,133 @@ describe('purchase orders', () => {
       expect(r.status, path).toBe(200);
       expect(r.roundTrips, path).toBeLessThanOrEqual(2);
     }
+  });
+
+  it('receives in parts: stock follows each receipt, the order is received when all has arrived', async () => {
+    const [p1, p2] = [await newPart(), await newPart()];
+    const warehouse = await newWarehouse();
+    const po = await api('a.admin', 'POST', '/purchase-orders', {
+      supplier: 'Partial Supply',
+      locationId: warehouse,
+      lines: [
+        { partId: p1, quantity: 10, unitCostCents: 100 },
+        { partId: p2, quantity: 4, unitCostCents: 50 },
+      ],
+    });
+    const [l1, l2] = po.body.lines.map((l: { id: string }) => l.id);
+    expect(po.body.lines.map((l: { receivedQuantity: number }) => l.receivedQuantity)).toEqual([0, 0]);
+    // A draft has not been sent: nothing can arrive yet.
+    expectProblem(await receipt(po.body.id, [{ lineId: l1, quantity: 1 }]), 409, 'status');
+    await transition(po.body.id, 'ordered');
+
+    const first = await receipt(po.body.id, [{ lineId: l1, quantity: 3 }]);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ status: 'ordered', receivedAt: null });
+    expect(first.body.lines.map((l: { receivedQuantity: number }) => l.receivedQuantity)).toEqual([3, 0]);
+    expect(await onHand(p1, warehouse)).toBe(3);
+    expect(await onHand(p2, warehouse)).toBeNull();
+
+    const rest = await receipt(po.body.id, [
+      { lineId: l2, quantity: 4 },
+      { lineId: l1, quantity: 7 },
+    ]);
+    expect(rest.status).toBe(200);
+    expect(rest.body.status).toBe('received');
+    expect(rest.body.receivedAt).toEqual(expect.any(Number));
+    expect(rest.body.lines.map((l: { receivedQuantity: number }) => l.receivedQuantity)).toEqual([10, 4]);
+    expect([await onHand(p1, warehouse), await onHand(p2, warehouse)]).toEqual([10, 4]);
+    const moves = await sql.execute({
+      sql: "select part_id, quantity, to_location_id from stock_movements where purchase_order_id = ? and reason = 'receive' order by rowid",
+      args: [po.body.id],
+    });
+    expect(moves.rows.map((r) => [r.part_id, r.quantity, r.to_location_id])).toEqual([
+      [p1, 3, warehouse],
+      [p2, 4, warehouse],
+      [p1, 7, warehouse],
+    ]);
+    expect(await count('audit_events', "entity = 'purchase order' and entity_id = ? and action = 'receive'", [po.body.id])).toBe(2);
+    expectProblem(await receipt(po.body.id, [{ lineId: l1, quantity: 1 }]), 409, 'status');
+  });
+
+  it('receives what is still to arrive when marked received after a partial receipt', async () => {
+    const part = await newPart();
+    const warehouse = await newWarehouse();
+    const po = await api('a.admin', 'POST', '/purchase-orders', {
+      supplier: 'Rest Supply',
+      locationId: warehouse,
+      lines: [{ partId: part, quantity: 6, unitCostCents: 10 }],
+    });
+    await transition(po.body.id, 'ordered');
+    await receipt(po.body.id, [{ lineId: po.body.lines[0].id, quantity: 2 }]);
+    const done = await transition(po.body.id, 'received');
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ status: 'received', lines: [{ quantity: 6, receivedQuantity: 6 }] });
+    expect(await onHand(part, warehouse)).toBe(6);
+    expect(await count('stock_movements', 'purchase_order_id = ?', [po.body.id])).toBe(2);
+  });
+
+  it('never receives more than was ordered, even when receipts race', async () => {
+    const part = await newPart();
+    const warehouse = await newWarehouse();
+    const po = await api('a.admin', 'POST', '/purchase-orders', {
+      supplier: 'Race Supply',
+      locationId: warehouse,
+      lines: [{ partId: part, quantity: 10, unitCostCents: 10 }],
+    });
+    const lineId = po.body.lines[0].id as string;
+    await transition(po.body.id, 'ordered');
+    // Each alone fits (4 of the 10 still to arrive); three together would be 12.
+    const results = await Promise.all([1, 2, 3].map(() => receipt(po.body.id, [{ lineId, quantity: 4 }])));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 409]);
+    expectProblem(results.find((r) => r.status === 409)!, 409, 'lines');
+    const received = await sql.execute({ sql: 'select received_quantity from purchase_order_lines where id = ?', args: [lineId] });
+    expect(Number(received.rows[0]!.received_quantity)).toBe(8);
+    expect(await onHand(part, warehouse)).toBe(8);
+    expect(await count('stock_movements', 'purchase_order_id = ?', [po.body.id])).toBe(2);
+    // The rest and "received" at once: one of them gets the last 2, never both.
+    const last = await Promise.all([receipt(po.body.id, [{ lineId, quantity: 2 }]), transition(po.body.id, 'received')]);
+    expect(last.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(await onHand(part, warehouse)).toBe(10);
+    expect((await api('a.manager', 'GET', `/purchase-orders/${po.body.id}?fields=status`)).body.status).toBe('received');
+  });
+
+  it('refuses a bad receipt naming the field, other roles and other orgs, changing nothing', async () => {
+    const part = await newPart();
+    const warehouse = await newWarehouse();
+    const po = await api('a.admin', 'POST', '/purchase-orders', {
+      supplier: 'Bad Supply',
+      locationId: warehouse,
+      lines: [{ partId: part, quantity: 5, unitCostCents: 10 }],
+    });
+    const lineId = po.body.lines[0].id as string;
+    await transition(po.body.id, 'ordered');
+    await receipt(po.body.id, [{ lineId, quantity: 2 }]);
+    const other = await api('a.admin', 'POST', '/purchase-orders', {
+      supplier: 'Other',
+      locationId: warehouse,
+      lines: [{ partId: part, quantity: 5, unitCostCents: 10 }],
+    });
+    const before = await dbFingerprint();
+    expectProblem(await receipt(po.body.id, [{ lineId, quantity: 4 }]), 422, 'lines.0.quantity');
+    expectProblem(await receipt(po.body.id, [{ lineId, quantity: 0 }]), 422, 'lines.0.quantity');
+    expectProblem(await receipt(po.body.id, [{ lineId, quantity: 1.5 }]), 422, 'lines.0.quantity');
+    expectProblem(await receipt(po.body.id, [{ lineId: other.body.lines[0].id, quantity: 1 }]), 422, 'lines.0.lineId');
+    expectProblem(
+      await receipt(po.body.id, [
+        { lineId, quantity: 1 },
+        { lineId, quantity: 1 },
+      ]),
+      422,
+      'lines.1.lineId',
+    );
+    expectProblem(await receipt(po.body.id, []), 422, 'lines');
+    expectProblem(
+      await api('a.admin', 'POST', `/purchase-orders/${po.body.id}/receipts`, { lines: [{ lineId, quantity: 1 }], to: 'x' }),
+      422,
+    );
+    expectProblem(await receipt(po.body.id, [{ lineId, quantity: 1 }], 'a.dispatcher'), 403);
+    expectProblem(await receipt(po.body.id, [{ lineId, quantity: 1 }], 'b.admin'), 404);
+    expectProblem(await receipt('no-such-order', [{ lineId, quantity: 1 }]), 404);
+    expect(await dbFingerprint()).toBe(before);
   });
 });

@@ -89,7 +89,12 @@ describe('stock movements', () => {
     expect(await onHand(part, truck)).toBe(7);
 
     expect((await move({ partId: part, fromLocationId: truck, quantity: 2, reason: 'adjust', note: 'Count found 5' })).status).toBe(201);
-    expect((await move({ partId: part, toLocationId: warehouse, quantity: 1, reason: 'adjust' })).status).toBe(201);
+    const found = await move({ partId: part, toLocationId: warehouse, quantity: 1, reason: 'adjust', note: 'One found behind the shelf' });
+    expect(found.status).toBe(201);
+    expect(found.body.note).toBe('One found behind the shelf');
+    expect((await api('a.technician', 'GET', `/stock/movements/${found.body.id}?fields=note`)).body).toEqual({
+      note: 'One found behind the shelf',
+    });
     expect(await onHand(part, truck)).toBe(5);
     expect(await onHand(part, warehouse)).toBe(14);
 
@@ -130,7 +135,7 @@ describe('stock movements', () => {
       409,
       'quantity',
     );
-    expectProblem(await move({ partId: part, fromLocationId: truck, quantity: 1, reason: 'adjust' }), 409, 'quantity');
+    expectProblem(await move({ partId: part, fromLocationId: truck, quantity: 1, reason: 'adjust', note: 'Damaged' }), 409, 'quantity');
     expect(await dbFingerprint()).toBe(before);
     expect(await onHand(part, truck)).toBeNull();
     expect(await onHand(part, warehouse)).toBe(4);
@@ -165,6 +170,9 @@ describe('stock movements', () => {
     expectProblem(await move({ partId: part, fromLocationId: w, toLocationId: w, quantity: 1, reason: 'transfer' }), 422, 'toLocationId');
     expectProblem(await move({ partId: part, fromLocationId: w, toLocationId: t, quantity: 1, reason: 'adjust' }), 422, 'toLocationId');
     expectProblem(await move({ partId: part, quantity: 1, reason: 'adjust' }), 422, 'fromLocationId');
+    // An adjustment says why.
+    expectProblem(await move({ partId: part, toLocationId: w, quantity: 1, reason: 'adjust' }), 422, 'note');
+    expectProblem(await move({ partId: part, toLocationId: w, quantity: 1, reason: 'adjust', note: '   ' }), 422, 'note');
     expectProblem(await move({ partId: part, fromLocationId: w, quantity: 1, reason: 'use' }), 422, 'reason');
     expectProblem(await move({ partId: part, toLocationId: w, quantity: 0, reason: 'receive' }), 422, 'quantity');
     expectProblem(await move({ partId: part, toLocationId: w, quantity: -3, reason: 'receive' }), 422, 'quantity');
@@ -350,7 +358,40 @@ describe('stock levels', () => {
     expectProblem(await api('a.dispatcher', 'GET', '/stock/levels?sort=orgId'), 400, 'sort');
     expectProblem(await api('a.dispatcher', 'GET', '/stock/levels?fields=partId,orgId'), 400, 'fields');
     expectProblem(await api('a.dispatcher', 'GET', '/stock/levels?cursor=eyJzIjoicXVhbnRpdHkifQ'), 400, 'cursor');
+    expectProblem(await api('a.dispatcher', 'GET', '/stock/levels?locationKind=van'), 400, 'locationKind');
+    expectProblem(await api('a.dispatcher', 'GET', `/stock/levels?q=${'x'.repeat(101)}`), 400, 'q');
+    expectProblem(await api('a.dispatcher', 'PATCH', '/stock/levels', { ...ok, maxQuantity: -1 }), 422, 'maxQuantity');
+    // The fixture truck's minimum is 5: a maximum must be above it.
+    expectProblem(await api('a.dispatcher', 'PATCH', '/stock/levels', { ...ok, maxQuantity: 5 }), 422, 'maxQuantity');
+    expectProblem(await api('a.dispatcher', 'PATCH', '/stock/levels', { ...ok, reorderPoint: 9, maxQuantity: 8 }), 422, 'maxQuantity');
+    expectProblem(await api('b.admin', 'PATCH', '/stock/levels', { ...ok, maxQuantity: 50 }), 422, 'partId');
     expect(await dbFingerprint()).toBe(before);
+  });
+
+  it("keeps each location's minimum and maximum, and searches by part and kind", async () => {
+    const part = await newPart();
+    const truck = await newLocation('truck');
+    const set = await api('a.dispatcher', 'PATCH', '/stock/levels', { partId: part, locationId: truck, reorderPoint: 3, maxQuantity: 10 });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ quantity: 0, reorderPoint: 3, maxQuantity: 10, belowReorder: true });
+    // Raising the minimum alone is checked against the stored maximum.
+    expectProblem(
+      await api('a.dispatcher', 'PATCH', '/stock/levels', { partId: part, locationId: truck, reorderPoint: 10 }),
+      422,
+      'reorderPoint',
+    );
+    expect(
+      (await api('a.dispatcher', 'PATCH', '/stock/levels', { partId: part, locationId: truck, maxQuantity: 0 })).body.maxQuantity,
+    ).toBe(0);
+    const sku = (await api('a.admin', 'GET', `/parts/${part}?fields=sku`)).body.sku as string;
+    for (const q of [sku, sku.toLowerCase().slice(2)]) {
+      const found = await api('a.technician', 'GET', `/stock/levels?q=${encodeURIComponent(q)}&fields=partId,locationId,maxQuantity`);
+      expect(found.body.items, q).toEqual([{ partId: part, locationId: truck, maxQuantity: 0 }]);
+    }
+    expect((await api('a.technician', 'GET', `/stock/levels?q=${sku}&locationKind=warehouse`)).body.items).toEqual([]);
+    expect((await api('a.technician', 'GET', `/stock/levels?q=${sku}&locationKind=truck&fields=locationId`)).body.items).toEqual([
+      { locationId: truck },
+    ]);
   });
 
   it('answers every stock list and detail in at most 2 libSQL round trips', async () => {
@@ -362,10 +403,178 @@ describe('stock levels', () => {
       '/stock/levels?belowReorder=true',
       '/stock/movements',
       `/stock/movements/${m.body.id}`,
+      '/stock/reorder',
+      `/stock/reorder?locationId=${fx.a.truckId}&q=BR`,
     ]) {
       const r = await api('a.technician', 'GET', path);
       expect(r.status, path).toBe(200);
       expect(r.roundTrips, path).toBeLessThanOrEqual(2);
     }
+  });
+});
+
+describe('reorder list', () => {
+  /** A part kept in one warehouse and two trucks, each below its minimum; the list narrowed to it by its SKU. */
+  async function shortage() {
+    const part = await newPart();
+    const sku = (await api('a.admin', 'GET', `/parts/${part}?fields=sku`)).body.sku as string;
+    const warehouse = await newLocation('warehouse');
+    // Trucks share the warehouse's stock in name order.
+    const t = tag();
+    const truck1 = (await api('a.admin', 'POST', '/stock/locations', { kind: 'truck', name: `Reorder ${t} 1` })).body.id as string;
+    const truck2 = (await api('a.admin', 'POST', '/stock/locations', { kind: 'truck', name: `Reorder ${t} 2` })).body.id as string;
+    await move({ partId: part, toLocationId: warehouse, quantity: 7, reason: 'receive' });
+    await move({ partId: part, fromLocationId: warehouse, toLocationId: truck1, quantity: 2, reason: 'transfer' });
+    const limits = async (locationId: string, l: Record<string, number>) =>
+      expect((await api('a.dispatcher', 'PATCH', '/stock/levels', { partId: part, locationId, ...l })).status).toBe(200);
+    await limits(warehouse, { reorderPoint: 10, reorderQuantity: 20 });
+    await limits(truck1, { reorderPoint: 3, maxQuantity: 10 });
+    await limits(truck2, { reorderPoint: 2, maxQuantity: 4 });
+    return { part, sku, warehouse, truck1, truck2 };
+  }
+
+  it('plans each short level: a truck from the warehouse, the rest bought', async () => {
+    const { part, sku, warehouse, truck1, truck2 } = await shortage();
+    const list = await api('a.technician', 'GET', `/stock/reorder?q=${sku}`);
+    expect(list.status).toBe(200);
+    expect(list.body.truncated).toBe(false);
+    const pick = ({ locationId, quantity, suggestedQuantity, transferQuantity, purchaseQuantity, fromLocationId, fromQuantity }: any) => ({
+      locationId,
+      quantity,
+      suggestedQuantity,
+      transferQuantity,
+      purchaseQuantity,
+      fromLocationId,
+      fromQuantity,
+    });
+    expect(list.body.items.map(pick)).toEqual([
+      // The warehouse's own shortfall: its reorder quantity, bought.
+      {
+        locationId: warehouse,
+        quantity: 5,
+        suggestedQuantity: 20,
+        transferQuantity: 0,
+        purchaseQuantity: 20,
+        fromLocationId: null,
+        fromQuantity: 0,
+      },
+      // Truck 1 to its maximum of 10: the warehouse's 5 and 3 bought; truck 2 gets nothing from it.
+      {
+        locationId: truck1,
+        quantity: 2,
+        suggestedQuantity: 8,
+        transferQuantity: 5,
+        purchaseQuantity: 3,
+        fromLocationId: warehouse,
+        fromQuantity: 5,
+      },
+      {
+        locationId: truck2,
+        quantity: 0,
+        suggestedQuantity: 4,
+        transferQuantity: 0,
+        purchaseQuantity: 4,
+        fromLocationId: warehouse,
+        fromQuantity: 5,
+      },
+    ]);
+    expect(list.body.items[1]).toMatchObject({ partId: part, partSku: sku, partCostCents: 0, locationKind: 'truck', maxQuantity: 10 });
+    expect((await api('a.technician', 'GET', `/stock/reorder?q=${sku}&locationId=${truck2}`)).body.items.map(pick)).toEqual([
+      // Narrowed to one truck, the warehouse's stock is all its own.
+      {
+        locationId: truck2,
+        quantity: 0,
+        suggestedQuantity: 4,
+        transferQuantity: 4,
+        purchaseQuantity: 0,
+        fromLocationId: warehouse,
+        fromQuantity: 5,
+      },
+    ]);
+    expect((await api('a.technician', 'GET', `/stock/reorder?q=${sku}&locationKind=warehouse`)).body.items.map(pick)).toHaveLength(1);
+
+    // Refilling truck 1 as suggested takes it off the list.
+    await move({ partId: part, fromLocationId: warehouse, toLocationId: truck1, quantity: 5, reason: 'transfer' });
+    await move({ partId: part, toLocationId: truck1, quantity: 3, reason: 'receive' });
+    const after = await api('a.technician', 'GET', `/stock/reorder?q=${sku}&locationKind=truck`);
+    expect(after.body.items.map(pick)).toEqual([
+      {
+        locationId: truck2,
+        quantity: 0,
+        suggestedQuantity: 4,
+        transferQuantity: 0,
+        purchaseQuantity: 4,
+        fromLocationId: warehouse,
+        fromQuantity: 0,
+      },
+    ]);
+  });
+
+  it("drafts a purchase order from it: a line per part with what the warehouse cannot give, at the part's cost", async () => {
+    const { part, warehouse, truck1, truck2 } = await shortage();
+    await api('a.admin', 'PATCH', `/parts/${part}`, { costCents: 250 });
+    const forTruck = await api('a.admin', 'POST', '/purchase-orders/from-reorder', {
+      supplier: 'Refill Supply',
+      locationId: warehouse,
+      forLocationId: truck1,
+    });
+    expect(forTruck.status).toBe(201);
+    expect(forTruck.body).toMatchObject({
+      status: 'draft',
+      supplier: 'Refill Supply',
+      locationId: warehouse,
+      totalCents: 750,
+      notes: 'Drafted from the reorder list.',
+      lines: [{ partId: part, quantity: 3, unitCostCents: 250, receivedQuantity: 0 }],
+    });
+    expect(await count('purchase_order_lines', 'purchase_order_id = ?', [forTruck.body.id])).toBe(1);
+
+    // The whole list: every part that needs buying, this one's shortfalls added up (20 + 3 + 4).
+    const all = await api('a.admin', 'POST', '/purchase-orders/from-reorder', { supplier: 'Refill Supply', locationId: warehouse });
+    expect(all.status).toBe(201);
+    expect(all.body.lines.filter((l: { partId: string }) => l.partId === part)).toEqual([
+      expect.objectContaining({ quantity: 27, unitCostCents: 250 }),
+    ]);
+    const detail = await api('a.manager', 'GET', `/purchase-orders/${all.body.id}`);
+    expect(detail.body.lines).toEqual(all.body.lines);
+
+    // A truck the warehouse can refill alone gives nothing to buy.
+    await move({ partId: part, toLocationId: warehouse, quantity: 20, reason: 'receive' });
+    const before = await dbFingerprint();
+    const nothing = await api('a.admin', 'POST', '/purchase-orders/from-reorder', {
+      supplier: 'S',
+      locationId: warehouse,
+      forLocationId: truck2,
+    });
+    expectProblem(nothing, 409);
+    expect(nothing.body.title).toBe('Nothing to order');
+    expect(await dbFingerprint()).toBe(before);
+  });
+
+  it('refuses bad input, other roles and other orgs, changing nothing', async () => {
+    const { truck1, warehouse } = await shortage();
+    const before = await dbFingerprint();
+    const ok = { supplier: 'S', locationId: warehouse, forLocationId: truck1 };
+    const draft = (body: unknown, actor: 'a.admin' | 'a.dispatcher' | 'b.admin' = 'a.admin') =>
+      api(actor, 'POST', '/purchase-orders/from-reorder', body);
+    expectProblem(await draft({ ...ok, supplier: undefined }), 422, 'supplier');
+    expectProblem(await draft({ ...ok, supplier: 'x'.repeat(201) }), 422, 'supplier');
+    expectProblem(await draft({ ...ok, locationId: undefined }), 422, 'locationId');
+    expectProblem(await draft({ ...ok, locationId: 'nowhere' }), 422, 'locationId');
+    expectProblem(await draft({ ...ok, forLocationId: fx.b.truckId }), 422, 'forLocationId');
+    expectProblem(await draft({ ...ok, lines: [] }), 422, 'lines');
+    expectProblem(await draft(ok, 'a.dispatcher'), 403);
+    // Org b names org a's locations: as if they did not exist.
+    expectProblem(await draft(ok, 'b.admin'), 422, 'locationId');
+    expectProblem(await draft({ ...ok, locationId: fx.b.warehouseId }, 'b.admin'), 422, 'forLocationId');
+    expect(await dbFingerprint()).toBe(before);
+    expectProblem(await api('a.technician', 'GET', '/stock/reorder?locationKind=van'), 400, 'locationKind');
+    expectProblem(await api('a.technician', 'GET', '/stock/reorder?locationId='), 400, 'locationId');
+    // Org b sees none of org a's short levels, even when it names them.
+    const theirs = await api('b.admin', 'GET', `/stock/reorder?locationId=${truck1}`);
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.items).toEqual([]);
+    const all = await api('b.admin', 'GET', '/stock/reorder');
+    expect(all.body.items.every((l: { locationId: string }) => l.locationId !== fx.a.truckId && l.locationId !== truck1)).toBe(true);
   });
 });

@@ -52,6 +52,8 @@ export interface StockMove {
   reason: (typeof STOCK_MOVEMENT_REASONS)[number];
   jobId?: string | null;
   purchaseOrderId?: string | null;
+  /** Why, in the person's words (an adjustment's reason). */
+  note?: string | null;
 }
 
 /**
@@ -73,6 +75,7 @@ export function moveStock(ctx: WriteContext, m: StockMove, when?: SQL) {
     reason: m.reason,
     jobId: m.jobId ?? null,
     purchaseOrderId: m.purchaseOrderId ?? null,
+    note: m.note ?? null,
     actorUserId: auth.userId,
     at: now,
   };

@@ -19,7 +19,9 @@ import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route, router } from '../http/router.ts';
 import { fieldProblem } from '../problem.ts';
 import { assertRefs } from '../http/refs.ts';
+import { limitsProblem } from '../../core/stock.ts';
 import { MAX_QUANTITY, moveStock, overdrawProblem, quantity } from './stock-moves.ts';
+import { belowReorder, reorderRoutes } from './reorder.ts';
 
 // ---- locations ----
 
@@ -66,15 +68,15 @@ const StockLevel = z
     quantity: z.number().int(),
     reorderPoint: z.number().int(),
     reorderQuantity: z.number().int(),
-    belowReorder: z.boolean().openapi({ description: 'At or below a (non-zero) reorder point: time to order reorderQuantity.' }),
+    maxQuantity: z.number().int().openapi({ description: "Fill up to this (a truck's maximum); 0 = no maximum." }),
+    belowReorder: z
+      .boolean()
+      .openapi({ description: 'At or below a (non-zero) reorder point: on the reorder list (GET /api/stock/reorder).' }),
     updatedAt: z.number(),
   })
   .openapi('StockLevel');
 
 const LEVEL_FIELDS = Object.keys(StockLevel.shape);
-
-/** A reorder point of 0 means "not tracked", so an empty shelf without one raises no alert. */
-const belowReorder = sql`(${stockLevels.reorderPoint} > 0 and ${stockLevels.quantity} <= ${stockLevels.reorderPoint})`;
 
 const levelColumns: Record<string, SQLiteColumn | SQL.Aliased | SQL> = {
   partId: stockLevels.partId,
@@ -87,6 +89,7 @@ const levelColumns: Record<string, SQLiteColumn | SQL.Aliased | SQL> = {
   quantity: stockLevels.quantity,
   reorderPoint: stockLevels.reorderPoint,
   reorderQuantity: stockLevels.reorderQuantity,
+  maxQuantity: stockLevels.maxQuantity,
   belowReorder: belowReorder.mapWith(Boolean),
   updatedAt: stockLevels.updatedAt,
 };
@@ -120,8 +123,10 @@ levelsRoutes.openapi(
     request: {
       query: listQuery.extend({
         locationId: ref().optional(),
+        locationKind: kind.optional(),
         partId: ref().optional(),
         belowReorder: z.enum(['true', 'false']).optional(),
+        q: z.string().trim().min(1).max(100).optional().openapi({ description: "Search the part's name and SKU." }),
       }),
     },
     responses: {
@@ -141,6 +146,8 @@ levelsRoutes.openapi(
           eq(stockLevels.orgId, auth.orgId),
           q.locationId ? eq(stockLevels.locationId, q.locationId) : undefined,
           q.partId ? eq(stockLevels.partId, q.partId) : undefined,
+          q.locationKind ? eq(stockLocations.kind, q.locationKind) : undefined,
+          q.q ? or(containsSql(parts.name, q.q), containsSql(parts.sku, q.q)) : undefined,
           q.belowReorder === 'true' ? belowReorder : q.belowReorder === 'false' ? sql`not ${belowReorder}` : undefined,
           cursor && afterCursor(sort, levelKey, cursor),
         ),
@@ -163,11 +170,12 @@ const LevelPatch = z
     locationId: ref(),
     reorderPoint: z.number().int().min(0).max(MAX_QUANTITY).optional(),
     reorderQuantity: z.number().int().min(0).max(MAX_QUANTITY).optional(),
+    maxQuantity: z.number().int().min(0).max(MAX_QUANTITY).optional().openapi({ description: 'Fill up to this; 0 = no maximum.' }),
   })
   .strict()
-  .refine((b) => b.reorderPoint !== undefined || b.reorderQuantity !== undefined, {
+  .refine((b) => b.reorderPoint !== undefined || b.reorderQuantity !== undefined || b.maxQuantity !== undefined, {
     path: ['reorderPoint'],
-    message: 'Give reorderPoint, reorderQuantity or both.',
+    message: 'Give reorderPoint, reorderQuantity, maxQuantity or any of them.',
   })
   .openapi('StockLevelUpdate');
 
@@ -176,7 +184,7 @@ levelsRoutes.openapi(
     method: 'patch',
     path: '/',
     tags: ['Stock'],
-    summary: "Set a part's reorder point and quantity at a location (starting an empty level if there is none)",
+    summary: "Set a part's minimum (reorder point), reorder quantity and maximum at a location (starting an empty level if there is none)",
     permission: 'stock.write',
     request: body(LevelPatch),
     responses: { 200: json(StockLevel, 'The level'), ...problemResponses },
@@ -199,7 +207,13 @@ levelsRoutes.openapi(
     ])) as Record<string, unknown>[][];
     if (!part!.length) throw fieldProblem(422, 'partId', 'body', 'No part with that id in your organisation.');
     if (!place!.length) throw fieldProblem(422, 'locationId', 'body', 'No stock location with that id in your organisation.');
-    const before = current![0];
+    const before = current![0] as { reorderPoint: number; maxQuantity: number } | undefined;
+    const limits = {
+      reorderPoint: set.reorderPoint ?? before?.reorderPoint ?? 0,
+      maxQuantity: set.maxQuantity ?? before?.maxQuantity ?? 0,
+    };
+    const wrong = limitsProblem(limits);
+    if (wrong) throw fieldProblem(422, set.maxQuantity !== undefined ? 'maxQuantity' : 'reorderPoint', 'body', wrong);
     const change = before ? diff(before, set) : { before: null, after: set };
     if (!change) return c.json(before, 200);
     // Setting a reorder point for a part never kept here starts an empty level.
@@ -213,6 +227,7 @@ levelsRoutes.openapi(
           quantity: 0,
           reorderPoint: set.reorderPoint ?? 0,
           reorderQuantity: set.reorderQuantity ?? 0,
+          maxQuantity: set.maxQuantity ?? 0,
           updatedAt: ctx.now,
         })
         .onConflictDoUpdate({ target: [stockLevels.partId, stockLevels.locationId], set: { ...set, updatedAt: ctx.now } }),
@@ -225,8 +240,11 @@ levelsRoutes.openapi(
 
 // ---- movements ----
 
-// The note joins the answer with the routes that write it.
-const StockMovement = createSelectSchema(stockMovements).omit({ orgId: true, note: true }).openapi('StockMovement');
+const StockMovement = createSelectSchema(stockMovements, {
+  note: (s) => s.openapi({ description: "Why, in the person's words (an adjustment's reason)." }),
+})
+  .omit({ orgId: true })
+  .openapi('StockMovement');
 
 const MOVEMENT_FIELDS = Object.keys(StockMovement.shape);
 
@@ -238,11 +256,11 @@ const MovementInput = z
     quantity: quantity(),
     // 'use' is not here: parts used on a job are logged through /api/part-usages.
     reason: z.enum(['receive', 'transfer', 'adjust']),
-    note: optionalText(500).openapi({ description: 'Kept in the audit trail.' }),
+    note: optionalText(500).openapi({ description: 'Why: required for an adjustment ("2 found damaged", "cycle count").' }),
   })
   .strict()
   .superRefine((m, issue) => {
-    const need = (field: 'fromLocationId' | 'toLocationId', message: string) => issue.addIssue({ code: 'custom', path: [field], message });
+    const need = (field: 'fromLocationId' | 'toLocationId' | 'note', message: string) => issue.addIssue({ code: 'custom', path: [field], message });
     if (m.reason === 'receive') {
       if (!m.toLocationId) need('toLocationId', 'Say where the parts arrive.');
       if (m.fromLocationId) need('fromLocationId', 'A delivery comes from outside: leave this out.');
@@ -250,11 +268,14 @@ const MovementInput = z
       if (!m.fromLocationId) need('fromLocationId', 'Say where the parts leave from.');
       if (!m.toLocationId) need('toLocationId', 'Say where the parts go.');
       if (m.fromLocationId && m.fromLocationId === m.toLocationId) need('toLocationId', 'A transfer goes to another location.');
-    } else if (!m.fromLocationId === !m.toLocationId) {
-      need(
-        m.fromLocationId ? 'toLocationId' : 'fromLocationId',
-        'An adjustment names one location: fromLocationId to count down, toLocationId to count up.',
-      );
+    } else {
+      if (!m.fromLocationId === !m.toLocationId)
+        need(
+          m.fromLocationId ? 'toLocationId' : 'fromLocationId',
+          'An adjustment names one location: fromLocationId to count down, toLocationId to count up.',
+        );
+      // Stock that changes without a delivery, a transfer or a job needs its why on record.
+      if (!m.note) need('note', 'Say why the count changes (damaged, found, cycle count…).');
     }
   })
   .openapi('StockMovementCreate');
@@ -312,12 +333,16 @@ movementsRoutes.openapi(
       { field: 'fromLocationId', table: stockLocations, id: from, what: 'stock location' },
       { field: 'toLocationId', table: stockLocations, id: to, what: 'stock location' },
     ]);
-    const { movement, statements } = moveStock(ctx, { partId: input.partId, from, to, quantity: input.quantity, reason: input.reason });
+    const { movement, statements } = moveStock(ctx, {
+      partId: input.partId,
+      from,
+      to,
+      quantity: input.quantity,
+      reason: input.reason,
+      note: input.note ?? null,
+    });
     try {
-      await runBatch(db, [
-        ...statements,
-        auditInsert(ctx, 'stock_movement', movement.id, 'create', null, { ...pick(movement, MOVEMENT_FIELDS), note: input.note ?? null }),
-      ]);
+      await runBatch(db, [...statements, auditInsert(ctx, 'stock_movement', movement.id, 'create', null, pick(movement, MOVEMENT_FIELDS))]);
     } catch (err) {
       throw await overdrawProblem(err, db, auth.orgId, input.partId, from ?? '');
     }
@@ -329,3 +354,4 @@ export const stockRoutes = router();
 stockRoutes.route('/locations', locationsRoutes);
 stockRoutes.route('/levels', levelsRoutes);
 stockRoutes.route('/movements', movementsRoutes);
+stockRoutes.route('/reorder', reorderRoutes);

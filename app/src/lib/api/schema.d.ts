@@ -5880,8 +5880,6 @@ export interface paths {
                     /** @description Last local date (YYYY-MM-DD), inclusive. */
                     to?: string;
                     status?: "draft" | "sent" | "paid" | "void";
-                    /** @description true: sent and due before today (the org's local date); false: all the others. */
-                    overdue?: "true" | "false";
                     customerId?: string;
                     jobId?: string;
                 };
@@ -5917,8 +5915,6 @@ export interface paths {
                                 voidReason?: string | null;
                                 createdAt?: number;
                                 updatedAt?: number;
-                                customerName?: string;
-                                jobNumber?: number | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -6188,7 +6184,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send an invoice, or void it with a reason (its job goes back to completed) */
+        /** Send an invoice, or void it (its job goes back to completed) */
         post: {
             parameters: {
                 query?: never;
@@ -7012,230 +7008,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/push/key": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The server's Web Push (VAPID) public key, for PushManager.subscribe's applicationServerKey */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The key */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["PushKey"];
-                    };
-                };
-                /** @description Bad request (problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not signed in (problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not allowed for this role (problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not found in your organisation (problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Invalid body, fields named in `errors` (problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/push/subscriptions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Subscribe this device: pushes go to it when your day changes
-         * @description One subscription per device (endpoint): 201 when new, 200 when the device was subscribed already (by you, or by someone else of your organisation: it is yours now). 409 naming `endpoint` when another organisation holds it.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["NewPushSubscription"];
-                };
-            };
-            responses: {
-                /** @description Already subscribed; now yours, with these keys */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["PushSubscription"];
-                    };
-                };
-                /** @description Subscribed */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["PushSubscription"];
-                    };
-                };
-                /** @description Bad request (problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not signed in (problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not allowed for this role (problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not found in your organisation (problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Held by another organisation (problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Invalid body, fields named in `errors` (problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        /** Unsubscribe this device (yours only; 204 whether or not it was subscribed) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        endpoint: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Not subscribed (any more) */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad request (problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not signed in (problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not allowed for this role (problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not found in your organisation (problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Invalid body, fields named in `errors` (problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -8037,15 +7809,12 @@ export interface components {
                 quantity: number;
             }[];
         };
-        InvoiceDetail: components["schemas"]["InvoiceListed"] & {
+        InvoiceDetail: components["schemas"]["Invoice"] & {
             lines: components["schemas"]["InvoiceLine"][];
             payments: components["schemas"]["Payment"][];
         };
         InvoiceLine: {
             id: string;
-            position: number;
-            /** @description The price-book item the line was billed from, if any. */
-            priceBookItemId: string | null;
             description: string;
             quantityMilli: number;
             unitPriceCents: number;
@@ -8062,10 +7831,6 @@ export interface components {
             reference: string | null;
             receivedAt: number;
             createdAt: number;
-        };
-        InvoiceListed: components["schemas"]["Invoice"] & {
-            customerName: string;
-            jobNumber: number | null;
         };
         Invoice: {
             id: string;
@@ -8099,8 +7864,6 @@ export interface components {
         InvoiceTransition: {
             /** @enum {string} */
             to: "sent" | "void";
-            /** @description Why the invoice is void: required with to=void, kept on the invoice. */
-            reason?: string;
         };
         PaymentReceipt: components["schemas"]["Payment"] & {
             invoice: {
@@ -8273,26 +8036,6 @@ export interface components {
              * @enum {string}
              */
             precision: "zip" | "address";
-        };
-        PushKey: {
-            /** @description An uncompressed P-256 point, base64url. */
-            publicKey: string;
-        };
-        /** @description A device that is told of changes to its user's day. */
-        PushSubscription: {
-            id: string;
-            endpoint: string;
-            createdAt: number;
-        };
-        /** @description PushSubscription.toJSON() as the browser gives it. */
-        NewPushSubscription: {
-            /** @description The push service's URL for this device (PushSubscription.endpoint). */
-            endpoint: string;
-            keys: {
-                p256dh: string;
-                auth: string;
-            };
-            expirationTime?: number | null;
         };
     };
     responses: never;
