@@ -132,7 +132,7 @@ export function voidAndReissue(
   },
   out: Pick<Billing, 'invoices' | 'payments'>,
 ) {
-  const wrong = how.invoice('void', how.issuedAt, how.issuedAt);
+  const wrong = { ...how.invoice('void', how.issuedAt, how.issuedAt), voidReason: 'Billed to the wrong location.' };
   out.invoices.push(wrong);
   trail.move('invoiced', how.issuedAt, how.biller, { invoiceId: wrong.id });
   const voidAt = how.issuedAt + rng.int(2, 20) * HOUR;

@@ -11,6 +11,7 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { pbkdf2, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { refreshFacts } from '../job-facts.ts';
+import { copyJobLines } from '../invoice-lines.ts';
 import * as s from '../schema.ts';
 import { localTimeOf, localDateOf } from '../../core/time.ts';
 import { generateDemo, type DemoData, type GenerateOptions } from './generate.ts';
@@ -130,7 +131,8 @@ async function writeAll(client: Client, orgId: string, data: Omit<DemoData, 'use
     const order = INSERT_ORDER[key];
     statements.push(...insertStatements(TABLES[key], order ? [...rows].sort(order) : rows));
   }
-  await client.batch([...statements, ...refreshFacts(orgId, 'all')], 'write');
+  // Each invoice's own copy of its lines, in one insert-select (as the Worker makes it), not row by row.
+  await client.batch([...statements, copyJobLines(orgId), ...refreshFacts(orgId, 'all')], 'write');
 }
 
 /**

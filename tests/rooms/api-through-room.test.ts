@@ -56,7 +56,9 @@ describe('changes from outside go through the room', () => {
     await waitFor(() => c.job(j!)?.status === 'invoiced', 'the board to show the job invoiced');
     expect((await onBoard('a', date, j!))?.schedule.status).toBe('invoiced');
 
-    expect((await api('a.dispatcher', 'POST', `/invoices/${first.body.id}/transitions`, { to: 'void' })).status).toBe(200);
+    expect(
+      (await api('a.dispatcher', 'POST', `/invoices/${first.body.id}/transitions`, { to: 'void', reason: 'Billed twice' })).status,
+    ).toBe(200);
     await waitFor(() => c.job(j!)?.status === 'completed', 'the board to show the job completed again');
 
     const second = await api('a.dispatcher', 'POST', '/invoices', { jobId: j });

@@ -186,11 +186,14 @@ describe('invoices', () => {
     const job = await jobWith(ELECTRICAL);
     const first = (await api('a.dispatcher', 'POST', '/invoices', { jobId: job })).body;
     await api('a.dispatcher', 'POST', `/invoices/${first.id}/transitions`, { to: 'sent' });
-    const voided = await api('a.dispatcher', 'POST', `/invoices/${first.id}/transitions`, { to: 'void' });
+    const voided = await api('a.dispatcher', 'POST', `/invoices/${first.id}/transitions`, {
+      to: 'void',
+      reason: 'Sent to the wrong address',
+    });
     expect(voided.body.status).toBe('void');
     expect(await jobStatus(job)).toBe('completed');
     expect(await statusEvents(job)).toEqual(['completed->invoiced', 'invoiced->completed']);
-    expectProblem(await api('a.dispatcher', 'POST', `/invoices/${first.id}/transitions`, { to: 'void' }), 409, 'to');
+    expectProblem(await api('a.dispatcher', 'POST', `/invoices/${first.id}/transitions`, { to: 'void', reason: 'Twice' }), 409, 'to');
     expectProblem(await pay(first.id, 100), 409, 'invoiceId');
 
     const again = await api('a.dispatcher', 'POST', '/invoices', { jobId: job });
@@ -243,7 +246,7 @@ describe('invoices', () => {
     const before = await dbFingerprint();
     expectProblem(await api('b.admin', 'GET', `/invoices/${invoice.id}`), 404);
     expectProblem(await api('b.admin', 'PATCH', `/invoices/${invoice.id}`, { notes: 'stolen' }), 404);
-    expectProblem(await api('b.admin', 'POST', `/invoices/${invoice.id}/transitions`, { to: 'void' }), 404);
+    expectProblem(await api('b.admin', 'POST', `/invoices/${invoice.id}/transitions`, { to: 'void', reason: 'stolen' }), 404);
     expectProblem(await pay(invoice.id, 1, {}, 'b.admin'), 422, 'invoiceId');
     expectProblem(await api('b.admin', 'POST', '/invoices', { jobId: job }), 422, 'jobId');
     expect(await dbFingerprint()).toBe(before);
@@ -320,7 +323,11 @@ describe('payments', () => {
 
     const before = await dbFingerprint();
     expectProblem(await pay(invoice.id, 1), 409, 'invoiceId');
-    expectProblem(await api('a.dispatcher', 'POST', `/invoices/${invoice.id}/transitions`, { to: 'void' }), 409, 'to');
+    expectProblem(
+      await api('a.dispatcher', 'POST', `/invoices/${invoice.id}/transitions`, { to: 'void', reason: 'Paid already' }),
+      409,
+      'to',
+    );
     expect(await dbFingerprint()).toBe(before);
   });
 
@@ -361,5 +368,86 @@ describe('payments', () => {
     expect(row.status).toBe('paid');
     expect(await count('payments', 'invoice_id = ?', [invoice.id])).toBe(1);
     expect(await statusEvents(job)).toEqual(['completed->invoiced', 'invoiced->paid']);
+  });
+
+  it('takes one of two partial payments that together would pass the total, and refuses the other whole', async () => {
+    const { job, invoice } = await sentInvoice();
+    expect((await pay(invoice.id, 6_002)).status).toBe(201);
+    // 20,000 cents still due: each payment alone fits, both together would not.
+    const [one, two] = await Promise.all([
+      pay(invoice.id, 12_000, { method: 'check', reference: 'Chk #77' }),
+      pay(invoice.id, 12_000, { method: 'cash' }),
+    ]);
+    expect([one.status, two.status].sort()).toEqual([201, 422]);
+    expectProblem(one.status === 422 ? one : two, 422, 'amountCents');
+    const row = (await sql.execute({ sql: 'select paid_cents, status from invoices where id = ?', args: [invoice.id] })).rows[0]!;
+    expect([Number(row.paid_cents), row.status]).toEqual([18_002, 'sent']);
+    expect(await count('payments', 'invoice_id = ?', [invoice.id])).toBe(2);
+    expect(await count('audit_events', "entity = 'payment' and after like ?", [`%${invoice.id}%`])).toBe(2);
+    expect(await jobStatus(job)).toBe('invoiced');
+  });
+});
+
+describe('an invoice keeps its own lines', () => {
+  it('copies the lines when it is made, so a later price-book or line change leaves it as it was', async () => {
+    const t = crypto.randomUUID().slice(0, 6);
+    const item = await api('a.admin', 'POST', '/pricebook', {
+      kind: 'service',
+      code: `SNAP-${t}`,
+      name: 'Service call',
+      unitPriceCents: 8_900,
+    });
+    const job = await jobWith([]);
+    const line = await api('a.dispatcher', 'POST', '/line-items', { jobId: job, priceBookItemId: item.body.id, quantity: 1 });
+    expect(line.status).toBe(201);
+    await api('a.dispatcher', 'POST', '/line-items', { jobId: job, description: 'Breaker, 20A', quantity: 2, unitPriceCents: 2_400 });
+    const made = await api('a.dispatcher', 'POST', '/invoices', { jobId: job });
+    expect(made.status).toBe(201);
+    const snapshot = (await api('a.manager', 'GET', `/invoices/${made.body.id}`)).body;
+    expect(snapshot.lines.map((l: { description: string; totalCents: number }) => [l.description, l.totalCents])).toEqual([
+      ['Service call', 8_900],
+      ['Breaker, 20A', 4_800],
+    ]);
+    expect(await count('invoice_lines', 'invoice_id = ?', [made.body.id])).toBe(2);
+
+    // The price book moves on; the invoice does not.
+    await api('a.admin', 'PATCH', `/pricebook/${item.body.id}`, { name: 'Service call (2027 rate)', unitPriceCents: 9_900 });
+    expect((await api('a.manager', 'GET', `/invoices/${made.body.id}`)).body).toEqual(snapshot);
+
+    // Voided, the job's lines are changed and it is invoiced again: the first invoice still shows what it billed.
+    await api('a.dispatcher', 'POST', `/invoices/${made.body.id}/transitions`, { to: 'void', reason: 'Wrong breaker count' });
+    expect((await api('a.dispatcher', 'PATCH', `/line-items/${line.body.id}`, { quantity: 3 })).status).toBe(200);
+    const again = await api('a.dispatcher', 'POST', '/invoices', { jobId: job });
+    expect(again.body.lines.map((l: { totalCents: number }) => l.totalCents)).toEqual([26_700, 4_800]);
+    const first = (await api('a.manager', 'GET', `/invoices/${made.body.id}`)).body;
+    expect(first.lines).toEqual(snapshot.lines);
+    expect(first.lines.reduce((s: number, l: { totalCents: number }) => s + l.totalCents, 0)).toBe(first.subtotalCents);
+  });
+});
+
+describe('voiding', () => {
+  it('needs a reason, keeps it on the invoice and in the audit trail', async () => {
+    const { job, invoice } = await sentInvoice();
+    const before = await dbFingerprint();
+    expectProblem(await api('a.dispatcher', 'POST', `/invoices/${invoice.id}/transitions`, { to: 'void' }), 422, 'reason');
+    expectProblem(await api('a.dispatcher', 'POST', `/invoices/${invoice.id}/transitions`, { to: 'void', reason: '   ' }), 422, 'reason');
+    expectProblem(
+      await api('a.dispatcher', 'POST', `/invoices/${invoice.id}/transitions`, { to: 'void', reason: 'r'.repeat(1_001) }),
+      422,
+      'reason',
+    );
+    expect(await dbFingerprint()).toBe(before);
+    const voided = await api('a.dispatcher', 'POST', `/invoices/${invoice.id}/transitions`, {
+      to: 'void',
+      reason: 'Billed to the <wrong> address',
+    });
+    expect(voided.body).toMatchObject({ status: 'void', voidReason: 'Billed to the <wrong> address' });
+    expect(await jobStatus(job)).toBe('completed');
+    const audit = await sql.execute({
+      sql: "select after from audit_events where entity = 'invoice' and entity_id = ? and action = 'void'",
+      args: [invoice.id],
+    });
+    expect(JSON.parse(String(audit.rows[0]!.after))).toMatchObject({ status: 'void', voidReason: 'Billed to the <wrong> address' });
+    expect((await api('a.manager', 'GET', `/invoices/${invoice.id}`)).body.voidReason).toBe('Billed to the <wrong> address');
   });
 });

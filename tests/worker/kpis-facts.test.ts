@@ -155,7 +155,7 @@ describe('job facts through billing', () => {
     const invoice = await api('a.dispatcher', 'POST', '/invoices', { jobId: job.id });
     expect(invoice.status, JSON.stringify(invoice.body)).toBe(201);
     expect(await fact(job.id)).toMatchObject({ invoiced: true, revenueCents: 25000 });
-    const voided = await api('a.dispatcher', 'POST', `/invoices/${invoice.body.id}/transitions`, { to: 'void' });
+    const voided = await api('a.dispatcher', 'POST', `/invoices/${invoice.body.id}/transitions`, { to: 'void', reason: 'Billed twice' });
     expect(voided.status, JSON.stringify(voided.body)).toBe(200);
     expect(voided.body.status).toBe('void');
     expect(await fact(job.id)).toMatchObject({ invoiced: false, revenueCents: 0 });

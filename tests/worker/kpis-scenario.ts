@@ -180,7 +180,7 @@ export async function buildScenario(name: string): Promise<Scenario> {
   await visit(J5, 'techB', '2026-03-08', '01:30', '03:30', '00:40', '00:45');
   const invJ5void = await bill(J5, 30000, '2026-03-08 04:00', '2026-03-08 04:05');
   clockAt('2026-03-08 04:10');
-  await org.ok('dispatcher', 'POST', `/invoices/${invJ5void.id}/transitions`, { to: 'void' });
+  await org.ok('dispatcher', 'POST', `/invoices/${invJ5void.id}/transitions`, { to: 'void', reason: 'Billed twice' });
   const invJ5 = await bill(J5, 30000, '2026-03-08 04:20', '2026-03-08 04:25', false);
 
   // Done at 00:30 CDT on Monday: the week's last day ended at 00:00 CDT, 23 hours after it began.

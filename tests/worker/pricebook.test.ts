@@ -211,6 +211,75 @@ describe('price book', () => {
   });
 });
 
+describe('price book CSV import', () => {
+  const HEAD = 'code,kind,name,description,unit,unitPriceCents,costCents,taxable,active';
+
+  it('creates new codes and changes known ones, all in one go, with an audit trail', async () => {
+    const t = tag();
+    const known = await api('a.admin', 'POST', '/pricebook', { kind: 'material', code: `CSV-K-${t}`, name: 'GFCI', unitPriceCents: 1_899 });
+    const same = await api('a.admin', 'POST', '/pricebook', { kind: 'service', code: `CSV-S-${t}`, name: 'Same', unitPriceCents: 100 });
+    const csv = [
+      HEAD,
+      `CSV-N-${t},service,"Troubleshooting, per hour","Diagnose ""dead"" circuits",hour,12500,0,false,true`,
+      `CSV-K-${t},material,GFCI 20A,,,2199,950,true,true`,
+      `CSV-S-${t},service,Same,,each,100,0,false,true`,
+      `CSV-A-${t},material,=Old fixture,,each,500,,,false`,
+      '',
+    ].join('\r\n');
+    const res = await api('a.admin', 'POST', '/pricebook/import', { csv });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ created: 2, updated: 1, unchanged: 1 });
+    const byCode = async (code: string) => (await api('a.admin', 'GET', `/pricebook?q=${code}`)).body.items[0];
+    expect(await byCode(`CSV-N-${t}`)).toMatchObject({
+      kind: 'service',
+      name: 'Troubleshooting, per hour',
+      description: 'Diagnose "dead" circuits',
+      unit: 'hour',
+      unitPriceCents: 12_500,
+      taxable: false,
+      active: true,
+    });
+    expect(await byCode(`CSV-K-${t}`)).toMatchObject({
+      id: known.body.id,
+      name: 'GFCI 20A',
+      unitPriceCents: 2_199,
+      costCents: 950,
+      unit: 'each',
+    });
+    expect(await byCode(`CSV-A-${t}`)).toMatchObject({ name: '=Old fixture', taxable: true, costCents: 0, active: false });
+    expect(await count('audit_events', "entity = 'price book item' and entity_id = ? and action = 'update'", [known.body.id])).toBe(1);
+    expect(await count('audit_events', "entity = 'price book item' and entity_id = ?", [same.body.id])).toBe(1);
+  });
+
+  it('refuses a file with any bad cell, naming its line and column, and imports nothing', async () => {
+    const t = tag();
+    const before = await dbFingerprint();
+    const bad = async (csv: string, field: string) => expectProblem(await api('a.admin', 'POST', '/pricebook/import', { csv }), 422, field);
+    await bad(
+      `${HEAD}\nB1-${t},service,Fine,,each,100,0,false,true\nB2-${t},service,Dollars,,each,125.00,0,false,true`,
+      'csv[3].unitPriceCents',
+    );
+    await bad(`${HEAD}\nB3-${t},gadget,Kind,,each,100,0,false,true`, 'csv[2].kind');
+    await bad(`${HEAD}\nB4-${t},service,,,each,100,0,false,true`, 'csv[2].name');
+    await bad(`${HEAD}\nB5-${t},service,Flag,,each,100,0,maybe,true`, 'csv[2].taxable');
+    await bad(`${HEAD}\nB6-${t},service,Twice,,each,100,0,false,true\nB6-${t},service,Twice,,each,100,0,false,true`, 'csv[3].code');
+    await bad(`code,kind,name,price\nB7-${t},service,No price,100`, 'csv');
+    await bad('', 'csv');
+    await bad(`${HEAD}\n${'x'.repeat(50)},service,Long code,,each,100,0,false,true`, 'csv[2].code');
+    expectProblem(await api('a.admin', 'POST', '/pricebook/import', { csv: `${HEAD}\n`, extra: 1 }), 422, 'extra');
+    expectProblem(await api('a.dispatcher', 'POST', '/pricebook/import', { csv: `${HEAD}\nB8-${t},service,X,,each,1,0,false,true` }), 403);
+    expect(await dbFingerprint()).toBe(before);
+  });
+
+  it("matches codes in the caller's org only", async () => {
+    const t = tag();
+    const theirs = await api('b.admin', 'POST', '/pricebook', { kind: 'service', code: `ORG-${t}`, name: 'Org b', unitPriceCents: 1 });
+    const res = await api('a.admin', 'POST', '/pricebook/import', { csv: `${HEAD}\nORG-${t},service,Org a,,each,2,0,false,true` });
+    expect(res.body).toEqual({ created: 1, updated: 0, unchanged: 0 });
+    expect((await api('b.admin', 'GET', `/pricebook/${theirs.body.id}`)).body).toMatchObject({ name: 'Org b', unitPriceCents: 1 });
+  });
+});
+
 describe('OpenAPI document', () => {
   it('publishes the money and materials routes with their permissions and named schemas', async () => {
     const doc = (await api('anon', 'GET', '/openapi.json')).body;

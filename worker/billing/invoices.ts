@@ -3,23 +3,26 @@
  *
  *   draft -> sent -> paid (by payments, see payments.ts)      draft | sent -> void
  *
- * Making one takes the org's next invoice number, totals the lines at the org's tax rate and
- * moves the job to 'invoiced', in one batch. Voiding one sends the job back to 'completed'.
+ * Making one takes the org's next invoice number, totals the lines at the org's tax rate, copies
+ * them into the invoice's own lines (db/invoice-lines.ts: what it billed stays what it shows) and
+ * moves the job to 'invoiced', in one batch. Voiding one, with a reason, sends the job back to
+ * 'completed'.
  * Every statement of such a change is conditional on what it was decided from (the job still
  * completed with the same lines; the invoice still in its status), so a request that loses a
  * race changes nothing at all.
  */
 import { z } from '@hono/zod-openapi';
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { createSelectSchema } from 'drizzle-zod';
-import { INVOICE_STATUSES, invoices, jobs, lineItems, orgs } from '../../db/schema.ts';
+import { customers, INVOICE_STATUSES, invoiceLines, invoices, jobs, lineItems, orgs } from '../../db/schema.ts';
+import { copyJobLines } from '../../db/invoice-lines.ts';
 import { isBilled, label, type JobStatus } from '../../core/lifecycle.ts';
 import { invoiceTotals } from '../../core/money.ts';
 import { addDays, localDateOf } from '../../core/time.ts';
 import type { Db } from '../db.ts';
-import { localDate, optionalText, ref } from '../http/fields.ts';
+import { localDate, optionalText, ref, text } from '../http/fields.ts';
 import { auditInsert, idParam, problemResponses, resource, writeContext } from '../http/resource.ts';
-import { insertIf, runBatch } from '../http/batch.ts';
+import { compiledItem, insertIf, runBatch } from '../http/batch.ts';
 import { localDatesQuery, withinLocalDates } from '../http/local-dates.ts';
 import { body, json, route } from '../http/router.ts';
 import { fieldProblem, notFound } from '../problem.ts';
@@ -33,29 +36,48 @@ type Row = Record<string, unknown>;
 /** Days until a sent invoice is due when no due date was set. */
 export const NET_DAYS = 30;
 
-/** A line as an invoice shows it: the stored thousandths, not line-items.ts's decimal quantity. */
-const InvoiceLine = createSelectSchema(lineItems)
-  .pick({ id: true, description: true, quantityMilli: true, unitPriceCents: true, taxable: true, totalCents: true })
+/** A line of the invoice's own copy: the stored thousandths, not line-items.ts's decimal quantity. */
+const InvoiceLine = createSelectSchema(invoiceLines, {
+  priceBookItemId: (s) => s.openapi({ description: 'The price-book item the line was billed from, if any.' }),
+})
+  .omit({ orgId: true, invoiceId: true })
   .openapi('InvoiceLine');
 
-const InvoiceDetail = Invoice.extend({ lines: z.array(InvoiceLine), payments: z.array(Payment) }).openapi('InvoiceDetail');
+/** An invoice as lists and its page show it: with its customer's name and its job's number. */
+const InvoiceListed = Invoice.extend({ customerName: z.string(), jobNumber: z.number().int().nullable() }).openapi('InvoiceListed');
+const InvoiceDetail = InvoiceListed.extend({ lines: z.array(InvoiceLine), payments: z.array(Payment) }).openapi('InvoiceDetail');
 
 /** The date an invoice goes by: when it was sent, or made while it is a draft. */
 const invoiceDate = sql`coalesce(${invoices.issuedAt}, ${invoices.createdAt})`;
 
-function linesOfJob(db: Db, orgId: string, jobId: SQL | string) {
+/** What the totals of a job's invoice are made from: its line items' amounts and taxability. */
+function linesOfJob(db: Db, orgId: string, jobId: string) {
   return db
-    .select({
-      id: lineItems.id,
-      description: lineItems.description,
-      quantityMilli: lineItems.quantityMilli,
-      unitPriceCents: lineItems.unitPriceCents,
-      taxable: lineItems.taxable,
-      totalCents: lineItems.totalCents,
-    })
+    .select({ totalCents: lineItems.totalCents, taxable: lineItems.taxable })
     .from(lineItems)
-    .where(and(eq(lineItems.orgId, orgId), eq(lineItems.jobId, jobId)))
-    .orderBy(asc(lineItems.createdAt), asc(lineItems.id));
+    .where(and(eq(lineItems.orgId, orgId), eq(lineItems.jobId, jobId)));
+}
+
+/** The invoice's own lines, in the order they were billed (invoice_lines_invoice_idx). */
+function linesOfInvoice(db: Db, orgId: string, invoiceId: string) {
+  const { orgId: _org, invoiceId: _invoice, ...columns } = getTableColumns(invoiceLines);
+  return db
+    .select(columns)
+    .from(invoiceLines)
+    .where(and(eq(invoiceLines.orgId, orgId), eq(invoiceLines.invoiceId, invoiceId)))
+    .orderBy(asc(invoiceLines.position));
+}
+
+/** Today's local date in the org's zone: an invoice due before it and still sent is overdue. */
+const overdue = (timezone: string) => and(eq(invoices.status, 'sent'), sql`${invoices.dueDate} < ${localDateOf(Date.now(), timezone)}`);
+
+/** What an invoice shows of its customer and job, by the job. */
+function customerAndJobOf(db: Db, orgId: string, jobId: string) {
+  return db
+    .select({ customerName: customers.name, jobNumber: jobs.number })
+    .from(jobs)
+    .innerJoin(customers, and(eq(customers.id, jobs.customerId), eq(customers.orgId, orgId)))
+    .where(and(eq(jobs.orgId, orgId), eq(jobs.id, jobId)));
 }
 
 function invoiceOf(db: Db, orgId: string, id: string) {
@@ -70,30 +92,40 @@ export const invoicesRoutes = resource({
   entity: 'invoice',
   tag: 'Invoices',
   table: invoices,
-  fields: INVOICE_FIELDS,
-  rowSchema: Invoice,
+  fields: [...INVOICE_FIELDS, 'customerName', 'jobNumber'],
+  columns: {
+    customerName: sql`(select ${customers.name} from ${customers} where ${customers.id} = ${invoices.customerId} and ${customers.orgId} = ${invoices.orgId})`,
+    jobNumber: sql`(select ${jobs.number} from ${jobs} where ${jobs.id} = ${invoices.jobId} and ${jobs.orgId} = ${invoices.orgId})`,
+  },
+  rowSchema: InvoiceListed,
   detailSchema: InvoiceDetail,
   related: {
-    lines: (db, auth, id) =>
-      linesOfJob(
-        db,
-        auth.orgId,
-        sql`(select ${invoices.jobId} from ${invoices} where ${invoices.orgId} = ${auth.orgId} and ${invoices.id} = ${id})`,
-      ),
+    lines: (db, auth, id) => linesOfInvoice(db, auth.orgId, id),
     payments: (db, auth, id) => paymentsOf(db, auth.orgId, id),
   },
   filterSchema: localDatesQuery.extend({
     status: z.enum(INVOICE_STATUSES).optional(),
+    overdue: z
+      .enum(['true', 'false'])
+      .optional()
+      .openapi({ description: "true: sent and due before today (the org's local date); false: all the others." }),
     customerId: ref().optional(),
     jobId: ref().optional(),
   }),
   filters: (q, auth) => [
     q.status ? eq(invoices.status, q.status) : undefined,
+    q.overdue === 'true' ? overdue(auth.timezone) : q.overdue === 'false' ? sql`not coalesce(${overdue(auth.timezone)}, 0)` : undefined,
     q.customerId ? eq(invoices.customerId, q.customerId) : undefined,
     q.jobId ? eq(invoices.jobId, q.jobId) : undefined,
     withinLocalDates(invoiceDate, q, auth.timezone),
   ],
-  sorts: { number: invoices.number, createdAt: invoices.createdAt, date: invoiceDate, totalCents: invoices.totalCents },
+  sorts: {
+    number: invoices.number,
+    createdAt: invoices.createdAt,
+    date: invoiceDate,
+    dueDate: invoices.dueDate,
+    totalCents: invoices.totalCents,
+  },
   defaultSort: '-number',
   read: 'invoices.read',
   write: 'invoices.write',
@@ -133,7 +165,7 @@ invoicesRoutes.openapi(
         .where(and(eq(jobs.orgId, auth.orgId), eq(jobs.id, input.jobId))),
       linesOfJob(db, auth.orgId, input.jobId),
       db.select({ taxRateBps: orgs.taxRateBps }).from(orgs).where(eq(orgs.id, auth.orgId)),
-    ])) as [{ status: JobStatus; customerId: string }[], z.infer<typeof InvoiceLine>[], { taxRateBps: number }[]];
+    ])) as [{ status: JobStatus; customerId: string }[], { totalCents: number; taxable: boolean }[], { taxRateBps: number }[]];
     if (!job) throw fieldProblem(422, 'jobId', 'body', 'No job with that id in your organisation.');
     if (isBilled(job.status))
       throw fieldProblem(409, 'jobId', 'body', `This job is already ${label(job.status)}; void its invoice to invoice it again.`);
@@ -178,16 +210,19 @@ invoicesRoutes.openapi(
         .update(orgs)
         .set({ nextInvoiceNumber: sql`${orgs.nextInvoiceNumber} + 1` })
         .where(and(eq(orgs.id, auth.orgId), unchanged)),
+      // The invoice's own copy of the lines; nothing when the insert above did not happen.
+      compiledItem(db, copyJobLines(auth.orgId, id)),
       auditInsert(ctx, 'invoice', id, 'create', null, { jobId: input.jobId, ...totals, taxRateBps: org!.taxRateBps }, unchanged),
       // Last, because it ends the condition the statements above were written under.
       ...move,
     ];
-    const results = await runBatch(db, statements);
+    const results = await runBatch(db, [...statements, linesOfInvoice(db, auth.orgId, id), customerAndJobOf(db, auth.orgId, input.jobId)]);
     const [invoice] = results[0] as Row[];
     if (!invoice) throw fieldProblem(409, 'jobId', 'body', 'The job or its line items changed meanwhile; nothing was invoiced. Try again.');
+    const [names] = results[results.length - 1] as { customerName: string; jobNumber: number }[];
     kpiPulse(c)('invoice');
     await showBillingOnBoard(c.env.BOARD_ROOM, auth.orgId, auth.timezone, changedJob(statements, results, move));
-    return c.json({ ...invoice, lines, payments: [] }, 201);
+    return c.json({ ...invoice, ...names, lines: results[results.length - 2], payments: [] }, 201);
   },
 );
 
@@ -242,8 +277,16 @@ invoicesRoutes.openapi(
 );
 
 const Transition = z
-  .object({ to: z.enum(['sent', 'void']) })
+  .object({
+    to: z.enum(['sent', 'void']),
+    reason: text(1000).optional().openapi({ description: 'Why the invoice is void: required with to=void, kept on the invoice.' }),
+  })
   .strict()
+  .superRefine((t, issues) => {
+    if (t.to === 'void' && !t.reason) issues.addIssue({ code: 'custom', path: ['reason'], message: 'Say why the invoice is void.' });
+    if (t.to === 'sent' && t.reason !== undefined)
+      issues.addIssue({ code: 'custom', path: ['reason'], message: 'Only a void takes a reason.' });
+  })
   .openapi('InvoiceTransition');
 
 invoicesRoutes.openapi(
@@ -251,7 +294,7 @@ invoicesRoutes.openapi(
     method: 'post',
     path: '/{id}/transitions',
     tags: ['Invoices'],
-    summary: 'Send an invoice, or void it (its job goes back to completed)',
+    summary: 'Send an invoice, or void it with a reason (its job goes back to completed)',
     permission: 'invoices.write',
     request: { params: idParam, ...body(Transition) },
     responses: {
@@ -262,7 +305,7 @@ invoicesRoutes.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid('param');
-    const { to } = c.req.valid('json');
+    const { to, reason } = c.req.valid('json');
     const ctx = writeContext(c);
     const { db, auth, now } = ctx;
     const [before] = await invoiceOf(db, auth.orgId, id);
@@ -277,7 +320,7 @@ invoicesRoutes.openapi(
     const set: Row =
       to === 'sent'
         ? { status: 'sent', issuedAt: now, dueDate: before.dueDate ?? addDays(localDateOf(now, auth.timezone), NET_DAYS) }
-        : { status: 'void' };
+        : { status: 'void', voidReason: reason! };
     const move =
       to === 'void' && before.jobId
         ? billingMove(ctx, before.jobId as string, 'invoiced', 'completed', { invoiceId: id, reason: 'invoice voided' }, unchanged)

@@ -1,12 +1,11 @@
 /**
  * A drill-down list as CSV, for a spreadsheet: the JSON items' fields in the same order under
- * the same names, one row per item. Written by papaparse's unparse (quoting, doubled quotes,
- * CRLF rows), with formula escaping on: a customer named "=HYPERLINK(...)" is text in the
- * spreadsheet, not a formula. Instants are the org's local date and time (YYYY-MM-DD HH:MM), as
+ * the same names, one row per item, written by worker/http/csv.ts (quoting, formula escaping,
+ * CRLF rows). Instants are the org's local date and time (YYYY-MM-DD HH:MM), as
  * the page shows them; money stays in whole cents, as the column names say.
  */
-import Papa from 'papaparse';
 import { localDateOf, localTimeOf } from '../../core/time.ts';
+import { csvText } from '../http/csv.ts';
 import { LIST_FIELDS } from './records.ts';
 
 /** The fields that hold instants (UTC epoch ms in the JSON). */
@@ -17,9 +16,7 @@ export function toCsv(lists: keyof typeof LIST_FIELDS, items: readonly object[],
   const cell = (field: string, value: unknown) =>
     INSTANTS.has(field) && typeof value === 'number' ? `${localDateOf(value, timezone)} ${localTimeOf(value, timezone)}` : value;
   const data = items.map((item) => fields.map((f) => cell(f, (item as Record<string, unknown>)[f])));
-  const text = Papa.unparse({ fields: [...fields], data }, { escapeFormulae: true, newline: '\r\n' });
-  // Every line ends with CRLF (unparse ends the header alone with one, but not the last row).
-  return text.endsWith('\r\n') ? text : `${text}\r\n`;
+  return csvText(fields, data);
 }
 
 /** The export's file name: the drill and its range, e.g. kpis-completed-2026-03-01-2026-03-31.csv. */
