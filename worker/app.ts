@@ -31,6 +31,7 @@ import { invoicesRoutes } from './billing/invoices.ts';
 import { paymentsRoutes } from './billing/payments.ts';
 import { partUsagesRoutes } from './inventory/part-usages.ts';
 import { kpisRoutes } from './kpis/kpis.ts';
+import { calendarRoutes } from './calendar/feeds.ts';
 import { geocodeRoutes } from './geo/geocode-route.ts';
 
 export const API_ROUTERS = {
@@ -52,6 +53,7 @@ export const API_ROUTERS = {
   '/payments': paymentsRoutes,
   '/part-usages': partUsagesRoutes,
   '/kpis': kpisRoutes,
+  '/calendar': calendarRoutes,
   '/geocode': geocodeRoutes,
 } as const;
 

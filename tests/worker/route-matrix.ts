@@ -118,7 +118,6 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/stock/movements': {},
   'POST /api/stock/movements': { body: (f) => ({ partId: f.partId, toLocationId: f.warehouseId, quantity: 1, reason: 'receive' }) },
   'GET /api/stock/movements/{id}': { id: (f) => stockMovement(f) },
-  'GET /api/stock/reorder': {},
 
   'GET /api/purchase-orders': {},
   'POST /api/purchase-orders': {
@@ -127,14 +126,6 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/purchase-orders/{id}': { id: (f) => purchaseOrder(f) },
   'PATCH /api/purchase-orders/{id}': { id: (f) => purchaseOrder(f), body: () => ({ notes: `matrix ${uniq()}` }) },
   'POST /api/purchase-orders/{id}/transitions': { id: (f) => purchaseOrder(f), body: () => ({ to: 'cancelled' }) },
-  'POST /api/purchase-orders/{id}/receipts': {
-    id: (f) => purchaseOrder(f),
-    body: () => ({ lines: [{ lineId: 'no-such-line', quantity: 1 }] }),
-  },
-  // The fixture truck is below its minimum: a draft for its refill.
-  'POST /api/purchase-orders/from-reorder': {
-    body: (f) => ({ supplier: 'Matrix Supply', locationId: f.warehouseId, forLocationId: f.truckId }),
-  },
 
   'GET /api/invoices': {},
   'POST /api/invoices': { body: (f) => ({ jobId: f.jobId }) },
@@ -151,6 +142,11 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/part-usages/{id}': { id: (f) => partUsage(f) },
 
   // The manager's numbers: any range of the fixtures' month will do.
+  // A technician's calendar feed: one's own (409 for users who are not technicians); the feed itself answers by its token.
+  'GET /api/calendar/feed': {},
+  'POST /api/calendar/feed': {},
+  'DELETE /api/calendar/feed': {},
+  'GET /api/calendar/feeds/{token}': { public: true, path: '/calendar/feeds/no-such-token' },
   'GET /api/kpis': { path: '/kpis?from=2026-06-01&to=2026-06-30' },
   'GET /api/kpis/{drill}': { path: '/kpis/completed?from=2026-06-01&to=2026-06-30' },
 };
