@@ -115,15 +115,16 @@ describe('part usage', () => {
     expect((await api('a.manager', 'GET', `/part-usages?jobId=${theirs}`)).body.items).toHaveLength(2);
   });
 
-  it('refuses more than is on hand with a 409 naming quantity, writing nothing', async () => {
+  // An office role is refused; a technician's usage is flagged instead (below).
+  it('refuses the office more than is on hand with a 409 naming quantity, writing nothing', async () => {
     const { part, truck } = await stockedTruck(2);
     const mine = await job(fx.a.ownTechnicianId);
     const before = await dbFingerprint();
-    const res = await api('a.technician', 'POST', '/part-usages', { jobId: mine, partId: part, locationId: truck, quantity: 3 });
+    const res = await api('a.dispatcher', 'POST', '/part-usages', { jobId: mine, partId: part, locationId: truck, quantity: 3 });
     expectProblem(res, 409, 'quantity');
     expect(res.body.detail).toContain('2 on hand');
     expectProblem(
-      await api('a.technician', 'POST', '/part-usages', { jobId: mine, partId: part, locationId: fx.a.warehouseId, quantity: 1 }),
+      await api('a.dispatcher', 'POST', '/part-usages', { jobId: mine, partId: part, locationId: fx.a.warehouseId, quantity: 1 }),
       409,
       'quantity',
     );
@@ -135,13 +136,84 @@ describe('part usage', () => {
     const { part, truck } = await stockedTruck(5);
     const mine = await job(fx.a.ownTechnicianId);
     const results = await Promise.all(
-      [1, 2, 3, 4].map(() => api('a.technician', 'POST', '/part-usages', { jobId: mine, partId: part, locationId: truck, quantity: 2 })),
+      [1, 2, 3, 4].map(() => api('a.dispatcher', 'POST', '/part-usages', { jobId: mine, partId: part, locationId: truck, quantity: 2 })),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(2);
     for (const r of results.filter((x) => x.status !== 201)) expectProblem(r, 409, 'quantity');
     expect(await onHand(part, truck)).toBe(1);
     expect(await count('part_usages', 'job_id = ?', [mine])).toBe(2);
     expect(await count('stock_movements', "job_id = ? and reason = 'use'", [mine])).toBe(2);
+  });
+
+  describe("a technician's usage from the phone", () => {
+    /** The fixture technician's truck for the length of one test (the fixtures give them none). */
+    async function withTruck<T>(truck: string, run: () => Promise<T>): Promise<T> {
+      await sql.execute({ sql: 'update technicians set truck_location_id = ? where id = ?', args: [truck, fx.a.ownTechnicianId] });
+      try {
+        return await run();
+      } finally {
+        await sql.execute({ sql: 'update technicians set truck_location_id = null where id = ?', args: [fx.a.ownTechnicianId] });
+      }
+    }
+
+    it('comes from their truck when no place is named', async () => {
+      const { part, truck } = await stockedTruck(4);
+      const mine = await job(fx.a.ownTechnicianId);
+      await withTruck(truck, async () => {
+        const res = await api('a.technician', 'POST', '/part-usages', { jobId: mine, partId: part, quantity: 3 });
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+        expect(res.body).toMatchObject({ locationId: truck, quantity: 3, flagged: false });
+      });
+      expect(await onHand(part, truck)).toBe(1);
+      expect(await count('stock_movements', "job_id = ? and reason = 'use' and from_location_id = ?", [mine, truck])).toBe(1);
+    });
+
+    it('is recorded flagged, taking nothing, when the truck has too few on record', async () => {
+      const { part, truck } = await stockedTruck(2);
+      const mine = await job(fx.a.ownTechnicianId);
+      const res = await withTruck(truck, () => api('a.technician', 'POST', '/part-usages', { jobId: mine, partId: part, quantity: 3 }));
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body).toMatchObject({ jobId: mine, partId: part, locationId: truck, quantity: 3, flagged: true });
+      expect(await onHand(part, truck)).toBe(2);
+      expect(await count('stock_movements', 'job_id = ?', [mine])).toBe(0);
+      const audit = await sql.execute({
+        sql: "select after from audit_events where entity = 'part usage' and entity_id = ?",
+        args: [res.body.id],
+      });
+      expect(audit.rows.map((r) => JSON.parse(String(r.after)).flagged)).toEqual([true]);
+      // A part the truck never had is logged the same way; the office sees both.
+      const never = (await api('a.admin', 'POST', '/parts', { sku: `PU-${tag()}`, name: `Never stocked ${tag()}` })).body.id as string;
+      const other = await withTruck(truck, () => api('a.technician', 'POST', '/part-usages', { jobId: mine, partId: never, quantity: 1 }));
+      expect(other.body).toMatchObject({ flagged: true });
+      expect(await count('stock_levels', 'part_id = ?', [never])).toBe(0);
+      const listed = await api('a.manager', 'GET', `/part-usages?jobId=${mine}&sort=at&fields=partId,flagged`);
+      expect(listed.body.items).toEqual([
+        { partId: part, flagged: true },
+        { partId: never, flagged: true },
+      ]);
+    });
+
+    it('takes what is there and flags the rest when usages race, never going negative', async () => {
+      const { part, truck } = await stockedTruck(5);
+      const mine = await job(fx.a.ownTechnicianId);
+      const results = await Promise.all(
+        [1, 2, 3, 4].map(() => api('a.technician', 'POST', '/part-usages', { jobId: mine, partId: part, locationId: truck, quantity: 2 })),
+      );
+      expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+      expect(results.map((r) => r.body.flagged).sort()).toEqual([false, false, true, true]);
+      expect(await onHand(part, truck)).toBe(1);
+      expect(await count('part_usages', 'job_id = ?', [mine])).toBe(4);
+      expect(await count('stock_movements', "job_id = ? and reason = 'use'", [mine])).toBe(2);
+    });
+
+    it('names locationId when the technician has no truck and names no place, writing nothing', async () => {
+      const { part } = await stockedTruck(5);
+      const mine = await job(fx.a.ownTechnicianId);
+      const before = await dbFingerprint();
+      expectProblem(await api('a.technician', 'POST', '/part-usages', { jobId: mine, partId: part, quantity: 1 }), 422, 'locationId');
+      expectProblem(await api('a.dispatcher', 'POST', '/part-usages', { jobId: mine, partId: part, quantity: 1 }), 422, 'locationId');
+      expect(await dbFingerprint()).toBe(before);
+    });
   });
 
   it('refuses bad input, cancelled jobs and other orgs, changing nothing', async () => {
