@@ -190,6 +190,9 @@ export class BoardCommands {
     }
     const entry = states.get(state.jobId) ?? base;
     Y.transact(doc, () => writeJobEntry(doc, recordOf({ ...entry, schedule: d.next })), new RoomOrigin('rpc', actor));
+    // A job new to this board with the schedule it was created with records no change, so nothing
+    // above marked its technician's row: their feed (a phone showing the day) must hear of it still.
+    if (adopt) projection.markDirty(d.next.technicianId);
     drains.kick();
     const after = states.get(state.jobId)!;
     return { ok: true, schedule: after.schedule, version: after.version, boardDate: this.room.day.date, projected: false };

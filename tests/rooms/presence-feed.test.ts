@@ -2,7 +2,7 @@
  * Presence on the board (awareness checked by the room, technicians' positions) and the
  * technician's own feed (rooms/technician-room.ts): only their jobs, live, read-only.
  */
-import { runInDurableObject } from 'cloudflare:test';
+import { runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { SUBSCRIBE_NOTICES } from '../../core/board-notices.ts';
 import { readRawJob } from '../../core/board-doc-room.ts';
@@ -11,7 +11,7 @@ import { POSITION_EVERY_MS } from '../../rooms/presence.ts';
 import type { TechnicianRoom } from '../../rooms/technician-room.ts';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { at, barrier, fx, makeJobs, openRaw, roomEnv, testDate, waitFor, trackedClients } from './board-client.ts';
+import { ORIGIN, at, barrier, fx, makeJobs, openRaw, roomEnv, testDate, waitFor, trackedClients } from './board-client.ts';
 
 const connect = trackedClients();
 
@@ -112,6 +112,27 @@ describe('a technician’s feed', () => {
     expect(again.job(later!)?.durationMin).toBe(60);
     expect(second.job(later!)?.durationMin).toBe(60);
     expect(board.job(later!)?.durationMin).toBe(60);
+  });
+
+  it('receives a job booked straight onto the technician’s day through the API (a new job, not a move)', async () => {
+    const date = testDate(65);
+    const phone = await connect('a.technician', date, { room: 'technician' });
+    expect(Object.keys(phone.schedules())).toEqual([]);
+    const res = await SELF.fetch(`${ORIGIN}/api/jobs`, {
+      method: 'POST',
+      headers: { origin: ORIGIN, cookie: `__Host-sb_session=${fx.a.tokens.dispatcher}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        customerId: fx.a.customerId,
+        locationId: fx.a.locationId,
+        type: 'Service call',
+        description: 'Booked onto the phone’s day',
+        technicianId: fx.a.ownTechnicianId,
+        scheduledStart: at(date, '15:00'),
+      }),
+    });
+    const created = (await res.json()) as { id: string };
+    expect(res.status, JSON.stringify(created)).toBe(201);
+    await waitFor(() => phone.job(created.id)?.technicianId === fx.a.ownTechnicianId, 'the new job to reach the phone');
   });
 
   it('is only for technicians, and the board is not', async () => {
