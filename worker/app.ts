@@ -31,6 +31,8 @@ import { invoicesRoutes } from './billing/invoices.ts';
 import { paymentsRoutes } from './billing/payments.ts';
 import { partUsagesRoutes } from './inventory/part-usages.ts';
 import { kpisRoutes } from './kpis/kpis.ts';
+import { importsRoutes } from './data/imports.ts';
+import { exportsRoutes } from './data/exports.ts';
 import { calendarRoutes } from './calendar/feeds.ts';
 import { geocodeRoutes } from './geo/geocode-route.ts';
 
@@ -53,6 +55,8 @@ export const API_ROUTERS = {
   '/payments': paymentsRoutes,
   '/part-usages': partUsagesRoutes,
   '/kpis': kpisRoutes,
+  '/imports': importsRoutes,
+  '/exports': exportsRoutes,
   '/calendar': calendarRoutes,
   '/geocode': geocodeRoutes,
 } as const;
