@@ -31,9 +31,8 @@ import { invoicesRoutes } from './billing/invoices.ts';
 import { paymentsRoutes } from './billing/payments.ts';
 import { partUsagesRoutes } from './inventory/part-usages.ts';
 import { kpisRoutes } from './kpis/kpis.ts';
-import { importsRoutes } from './data/imports.ts';
-import { exportsRoutes } from './data/exports.ts';
 import { calendarRoutes } from './calendar/feeds.ts';
+import { auditRoutes } from './audit/audit-log.ts';
 import { geocodeRoutes } from './geo/geocode-route.ts';
 
 export const API_ROUTERS = {
@@ -55,9 +54,8 @@ export const API_ROUTERS = {
   '/payments': paymentsRoutes,
   '/part-usages': partUsagesRoutes,
   '/kpis': kpisRoutes,
-  '/imports': importsRoutes,
-  '/exports': exportsRoutes,
   '/calendar': calendarRoutes,
+  '/audit': auditRoutes,
   '/geocode': geocodeRoutes,
 } as const;
 

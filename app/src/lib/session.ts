@@ -21,6 +21,7 @@ const PAGES: (NavItem & { permission: Permission })[] = [
   { href: '/customers', label: 'Customers', permission: 'customers.read' },
   // The manager's numbers (GET /api/kpis).
   { href: '/kpis', label: 'Numbers', permission: 'kpis.read' },
+  { href: '/admin/audit', label: 'Audit log', permission: 'audit.read' },
   { href: '/admin/users', label: 'Users', permission: 'users.read' },
   { href: '/account', label: 'Account', permission: 'account.self' },
 ];

@@ -7437,6 +7437,164 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exports/quickbooks/invoices.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invoices sent in a range, as QuickBooks Online's invoice import (one row per line)
+         * @description Columns: Invoice number, Customer, Invoice date, Due date, Item (Product/Service), Item Description, Item Quantity, Item Rate, Item Amount, Item tax code, Terms, Service Date, Memo. Dates MM/DD/YYYY, money in dollars, tax code TAX or NON. Sent and paid invoices, by the local day they were sent.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First local date, YYYY-MM-DD, in the org's timezone (required). */
+                    from?: string;
+                    /** @description Last local date, YYYY-MM-DD, included (required). */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The invoices as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Bad request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not allowed for this role (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found in your organisation (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, fields named in `errors` (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/quickbooks/payments.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payments received in a range, as CSV
+         * @description Columns: Payment date, Invoice number, Customer, Amount, Method, Reference. By the local day the money came in, oldest first.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First local date, YYYY-MM-DD, in the org's timezone (required). */
+                    from?: string;
+                    /** @description Last local date, YYYY-MM-DD, included (required). */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The payments as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Bad request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not allowed for this role (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found in your organisation (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, fields named in `errors` (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/calendar/feed": {
         parameters: {
             query?: never;
@@ -7659,6 +7817,94 @@ export interface paths {
                 };
                 /** @description No feed with that token (revoked, renewed or never made) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who changed what, and when
+         * @description Jobs’ events and every other record’s changes, newest first. Filter by what changed, by whom, and when.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    entity?: string;
+                    entityId?: string;
+                    /** @description A user's id: only what they did. */
+                    actor?: string;
+                    /** @description Epoch ms, inclusive. */
+                    from?: number | null;
+                    /** @description Epoch ms, exclusive. */
+                    to?: number | null;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of the log */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AuditEntry"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Bad request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not allowed for this role (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found in your organisation (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, fields named in `errors` (problem+json) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10539,6 +10785,23 @@ export interface components {
             active: boolean;
             createdAt: number | null;
             url: string | null;
+        };
+        AuditEntry: {
+            id: string;
+            at: number;
+            /** @description What was changed: 'job', 'customer', 'invoice', 'user', ... */
+            entity: string;
+            entityId: string;
+            action: string;
+            actorUserId: string | null;
+            /** @description Null for the system (a room, an import, a migration). */
+            actorName: string | null;
+            before: {
+                [key: string]: unknown;
+            } | null;
+            after: {
+                [key: string]: unknown;
+            } | null;
         };
         ImportResult: {
             dryRun: boolean;
