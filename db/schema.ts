@@ -834,6 +834,24 @@ export const webhookDeliveries = sqliteTable(
   ],
 );
 
+/** Every attempt of a webhook delivery, for the delivery log (the delivery row keeps only the last). */
+export const webhookAttempts = sqliteTable(
+  'webhook_attempts',
+  {
+    id: id(),
+    orgId: orgId(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id),
+    attempt: integer('attempt').notNull(),
+    at: integer('at').notNull(),
+    /** Null when the receiver did not answer (refused, timed out). */
+    statusCode: integer('status_code'),
+    response: text('response'),
+  },
+  (t) => [index('webhook_attempts_delivery_idx').on(t.orgId, t.deliveryId, t.attempt)],
+);
+
 /** A technician's iCalendar feed: the URL carries a secret whose hash is kept here; renewing replaces it. */
 export const calendarFeeds = sqliteTable(
   'calendar_feeds',
