@@ -14,6 +14,8 @@ export const POLICY = {
   'session.self': EVERYONE,
   /** One's own security settings: second factors, passkeys, sessions. */
   'account.self': EVERYONE,
+  /** One's own devices' Web Push subscriptions (worker/push/): anyone may be told of changes on their phone. */
+  'push.self': EVERYONE,
   'org.read': EVERYONE,
   'org.write': ['admin'],
   /** The audit log (worker/audit/): every change by everyone, so admins only. */

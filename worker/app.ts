@@ -34,6 +34,7 @@ import { kpisRoutes } from './kpis/kpis.ts';
 import { calendarRoutes } from './calendar/feeds.ts';
 import { auditRoutes } from './audit/audit-log.ts';
 import { geocodeRoutes } from './geo/geocode-route.ts';
+import { pushRoutes } from './push/subscriptions.ts';
 
 export const API_ROUTERS = {
   '/auth': authRoutes,
@@ -57,6 +58,7 @@ export const API_ROUTERS = {
   '/calendar': calendarRoutes,
   '/audit': auditRoutes,
   '/geocode': geocodeRoutes,
+  '/push': pushRoutes,
 } as const;
 
 export function buildApp() {

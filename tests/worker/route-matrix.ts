@@ -18,6 +18,7 @@ export interface MatrixEntry {
 }
 
 const uniq = () => crypto.randomUUID().slice(0, 8);
+const MATRIX_DEVICE = 'https://push.example.test/matrix-device';
 
 export const MATRIX: Record<string, MatrixEntry> = {
   'POST /api/auth/sign-in': { public: true, body: () => ({ email: 'nobody@org-a.test', password: 'wrong' }) },
@@ -140,6 +141,14 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/part-usages': {},
   'POST /api/part-usages': { body: (f) => ({ jobId: f.jobId, partId: f.partId, locationId: f.warehouseId, quantity: 1 }) },
   'GET /api/part-usages/{id}': { id: (f) => partUsage(f) },
+
+  // One device, subscribed by each role in turn (it moves to each: a shared phone), then
+  // unsubscribed by each (only the last holder's removes it), so no push ever goes to it.
+  'GET /api/push/key': {},
+  'POST /api/push/subscriptions': {
+    body: () => ({ endpoint: MATRIX_DEVICE, keys: { p256dh: `BA${'Q'.repeat(85)}`, auth: 'AAAAAAAAAAAAAAAAAAAAAA' } }),
+  },
+  'DELETE /api/push/subscriptions': { body: () => ({ endpoint: MATRIX_DEVICE }) },
 
   // The manager's numbers: any range of the fixtures' month will do.
   // A technician's calendar feed: one's own (409 for users who are not technicians); the feed itself answers by its token.
