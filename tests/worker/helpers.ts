@@ -15,7 +15,7 @@ export interface ApiResult<T = any> {
   roundTrips: number;
 }
 
-/** Calls the Worker as a fixture user (org a or b, by role), like a same-origin browser would. */
+/** Calls the Worker as a fixture user (org a or b, by role), like a same-origin browser would; a body is JSON unless it is a string or bytes. */
 export async function api<T = any>(
   actor: Actor,
   method: string,
@@ -28,12 +28,14 @@ export async function api<T = any>(
     const [org, role] = actor.split('.') as ['a' | 'b', Role];
     h.cookie = `__Host-sb_session=${fx[org].tokens[role]}`;
   }
-  if (body !== undefined && typeof body !== 'string') h['content-type'] = 'application/json';
+  // Bytes (an upload) go as they are, with whatever content-type the caller gives or none.
+  const bytes = body instanceof Uint8Array;
+  if (body !== undefined && typeof body !== 'string' && !bytes) h['content-type'] = 'application/json';
   if (body !== undefined && typeof body === 'string') h['content-type'] ??= 'application/json';
   const res = await SELF.fetch(`${ORIGIN}/api${path}`, {
     method,
     headers: h,
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    body: body === undefined ? undefined : typeof body === 'string' || bytes ? (body as BodyInit) : JSON.stringify(body),
   });
   const text = await res.text();
   let parsed: unknown = text;

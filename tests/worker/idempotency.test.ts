@@ -4,8 +4,13 @@
  * was lost. Each must have one effect, checked in the records (and the truck's stock), not only
  * in the answers.
  */
+import { env } from 'cloudflare:test';
+import type { Env } from '../../worker/env.ts';
 import { describe, expect, it } from 'vitest';
 import { api, count, dbFingerprint, expectProblem, fx, sql, type ApiResult } from './helpers.ts';
+
+/** The Worker's R2 bucket, to see what an upload left there. */
+const files = (env as unknown as Env).FILES;
 
 const tag = () => crypto.randomUUID().slice(0, 8);
 const key = () => ({ 'Idempotency-Key': crypto.randomUUID() });
@@ -109,6 +114,36 @@ describe('Idempotency-Key', () => {
     expect(await count('stock_movements', "job_id = ? and reason = 'use'", [jobId])).toBe(1);
     expect(await onHand(part, truck)).toBe(8);
   });
+
+  it('adds a note once', async () => {
+    const jobId = await onSiteJob();
+    const headers = key();
+    const said = `Side gate, dog in the yard ${tag()}`;
+    const first = await sendLikeAPhone(() => api('a.technician', 'POST', `/jobs/${jobId}/notes`, { text: said }, headers), 201);
+    expect(first.body).toMatchObject({ jobId, text: said, authorName: 'technician a' });
+    expect(await count('job_events', "job_id = ? and kind = 'note'", [jobId])).toBe(1);
+    expect((await api('a.technician', 'GET', `/jobs/${jobId}/notes`)).body.items).toEqual([first.body]);
+  });
+
+  for (const [kind, query, type, head] of [
+    ['photo', 'kind=photo&caption=Meter', 'image/jpeg', [0xff, 0xd8, 0xff, 0xe0]],
+    ['signature', 'kind=signature&signerName=Dana%20Ortiz', 'image/png', [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]],
+  ] as const) {
+    it(`stores a ${kind} once, in R2 and in libSQL`, async () => {
+      const jobId = await onSiteJob();
+      const fileId = crypto.randomUUID();
+      const bytes = new Uint8Array(2048);
+      bytes.set(head);
+      const headers = { ...key(), 'content-type': type };
+      const first = await sendLikeAPhone(() => api('a.technician', 'PUT', `/jobs/${jobId}/files/${fileId}?${query}`, bytes, headers), 201);
+      expect(first.body).toMatchObject({ id: fileId, jobId, kind, contentType: type, bytes: 2048 });
+      expect(await count('job_files', 'job_id = ?', [jobId])).toBe(1);
+      expect(await count('job_events', 'job_id = ? and kind = ?', [jobId, `${kind}_added`])).toBe(1);
+      expect((await files.list({ prefix: `orgs/${fx.a.orgId}/jobs/${jobId}/` })).objects.map((o) => o.key)).toEqual([
+        `orgs/${fx.a.orgId}/jobs/${jobId}/${fileId}`,
+      ]);
+    });
+  }
 
   it('keeps a final refusal and gives it again, changing nothing', async () => {
     const jobId = await onSiteJob();
