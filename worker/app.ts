@@ -31,6 +31,8 @@ import { invoicesRoutes } from './billing/invoices.ts';
 import { paymentsRoutes } from './billing/payments.ts';
 import { partUsagesRoutes } from './inventory/part-usages.ts';
 import { kpisRoutes } from './kpis/kpis.ts';
+import { quickbooksRoutes } from './billing/quickbooks.ts';
+import { receivablesRoutes } from './billing/receivables.ts';
 import { calendarRoutes } from './calendar/feeds.ts';
 import { auditRoutes } from './audit/audit-log.ts';
 import { geocodeRoutes } from './geo/geocode-route.ts';
@@ -55,6 +57,9 @@ export const API_ROUTERS = {
   '/payments': paymentsRoutes,
   '/part-usages': partUsagesRoutes,
   '/kpis': kpisRoutes,
+  '/receivables': receivablesRoutes,
+  // The accounting export; the rest of /api/exports is the org's data (data/exports.ts).
+  '/exports/quickbooks': quickbooksRoutes,
   '/calendar': calendarRoutes,
   '/audit': auditRoutes,
   '/geocode': geocodeRoutes,

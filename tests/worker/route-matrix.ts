@@ -104,6 +104,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'POST /api/pricebook': { body: () => ({ kind: 'service', code: `MX-${uniq()}`, name: 'Matrix service', unitPriceCents: 100 }) },
   'GET /api/pricebook/{id}': { id: (f) => pricebookItem(f) },
   'PATCH /api/pricebook/{id}': { id: (f) => pricebookItem(f), body: () => ({ description: `matrix ${uniq()}` }) },
+  'POST /api/pricebook/import': { body: () => ({ csv: `code,kind,name,unitPriceCents\nMX-${uniq()},service,Matrix import,100` }) },
 
   'GET /api/parts': {},
   'POST /api/parts': { body: () => ({ sku: `MX-${uniq()}`, name: 'Matrix part' }) },
@@ -137,6 +138,10 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/payments': {},
   'POST /api/payments': { body: () => ({ invoiceId: 'no-such-invoice', amountCents: 1, method: 'cash' }) },
   'GET /api/payments/{id}': { id: (f) => payment(f) },
+  'GET /api/receivables': {},
+  // The accounting export: any range of the fixtures' month will do.
+  'GET /api/exports/quickbooks/invoices.csv': { path: '/exports/quickbooks/invoices.csv?from=2026-06-01&to=2026-06-30' },
+  'GET /api/exports/quickbooks/payments.csv': { path: '/exports/quickbooks/payments.csv?from=2026-06-01&to=2026-06-30' },
 
   'GET /api/part-usages': {},
   'POST /api/part-usages': { body: (f) => ({ jobId: f.jobId, partId: f.partId, locationId: f.warehouseId, quantity: 1 }) },

@@ -7437,6 +7437,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/receivables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What sent invoices still owe, by days since they were sent (0-30, 31-60, 61-90, over 90) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this customer's invoices. */
+                    customerId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The receivables by age */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Receivables"];
+                    };
+                };
+                /** @description Bad request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not allowed for this role (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found in your organisation (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, fields named in `errors` (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exports/quickbooks/invoices.csv": {
         parameters: {
             query?: never;
@@ -10780,6 +10854,19 @@ export interface components {
             /** @enum {string} */
             method: "card" | "cash" | "check" | "ach";
             receivedAt: number;
+        };
+        Receivables: {
+            /** @description The instant the ages are counted to (UTC epoch ms). */
+            asOf: number;
+            totalCents: number;
+            count: number;
+            buckets: {
+                /** @enum {string} */
+                bucket: "0-30" | "31-60" | "61-90" | "90+";
+                label: string;
+                cents: number;
+                count: number;
+            }[];
         };
         CalendarFeed: {
             active: boolean;
