@@ -20,6 +20,8 @@ import { orgRoutes } from './org/org.ts';
 import { customersRoutes } from './customers/customers.ts';
 import { jobsRoutes } from './jobs/jobs.ts';
 import { lineItemsRoutes } from './jobs/line-items.ts';
+import { jobNotesRoutes } from './jobs/notes.ts';
+import { filesRoutes, isUpload, jobFilesRoutes } from './jobs/files.ts';
 import { locationsRoutes } from './customers/locations.ts';
 import { techniciansRoutes } from './org/technicians.ts';
 import { usersRoutes } from './org/users.ts';
@@ -44,7 +46,9 @@ export const API_ROUTERS = {
   '/org': orgRoutes,
   '/invitations': invitationsRoutes,
   '/customers': customersRoutes,
-  '/jobs': jobsRoutes,
+  // A job's notes and files are modules of their own, under /api/jobs/{id}/ all the same.
+  '/jobs': jobsRoutes.route('/', jobNotesRoutes).route('/', jobFilesRoutes),
+  '/files': filesRoutes,
   '/line-items': lineItemsRoutes,
   '/locations': locationsRoutes,
   '/technicians': techniciansRoutes,
@@ -106,17 +110,16 @@ export function buildApp() {
     c.res.headers.set('Cache-Control', c.res.headers.get('Cache-Control') ?? 'no-store');
   });
   app.use('/api/*', sameOriginOnly());
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: 1024 * 1024,
-      onError: () => {
-        throw new Problem(413, 'Request too large', 'Request bodies are limited to 1 MiB.', [
-          { field: '(body)', in: 'body', message: 'Larger than 1 MiB.' },
-        ]);
-      },
-    }),
-  );
+  const oneMiB = bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: () => {
+      throw new Problem(413, 'Request too large', 'Request bodies are limited to 1 MiB.', [
+        { field: '(body)', in: 'body', message: 'Larger than 1 MiB.' },
+      ]);
+    },
+  });
+  // Photos are larger: an upload's route limits its body by the file's kind (worker/jobs/files.ts).
+  app.use('/api/*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : oneMiB(c, next)));
 
   app.get('/api/health', async (c) => {
     const t = performance.now();

@@ -4,7 +4,7 @@
  * no longer exists), so no route escapes the role, anonymous and other-org checks.
  */
 import type { OrgFixture } from './fixtures-db.ts';
-import { api, sql } from './helpers.ts';
+import { api, fx, sql } from './helpers.ts';
 
 export interface MatrixEntry {
   /** A valid body for org a; sent unchanged by org b's admin in the other-org check. */
@@ -86,6 +86,13 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/jobs/{id}': { id: (f) => f.jobId },
   'PATCH /api/jobs/{id}': { id: (f) => f.jobId, body: () => ({ description: `matrix ${uniq()}` }) },
   'POST /api/jobs/{id}/transitions': { id: (f) => f.jobId, body: () => ({ to: 'on_hold' }) },
+  'GET /api/jobs/{id}/notes': { id: (f) => f.jobId },
+  'POST /api/jobs/{id}/notes': { id: (f) => f.jobId, body: () => ({ text: `matrix ${uniq()}` }) },
+  'GET /api/jobs/{id}/files': { id: (f) => f.jobId },
+  // Two parameters: org a's job and a fresh file id. Sent without a body, which the roles allowed
+  // meet as a 415 (no image) and org b as a 404 (no such job), before anything is read or written.
+  'PUT /api/jobs/{id}/files/{fileId}': { path: `/jobs/${fx.a.jobId}/files/${crypto.randomUUID()}?kind=photo` },
+  'GET /api/files/{id}': { id: (f) => jobFile(f) },
 
   'GET /api/line-items': {},
   'POST /api/line-items': { body: (f) => ({ jobId: f.jobId, description: 'Matrix', quantity: 1, unitPriceCents: 100 }) },
@@ -204,5 +211,14 @@ const payment = once(async (f) => {
   const id = await newInvoice(f);
   await api('a.admin', 'POST', `/invoices/${id}/transitions`, { to: 'sent' });
   return made('/payments', { invoiceId: id, amountCents: 100, method: 'cash' });
+});
+/** A photo on the fixture job (bytes that start as a JPEG does). */
+const jobFile = once(async (f) => {
+  const bytes = new Uint8Array(64);
+  bytes.set([0xff, 0xd8, 0xff, 0xe0]);
+  const res = await api('a.admin', 'PUT', `/jobs/${f.jobId}/files/${crypto.randomUUID()}?kind=photo`, bytes, {
+    'content-type': 'image/jpeg',
+  });
+  return res.body.id as string;
 });
 const invitation = once(() => made('/invitations', { email: `withdraw-${uniq()}@org-a.test`, name: 'To withdraw', role: 'manager' }));
