@@ -23,6 +23,9 @@ const PAGES: (NavItem & { permission: Permission })[] = [
   { href: '/kpis', label: 'Numbers', permission: 'kpis.read' },
   { href: '/admin/audit', label: 'Audit log', permission: 'audit.read' },
   { href: '/admin/users', label: 'Users', permission: 'users.read' },
+  // Moving in and out (POST /api/imports, GET /api/exports): admins.
+  { href: '/import', label: 'Import', permission: 'data.import' },
+  { href: '/export', label: 'Export', permission: 'data.export' },
   { href: '/account', label: 'Account', permission: 'account.self' },
 ];
 
