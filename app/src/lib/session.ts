@@ -19,6 +19,8 @@ const PAGES: (NavItem & { permission: Permission })[] = [
   { href: '/board', label: 'Board', permission: 'board.view' },
   { href: '/jobs', label: 'Jobs', permission: 'jobs.read' },
   { href: '/customers', label: 'Customers', permission: 'customers.read' },
+  { href: '/stock', label: 'Stock', permission: 'stock.read' },
+  { href: '/purchase-orders', label: 'Purchase orders', permission: 'purchaseorders.read' },
   // The manager's numbers (GET /api/kpis).
   { href: '/kpis', label: 'Numbers', permission: 'kpis.read' },
   { href: '/admin/audit', label: 'Audit log', permission: 'audit.read' },
