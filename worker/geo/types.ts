@@ -24,8 +24,5 @@ export interface Geocoder {
   geocode(query: AddressQuery): Promise<GeoPoint | null>;
 }
 
-/** The five-digit ZIP of a postal code as people type it ("78701-1234", " 78701 "), or null. */
-export function zip5(postalCode: string): string | null {
-  const m = /^\s*(\d{5})(?:[ -]?\d{4})?\s*$/.exec(postalCode);
-  return m ? m[1]! : null;
-}
+// The ZIP reading is core's (core/postal.ts): the app's address forms use it too.
+export { zip5 } from '../../core/postal.ts';

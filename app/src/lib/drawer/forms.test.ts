@@ -9,7 +9,6 @@ import {
   fieldErrorsOf,
   locationBody,
   newJobBody,
-  parseCoordinates,
   scheduleDraftOf,
   schedulePatch,
 } from './forms.ts';
@@ -91,21 +90,22 @@ describe('customer and location', () => {
       email: 'Not an email address.',
     });
   });
-  it('reads coordinates as copied from a map', () => {
-    expect(parseCoordinates('30.2672, -97.7431')).toEqual({ lat: 30.2672, lng: -97.7431 });
-    expect(parseCoordinates('(30.2672 -97.7431)')).toEqual({ lat: 30.2672, lng: -97.7431 });
-    expect(parseCoordinates('91, 0')).toBeNull();
-    expect(parseCoordinates('Austin')).toBeNull();
-  });
-  it('builds a location', () => {
-    const l = { ...emptyLocation(), address: '1 Main St', city: 'Austin', region: 'TX', postalCode: '78701', coordinates: '30.27,-97.74' };
+  it('builds a location with its pin, or without one for the server to place', () => {
+    const l = { ...emptyLocation(), address: '1 Main St', city: 'Austin', region: 'TX', postalCode: '78701', lat: 30.27, lng: -97.74 };
     expect(locationBody(l, 'c1')).toEqual({
       body: { customerId: 'c1', address: '1 Main St', city: 'Austin', region: 'TX', postalCode: '78701', lat: 30.27, lng: -97.74 },
       errors: {},
     });
-    expect(Object.keys(locationBody(emptyLocation(), 'c1').errors).sort()).toEqual(['address', 'city', 'lat', 'postalCode', 'region']);
+    expect(locationBody({ ...l, lat: null, lng: null }, 'c1').body).toEqual({
+      customerId: 'c1',
+      address: '1 Main St',
+      city: 'Austin',
+      region: 'TX',
+      postalCode: '78701',
+    });
+    expect(Object.keys(locationBody(emptyLocation(), 'c1').errors).sort()).toEqual(['address', 'city', 'postalCode', 'region']);
   });
-  it('shows a longitude error on the coordinates input', () => {
+  it('shows a longitude error with the latitude (one pin)', () => {
     expect(
       fieldErrorsOf({
         fieldErrors: [

@@ -169,8 +169,9 @@ export interface NewLocationDraft {
   city: string;
   region: string;
   postalCode: string;
-  /** "30.2672, -97.7431" as copied from a map. */
-  coordinates: string;
+  /** The pin (AddressPin: the ZIP code's centre, then dragged); null leaves the placing to the server's geocoder. */
+  lat: number | null;
+  lng: number | null;
   accessNotes: string;
 }
 
@@ -179,7 +180,30 @@ export function emptyCustomer(): NewCustomerDraft {
 }
 
 export function emptyLocation(): NewLocationDraft {
-  return { label: '', address: '', city: '', region: '', postalCode: '', coordinates: '', accessNotes: '' };
+  return { label: '', address: '', city: '', region: '', postalCode: '', lat: null, lng: null, accessNotes: '' };
+}
+
+/** A stored location as a draft to edit (its pin where it is). */
+export function locationDraftOf(l: {
+  label?: string | null;
+  address: string;
+  city: string;
+  region: string;
+  postalCode: string;
+  lat: number;
+  lng: number;
+  accessNotes?: string | null;
+}): NewLocationDraft {
+  return {
+    label: l.label ?? '',
+    address: l.address,
+    city: l.city,
+    region: l.region,
+    postalCode: l.postalCode,
+    lat: l.lat,
+    lng: l.lng,
+    accessNotes: l.accessNotes ?? '',
+  };
 }
 
 /** POST /api/customers body (CustomerCreate) and the errors found first. */
@@ -194,16 +218,6 @@ export function customerBody(c: NewCustomerDraft): { body: Record<string, unknow
   return { body, errors };
 }
 
-/** "30.2672, -97.7431" (or with a space, or "30.2672 -97.7431") as coordinates; null if not. */
-export function parseCoordinates(s: string): { lat: number; lng: number } | null {
-  const m = /^\s*\(?\s*(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)\s*\)?\s*$/.exec(s);
-  if (!m) return null;
-  const lat = Number(m[1]);
-  const lng = Number(m[2]);
-  if (lat < -90 || lat > 90 || lng < -180 || lng > 180) return null;
-  return { lat, lng };
-}
-
 /** POST /api/locations body (LocationCreate) for `customerId` and the errors found first. */
 export function locationBody(l: NewLocationDraft, customerId: string): { body: Record<string, unknown>; errors: FieldErrors } {
   const errors: FieldErrors = {};
@@ -215,23 +229,21 @@ export function locationBody(l: NewLocationDraft, customerId: string): { body: R
   const postal = l.postalCode.trim();
   if (postal.length < 3 || postal.length > 12 || !/^[A-Za-z0-9 -]+$/.test(postal))
     errors.postalCode = '3 to 12 letters, digits, spaces or dashes.';
-  const at = parseCoordinates(l.coordinates);
-  if (!at) errors.lat = 'Latitude and longitude, e.g. 30.2672, -97.7431 (copy them from a map).';
   const body: Record<string, unknown> = {
     customerId,
     address: l.address.trim(),
     city: l.city.trim(),
     region: l.region.trim(),
     postalCode: postal,
-    lat: at?.lat,
-    lng: at?.lng,
   };
+  // Without a pin the server places the address itself (worker/geo/geocoder.ts).
+  if (l.lat != null && l.lng != null) Object.assign(body, { lat: l.lat, lng: l.lng });
   if (l.label.trim()) body.label = l.label.trim();
   if (l.accessNotes.trim()) body.accessNotes = l.accessNotes.trim();
   return { body, errors };
 }
 
-/** The API's field errors as one map, with `lng` shown where `lat` is (one coordinates input). */
+/** The API's field errors as one map, with `lng` shown where `lat` is (one pin). */
 export function fieldErrorsOf(err: { fieldErrors: readonly { field: string; message: string }[] } | null | undefined): FieldErrors {
   const out: FieldErrors = {};
   for (const e of err?.fieldErrors ?? []) {
