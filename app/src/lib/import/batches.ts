@@ -1,7 +1,7 @@
 /**
  * The import's trips to the API: a file's mapped rows in batches of the size the Worker takes,
  * one after another, each with its own Idempotency-Key (made once, so a batch retried after a
- * lost answer gets that answer rather than a second run), and the answers added up.
+ * lost answer gets that answer rather than a second run; a dry run needs none), and the answers added up.
  */
 import Papa from 'papaparse';
 import type { ImportEntity, ImportSource } from '#core/import/aliases.ts';
@@ -54,7 +54,8 @@ async function sendBatch(
   key: string,
 ): Promise<ImportResult> {
   const { data } = await client.POST('/api/imports/{source}/{entity}', {
-    params: { path: { source, entity }, query: dryRun ? { dryRun: '1' } : {}, header: { 'Idempotency-Key': key } },
+    // A dry run writes nothing, so it needs no key (and leaves no trace of one).
+    params: { path: { source, entity }, query: dryRun ? { dryRun: '1' } : {}, header: dryRun ? {} : { 'Idempotency-Key': key } },
     body: { firstRow, rows },
   });
   return data as ImportResult;
