@@ -23,6 +23,9 @@ const PAGES: (NavItem & { permission: Permission })[] = [
   { href: '/purchase-orders', label: 'Purchase orders', permission: 'purchaseorders.read' },
   // The manager's numbers (GET /api/kpis).
   { href: '/kpis', label: 'Numbers', permission: 'kpis.read' },
+  // Billing: the invoices (GET /api/invoices), and the price book for the admins who keep it (POST /api/pricebook).
+  { href: '/invoices', label: 'Invoices', permission: 'invoices.read' },
+  { href: '/pricebook', label: 'Price book', permission: 'pricebook.write' },
   { href: '/admin/audit', label: 'Audit log', permission: 'audit.read' },
   { href: '/admin/users', label: 'Users', permission: 'users.read' },
   // Moving in and out (POST /api/imports, GET /api/exports): admins.
