@@ -193,7 +193,18 @@ export function demoStockLevels(ctx: SeedContext, book: PriceBookPlan, warehouse
     for (const truckId of truckIds) {
       const point = Math.max(1, Math.round(m.truck * 0.4));
       const quantity = rng.chance(0.12) ? rng.int(0, point - 1) : rng.int(point, m.truck);
-      rows.push({ orgId: ctx.orgId, partId, locationId: truckId, quantity, reorderPoint: point, reorderQuantity: m.truck, updatedAt });
+      // A truck refills up to its usual load (above its minimum even for a part it carries one of).
+      const maxQuantity = Math.max(m.truck, point + 1);
+      rows.push({
+        orgId: ctx.orgId,
+        partId,
+        locationId: truckId,
+        quantity,
+        reorderPoint: point,
+        reorderQuantity: m.truck,
+        maxQuantity,
+        updatedAt,
+      });
     }
   });
   return rows;

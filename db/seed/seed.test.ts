@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { agingBucketOf } from '../../core/kpis.ts';
 import { checkTransition, isDone, JOB_STATUSES, type JobStatus } from '../../core/lifecycle.ts';
 import { invoiceTotals, lineTotalCents } from '../../core/money.ts';
+import { limitsProblem } from '../../core/stock.ts';
 import { addDays, localDateOf, localTimeOf, weekdayOf, zonedInstant } from '../../core/time.ts';
 import { generateDemo } from './generate.ts';
 import { HISTORY_FROM, HISTORY_TO } from './history.ts';
@@ -200,6 +201,18 @@ describe('money and stock', () => {
     expect(materials.every((m) => m.partId)).toBe(true);
     expect(data.partUsages.length).toBe(data.stockMovements.filter((m) => m.reason === 'use').length);
     expect(data.stockMovements.some((m) => m.reason === 'receive' && m.purchaseOrderId)).toBe(true);
+  });
+
+  it("gives every truck level a maximum above its minimum, and a received order's lines their count", () => {
+    const trucks = new Set(data.stockLocations.filter((l) => l.kind === 'truck').map((l) => l.id));
+    const onTrucks = data.stockLevels.filter((l) => trucks.has(l.locationId));
+    expect(onTrucks.length).toBeGreaterThan(0);
+    for (const l of onTrucks) expect(limitsProblem({ reorderPoint: l.reorderPoint!, maxQuantity: l.maxQuantity! })).toBeNull();
+    expect(onTrucks.every((l) => l.maxQuantity! > 0 && l.quantity <= l.maxQuantity!)).toBe(true);
+    const received = new Set(data.purchaseOrders.filter((o) => o.status === 'received').map((o) => o.id));
+    const lines = data.purchaseOrderLines.filter((l) => received.has(l.purchaseOrderId));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.receivedQuantity === l.quantity)).toBe(true);
   });
 });
 
