@@ -21,6 +21,7 @@ import type { BoardDay } from './day-loader.ts';
 import type { BoardProjection } from './board-projection.ts';
 import type { Actor, ApplyResult, HandOff, Placement } from './board-contract.ts';
 import { RoomOrigin } from './origins.ts';
+import { pushToPhones } from './outbox-push.ts';
 
 /** What the commands work on: the room's doc and day, what it keeps in front of its storage, and libSQL's records. */
 export interface CommandParts {
@@ -61,6 +62,12 @@ export class BoardCommands {
     }
     const result = placement === null ? this.#release(state, actor, note) : this.#place(state, placement, actor, adopt, false, note);
     if (!result.ok) return result;
+    // A job the API created already on someone's day comes aboard as libSQL has it, so no outbox
+    // row (and no drain) tells its technician: the push goes from here (rooms/outbox-push.ts).
+    if (adopt && result.version === state.version) {
+      const { orgId, date } = this.room.day;
+      pushToPhones(this.room.libsql(), orgId, `${orgId}:${date}`, [{ jobId, before: null, after: result.schedule }]);
+    }
     // A cancelled job takes no place on a board; the records keep it (and which day it was on).
     if (result.schedule.status === 'cancelled') this.#drop(jobId, actor);
     return { ...result, projected: await drains.projectNow(jobId) };

@@ -7,7 +7,9 @@
  * the room's RPC, reaches libSQL through this drain, and the drain's rows say what changed
  * (before and after), coalesced, once libSQL has it (so the job the phone then opens is there).
  * The technicians' feeds (rooms/feeds.ts) are no place for it: they push only to technicians with
- * a phone connected, the ones a notification is not for, and know nothing of what changed.
+ * a phone connected, the ones a notification is not for, and know nothing of what changed. One
+ * change has no outbox row: a job the API created already on a technician's day, which the room
+ * adopts as libSQL has it (rooms/board-commands.ts announces that one here itself).
  *
  * Not awaited by the drain and never a reason for it to fail: nobody waits for a push. A room's
  * pushes go out in the order of its drains (a chain per room), so a "moved" never overtakes its
@@ -18,7 +20,7 @@
  */
 import { env } from 'cloudflare:workers';
 import type { Client, InStatement } from '@libsql/client/web';
-import { netChanges, noticesFor, pushPayload, type JobFacts, type PushNotice } from '../core/push-notices.ts';
+import { netChanges, noticesFor, pushPayload, type JobFacts, type PushNotice, type ScheduleChange } from '../core/push-notices.ts';
 import type { RoomEnv } from './env.ts';
 import type { OutboxRow } from './outbox-store.ts';
 import { vapidKeys } from './push-keys.ts';
@@ -27,9 +29,17 @@ import { deliver, type Delivery, type PushSubscriptionRow } from './push-send.ts
 /** Each room's pushes so far, so the next drain's go after them. */
 const chains = new Map<string, Promise<void>>();
 
-/** Sends the pushes these drained rows call for, after the room's earlier ones; logs, never throws. */
-export function pushToPhones(libsql: Client, orgId: string, room: string, rows: readonly OutboxRow[]): void {
-  const notices = netChanges(rows.filter((r) => r.kind !== 'warnings')).flatMap(noticesFor);
+/**
+ * Sends the pushes these changes call for (drained outbox rows; warnings rows change no schedule),
+ * after the room's earlier ones; logs, never throws.
+ */
+export function pushToPhones(
+  libsql: Client,
+  orgId: string,
+  room: string,
+  changes: readonly (ScheduleChange & Partial<Pick<OutboxRow, 'kind'>>)[],
+): void {
+  const notices = netChanges(changes.filter((r) => r.kind !== 'warnings')).flatMap(noticesFor);
   if (!notices.length) return;
   const next = (chains.get(room) ?? Promise.resolve())
     .then(() => send(libsql, orgId, notices))

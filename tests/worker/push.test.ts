@@ -228,6 +228,28 @@ describe('pushes when the office changes a technician day', () => {
     expect(await messages(otherOrg)).toEqual([]);
   });
 
+  it('tells the technician of a job created straight onto their day', async () => {
+    const phone = await deviceOf('a.technician');
+    const res = await api('a.dispatcher', 'POST', '/jobs', {
+      customerId: fx.a.customerId,
+      locationId: fx.a.locationId,
+      type: 'EV charger',
+      description: 'Push test, booked at once',
+      technicianId: fx.a.ownTechnicianId,
+      scheduledStart: T + 8 * H,
+      durationMin: 45,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const [created] = await messages(phone, 1);
+    expect(created!.payload).toEqual({
+      kind: 'assigned',
+      jobId: res.body.id,
+      url: `/field/jobs/${res.body.id}`,
+      title: `New job #${res.body.number}`,
+      body: 'EV charger for Customer a, Tue, Sep 22, 17:00, 45 min',
+    });
+  });
+
   it('removes a subscription the push service calls gone (410), and counts other failures', async () => {
     const gone = await deviceOf('a.technician');
     const failing = await deviceOf('a.technician');
