@@ -20,6 +20,8 @@ export const POLICY = {
   'org.write': ['admin'],
   /** The audit log (worker/audit/): every change by everyone, so admins only. */
   'audit.read': ['admin'],
+  /** Outgoing webhooks (worker/webhooks/): where the org's data is sent, so admins only. */
+  'webhooks.manage': ['admin'],
   'invitations.read': ['admin'],
   'invitations.write': ['admin'],
   'customers.read': OFFICE,
@@ -50,9 +52,6 @@ export const POLICY = {
   'users.write': ['admin'],
   /** The manager's numbers (GET /api/kpis and its drill-downs): the whole org's work and money, so never a technician. */
   'kpis.read': OFFICE,
-  /** Moving in and out (worker/data/): importing another product's export, and exporting every record. The whole org's data, so admins only. */
-  'data.import': ['admin'],
-  'data.export': ['admin'],
   // Room kinds: the live board (rooms/board-room.ts) shows every job of the day, so technicians
   // get their own feed instead (rooms/technician-room.ts).
   'board.view': ['admin', 'dispatcher', 'manager'],

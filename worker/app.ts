@@ -33,12 +33,12 @@ import { invoicesRoutes } from './billing/invoices.ts';
 import { paymentsRoutes } from './billing/payments.ts';
 import { partUsagesRoutes } from './inventory/part-usages.ts';
 import { kpisRoutes } from './kpis/kpis.ts';
-import { importsRoutes } from './data/imports.ts';
-import { exportsRoutes } from './data/exports.ts';
 import { quickbooksRoutes } from './billing/quickbooks.ts';
 import { receivablesRoutes } from './billing/receivables.ts';
 import { calendarRoutes } from './calendar/feeds.ts';
 import { auditRoutes } from './audit/audit-log.ts';
+import { webhooksRoutes } from './webhooks/endpoints.ts';
+import { deliverDue } from './webhooks/deliver.ts';
 import { geocodeRoutes } from './geo/geocode-route.ts';
 import { pushRoutes } from './push/subscriptions.ts';
 
@@ -63,13 +63,12 @@ export const API_ROUTERS = {
   '/payments': paymentsRoutes,
   '/part-usages': partUsagesRoutes,
   '/kpis': kpisRoutes,
-  '/imports': importsRoutes,
-  '/exports': exportsRoutes,
   '/receivables': receivablesRoutes,
   // The accounting export; the rest of /api/exports is the org's data (data/exports.ts).
   '/exports/quickbooks': quickbooksRoutes,
   '/calendar': calendarRoutes,
   '/audit': auditRoutes,
+  '/webhooks': webhooksRoutes,
   '/geocode': geocodeRoutes,
   '/push': pushRoutes,
 } as const;
@@ -111,6 +110,10 @@ export function buildApp() {
     // Idle-timeout bookkeeping happens after the answer is made, never on its path.
     const auth = c.get('auth');
     if (auth?.lastSeenStale) c.executionCtx.waitUntil(touchSession(db, auth));
+    // A write may have queued webhook deliveries (the triggers of migration 0011): they go out
+    // now, after the answer; what fails here is retried by the minute's cron (worker/index.ts).
+    if (auth && c.req.method !== 'GET' && c.res.status < 400)
+      c.executionCtx.waitUntil(deliverDue(c.env, { orgId: auth.orgId }).catch(() => {}));
     c.res.headers.set('Cache-Control', c.res.headers.get('Cache-Control') ?? 'no-store');
   });
   app.use('/api/*', sameOriginOnly());

@@ -30,6 +30,8 @@ export interface Env extends RoomEnv {
   /** Geocoding provider (worker/geo/geocoder.ts): a Nominatim-compatible search URL and its key; unset, ZIP centres offline. */
   GEOCODER_URL?: string;
   GEOCODER_KEY?: string;
+  /** 'true' in development and the tests only: webhook endpoints may be http and on loopback or private networks. */
+  WEBHOOKS_ALLOW_PRIVATE?: string;
 }
 
 export type AppEnv = {

@@ -10,6 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { freePort, startSqld } from '../../scripts/lib/sqld.mjs';
 import { migrateDb } from '../../scripts/lib/migrate.mjs';
 import { writeFixtures } from './fixtures-db.ts';
+import { startWebhookReceiver } from './webhook-receiver.ts';
 import { startPushService } from './push-service.ts';
 
 export default async function setup(project: TestProject) {
@@ -19,10 +20,14 @@ export default async function setup(project: TestProject) {
   const fixtures = await writeFixtures(sqld.url);
   project.provide('libsqlUrl', sqld.url);
   project.provide('fixtures', fixtures);
+  // The webhook tests' receiver (webhook-receiver.ts): a server, so it runs here, in Node.
+  const webhookReceiver = await startWebhookReceiver();
+  project.provide('webhookReceiverUrl', webhookReceiver.url);
   // The push tests' push service (push-service.ts): a server, so it runs here, in Node.
   const pushService = await startPushService();
   project.provide('pushServiceUrl', pushService.url);
   return async () => {
+    await webhookReceiver.stop();
     await pushService.stop();
     await sqld.stop();
     rmSync(dir, { recursive: true, force: true });

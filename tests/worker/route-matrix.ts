@@ -3,7 +3,6 @@
  * /api/openapi.json and fails when a route has no entry here (or an entry names a route that
  * no longer exists), so no route escapes the role, anonymous and other-org checks.
  */
-import { EXPORT_RESOURCES } from '../../core/exports.ts';
 import type { OrgFixture } from './fixtures-db.ts';
 import { api, fx, sql } from './helpers.ts';
 
@@ -128,7 +127,6 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/stock/movements': {},
   'POST /api/stock/movements': { body: (f) => ({ partId: f.partId, toLocationId: f.warehouseId, quantity: 1, reason: 'receive' }) },
   'GET /api/stock/movements/{id}': { id: (f) => stockMovement(f) },
-  'GET /api/stock/reorder': {},
 
   'GET /api/purchase-orders': {},
   'POST /api/purchase-orders': {
@@ -137,14 +135,6 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/purchase-orders/{id}': { id: (f) => purchaseOrder(f) },
   'PATCH /api/purchase-orders/{id}': { id: (f) => purchaseOrder(f), body: () => ({ notes: `matrix ${uniq()}` }) },
   'POST /api/purchase-orders/{id}/transitions': { id: (f) => purchaseOrder(f), body: () => ({ to: 'cancelled' }) },
-  'POST /api/purchase-orders/{id}/receipts': {
-    id: (f) => purchaseOrder(f),
-    body: () => ({ lines: [{ lineId: 'no-such-line', quantity: 1 }] }),
-  },
-  // The fixture truck is below its minimum: a draft for its refill.
-  'POST /api/purchase-orders/from-reorder': {
-    body: (f) => ({ supplier: 'Matrix Supply', locationId: f.warehouseId, forLocationId: f.truckId }),
-  },
 
   'GET /api/invoices': {},
   'POST /api/invoices': { body: (f) => ({ jobId: f.jobId }) },
@@ -175,20 +165,19 @@ export const MATRIX: Record<string, MatrixEntry> = {
   // The manager's numbers: any range of the fixtures' month will do.
   // A technician's calendar feed: one's own (409 for users who are not technicians); the feed itself answers by its token.
   'GET /api/audit': { path: '/audit?entity=job&limit=5' },
+  'GET /api/webhooks': {},
+  // Registered off, so the sweep's own writes queue nothing for a host that does not exist.
+  'POST /api/webhooks': { body: () => ({ url: 'https://hooks.example.com/switchboard', events: ['job.completed'], active: false }) },
+  'PATCH /api/webhooks/{id}': { id: (f) => webhookEndpoint(f), body: () => ({ description: `matrix ${uniq()}` }) },
+  'DELETE /api/webhooks/{id}': { id: (f) => doomedWebhookEndpoint(f) },
+  'GET /api/webhooks/{id}/deliveries': { id: (f) => webhookEndpoint(f) },
+  'POST /api/webhooks/{id}/deliveries/{deliveryId}/retry': { path: '/webhooks/no-such-endpoint/deliveries/no-such-delivery/retry' },
   'GET /api/calendar/feed': {},
   'POST /api/calendar/feed': {},
   'DELETE /api/calendar/feed': {},
   'GET /api/calendar/feeds/{token}': { public: true, path: '/calendar/feeds/no-such-token' },
   'GET /api/kpis': { path: '/kpis?from=2026-06-01&to=2026-06-30' },
   'GET /api/kpis/{drill}': { path: '/kpis/completed?from=2026-06-01&to=2026-06-30' },
-
-  // Moving in and out: a dry run (it writes nothing), and every export file.
-  'POST /api/imports/{source}/{entity}': {
-    path: '/imports/jobber/customers?dryRun=1',
-    body: () => ({ rows: [{ customerId: `matrix-${uniq()}`, name: 'Matrix import', zip: '78701' }] }),
-  },
-  ...Object.fromEntries(EXPORT_RESOURCES.map((name) => [`GET /api/exports/${name}.csv`, {}])),
-  'GET /api/exports/org.json': {},
 };
 
 // Org-a rows the fixtures do not have, made once on first use (before the other-org sweep
@@ -240,3 +229,7 @@ const jobFile = once(async (f) => {
   return res.body.id as string;
 });
 const invitation = once(() => made('/invitations', { email: `withdraw-${uniq()}@org-a.test`, name: 'To withdraw', role: 'manager' }));
+const webhookEndpoint = once(() => made('/webhooks', { url: 'https://hooks.example.com/matrix', events: ['job.created'], active: false }));
+const doomedWebhookEndpoint = once(() =>
+  made('/webhooks', { url: 'https://hooks.example.com/doomed', events: ['job.created'], active: false }),
+);

@@ -27,6 +27,7 @@ const PAGES: (NavItem & { permission: Permission })[] = [
   { href: '/invoices', label: 'Invoices', permission: 'invoices.read' },
   { href: '/pricebook', label: 'Price book', permission: 'pricebook.write' },
   { href: '/admin/audit', label: 'Audit log', permission: 'audit.read' },
+  { href: '/admin/webhooks', label: 'Webhooks', permission: 'webhooks.manage' },
   { href: '/admin/users', label: 'Users', permission: 'users.read' },
   // Moving in and out (POST /api/imports, GET /api/exports): admins.
   { href: '/import', label: 'Import', permission: 'data.import' },
