@@ -7,6 +7,8 @@ import { email, latitude, localDate, localTime, longitude, optionalText, phone, 
 import { resource, type WriteContext } from '../http/resource.ts';
 import { fieldProblem } from '../problem.ts';
 import { assertRefs } from '../http/refs.ts';
+import { locate } from '../geo/geocoder.ts';
+import { zipAtEnd } from '../../core/postal.ts';
 
 // JSON columns' types are the API's to say (drizzle-zod reads them as any JSON); a home's
 // coordinates are in the ranges the API takes them in.
@@ -36,7 +38,10 @@ const TechnicianInput = z
     shiftDays: z.array(z.number().int().min(0).max(6)).max(7).default([1, 2, 3, 4, 5]),
     timezone: timezone().optional(),
     homeAddress: optionalText(300),
-    homeLat: latitude().nullable().optional(),
+    homeLat: latitude()
+      .nullable()
+      .optional()
+      .openapi({ description: 'Left out with homeLng: placed by the ZIP that ends homeAddress (worker/geo/geocoder.ts)' }),
     homeLng: longitude().nullable().optional(),
     colour: z
       .string()
@@ -48,6 +53,26 @@ const TechnicianInput = z
   .strict();
 
 type Input = z.infer<typeof TechnicianInput>;
+
+/**
+ * The home base's point: the coordinates sent (both or neither), else the geocoder's for the ZIP
+ * that ends the address (worker/geo/geocoder.ts, as for service locations). A change keeps its
+ * pin unless that ZIP changes; an address with no ZIP at its end gets no point (the map draws no
+ * home), and no address no point.
+ */
+async function homeOf(input: Partial<Input>, before: Partial<Input> | null, ctx: WriteContext) {
+  if ((input.homeLat === undefined) !== (input.homeLng === undefined)) {
+    const missing = input.homeLat === undefined ? 'homeLat' : 'homeLng';
+    throw fieldProblem(422, missing, 'body', 'Send homeLat and homeLng together, or neither.');
+  }
+  if (input.homeLat !== undefined || input.homeAddress === undefined) return {};
+  if (!input.homeAddress) return { homeLat: null, homeLng: null };
+  const zip = zipAtEnd(input.homeAddress);
+  if (before && zip === zipAtEnd(before.homeAddress ?? '')) return {};
+  if (!zip) return { homeLat: null, homeLng: null };
+  const { lat, lng } = await locate(ctx.env ?? {}, { postalCode: zip, address: input.homeAddress }, 'homeAddress');
+  return { homeLat: lat, homeLng: lng };
+}
 
 async function checkRefs(input: Partial<Input>, ctx: WriteContext) {
   if (input.shiftStart && input.shiftEnd && input.shiftEnd <= input.shiftStart) {
@@ -121,6 +146,7 @@ export const techniciansRoutes = resource({
       homeAddress: input.homeAddress ?? null,
       homeLat: input.homeLat ?? null,
       homeLng: input.homeLng ?? null,
+      ...(await homeOf(input, null, ctx)),
       truckLocationId: input.truckLocationId ?? null,
       active: input.active ?? true,
       createdAt: ctx.now,
@@ -132,6 +158,6 @@ export const techniciansRoutes = resource({
       { ...input, shiftStart: input.shiftStart ?? (before.shiftStart as string), shiftEnd: input.shiftEnd ?? (before.shiftEnd as string) },
       ctx,
     );
-    return input;
+    return { ...input, ...(await homeOf(input, before as Partial<Input>, ctx)) };
   },
 });
