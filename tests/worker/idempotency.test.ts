@@ -145,6 +145,71 @@ describe('Idempotency-Key', () => {
     });
   }
 
+  it("lets no technician act on another technician's job or another org's, even replayed: refused, nothing but the answer kept", async () => {
+    const theirs = await onSiteJob();
+    await sql.execute({ sql: 'update jobs set technician_id = ? where id = ?', args: [fx.a.technicianId, theirs] });
+    const otherOrg = crypto.randomUUID();
+    const now = Date.now();
+    await sql.execute({
+      sql: `insert into jobs (id, org_id, number, customer_id, location_id, type, priority, description, status, duration_min, technician_id, warnings, created_at, updated_at)
+            values (?, ?, ?, ?, ?, 'service', 'normal', 'Other org', 'on_site', 60, ?, '[]', ?, ?)`,
+      args: [
+        otherOrg,
+        fx.b.orgId,
+        8_000_000 + Math.floor(Math.random() * 1e9),
+        fx.b.customerId,
+        fx.b.locationId,
+        fx.b.ownTechnicianId,
+        now,
+        now,
+      ],
+    });
+    const jpeg = new Uint8Array(256);
+    jpeg.set([0xff, 0xd8, 0xff, 0xe0]);
+    const withoutKeys = (fp: string) => fp.split('\n').filter((t) => !t.startsWith('idempotency_keys:'));
+    const before = await dbFingerprint();
+    for (const jobId of [theirs, otherOrg]) {
+      const headers = [key(), key(), key(), key()];
+      const fileIds = [crypto.randomUUID(), crypto.randomUUID()];
+      const actions = [
+        () => api('a.technician', 'POST', `/jobs/${jobId}/transitions`, { to: 'on_hold' }, headers[0]),
+        () => api('a.technician', 'POST', `/jobs/${jobId}/notes`, { text: 'Not my job' }, headers[1]),
+        () =>
+          api('a.technician', 'PUT', `/jobs/${jobId}/files/${fileIds[0]}?kind=photo`, jpeg, {
+            ...headers[2],
+            'content-type': 'image/jpeg',
+          }),
+        () =>
+          api('a.technician', 'PUT', `/jobs/${jobId}/files/${fileIds[1]}?kind=signature&signerName=X`, jpeg, {
+            ...headers[3],
+            'content-type': 'image/jpeg',
+          }),
+        () => api('a.technician', 'GET', `/jobs/${jobId}/files`),
+        () => api('a.technician', 'GET', `/jobs/${jobId}/notes`),
+      ];
+      for (const act of actions) {
+        for (const res of [await act(), await act()]) {
+          expectProblem(res, 404);
+          // The job's own refusal, not a route that is missing.
+          expect(res.body.detail).toBe('No job with that id.');
+        }
+      }
+      // Jobs named in the body are references: a 422 naming jobId, as those routes always answered.
+      expectProblem(
+        await api('a.technician', 'POST', '/line-items', { jobId, description: 'x', quantity: 1, unitPriceCents: 1 }, key()),
+        422,
+        'jobId',
+      );
+      expectProblem(
+        await api('a.technician', 'POST', '/part-usages', { jobId, partId: fx.a.partId, locationId: fx.a.truckId, quantity: 1 }, key()),
+        422,
+        'jobId',
+      );
+      expect((await files.list({ prefix: `orgs/${fx.a.orgId}/jobs/${jobId}/` })).objects).toEqual([]);
+    }
+    expect(withoutKeys(await dbFingerprint())).toEqual(withoutKeys(before));
+  });
+
   it('keeps a final refusal and gives it again, changing nothing', async () => {
     const jobId = await onSiteJob();
     const headers = key();
