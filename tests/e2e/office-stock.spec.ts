@@ -177,10 +177,15 @@ test('a purchase order received, a transfer to a truck, parts used on a job, the
   await expect(truckAlert).toBeVisible();
   await expect(truckAlert).toContainText(`6 each: transfer 4 from ${warehouse.name}, buy 2`);
   await expect(truckRow.getByText('Below minimum')).toBeVisible();
-  if (SHOOT) {
-    await truckAlert.scrollIntoViewIfNeeded();
-    await admin.screenshot({ path: 'docs/screenshots/stock-desktop.png' });
-  }
+  // The truck's history: the transfer in, the job's use out.
+  await truckRow.getByRole('button', { name: `History of ${partName} at ${truck.name}` }).click();
+  const history = admin.getByRole('dialog', { name: `History: ${partName}` });
+  await expect(history.getByTestId('level-history').getByRole('listitem')).toHaveText([
+    /^−4 Used on a job/,
+    new RegExp(`^\\+6 Transfer from ${warehouse.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+  ]);
+  await history.getByRole('button', { name: 'Close' }).click();
+  if (SHOOT) await admin.screenshot({ path: 'docs/screenshots/stock-desktop.png' });
   await group.getByRole('button', { name: `Create purchase order for ${truck.name}` }).click();
   const draft = admin.getByRole('dialog', { name: 'Create purchase order' });
   await draft.getByLabel('Supplier').fill('Crescent Electric Supply');
@@ -189,6 +194,13 @@ test('a purchase order received, a transfer to a truck, parts used on a job, the
   await expect(admin.getByTestId('po-status')).toHaveText('Draft');
   const draftId = admin.url().split('/').pop()!;
   await expect(admin.getByTestId('po-line').filter({ hasText: partName }).locator('td').nth(1)).toHaveText('2');
+  // The office checks the draft before sending it: 5 rather than 2 this time.
+  const quantity = admin.getByTestId('po-draft').getByLabel(`Quantity: ${partName}`);
+  await expect(quantity).toHaveValue('2');
+  await quantity.fill('5');
+  await admin.getByRole('button', { name: 'Save draft' }).click();
+  await expect(admin.getByText('Draft saved.')).toBeVisible();
+  await expect(admin.getByTestId('po-line').filter({ hasText: partName }).locator('td').nth(1)).toHaveText('5');
 
   // --- The records, by the API.
   const first = await ok<Order>(admin, 'GET', `/api/purchase-orders/${firstOrderId}`);
@@ -224,6 +236,16 @@ test('a purchase order received, a transfer to a truck, parts used on a job, the
   const drafted = await ok<Order>(admin, 'GET', `/api/purchase-orders/${draftId}`);
   expect(drafted).toMatchObject({ status: 'draft', locationId: warehouse.id, supplier: 'Crescent Electric Supply' });
   expect(drafted.lines.filter((l) => l.partId === part.id)).toEqual([
-    expect.objectContaining({ quantity: 2, unitCostCents: 4_250, receivedQuantity: 0 }),
+    expect.objectContaining({ quantity: 5, unitCostCents: 4_250, receivedQuantity: 0 }),
+  ]);
+  // Drafted with the reorder list's 2, then changed to 5 by hand: the audit log has both.
+  const audit = await ok<{ items: { action: string; after: { lines?: { partId: string; quantity: number }[] } | null }[] }>(
+    admin,
+    'GET',
+    `/api/audit?entityId=${draftId}&limit=10`,
+  );
+  expect(audit.items.map((e) => [e.action, e.after?.lines?.find((l) => l.partId === part.id)?.quantity]).reverse()).toEqual([
+    ['create', 2],
+    ['update', 5],
   ]);
 });

@@ -6,6 +6,7 @@ type Schemas = components['schemas'];
 export type StockLevel = Schemas['StockLevel'];
 export type StockLocation = Schemas['StockLocation'];
 export type ReorderLine = Schemas['ReorderLine'];
+export type StockMovement = Schemas['StockMovement'];
 export type PurchaseOrder = Schemas['PurchaseOrder'];
 export type PurchaseOrderDetail = Schemas['PurchaseOrderDetail'];
 export type PurchaseOrderLine = Schemas['PurchaseOrderLine'];
@@ -19,4 +20,4 @@ export const PO_STATUS_LABELS: Record<PurchaseOrder['status'], string> = {
 };
 
 /** What the stock page's level dialog does (LevelAction.svelte). */
-export type LevelActionKind = 'transfer' | 'adjust' | 'limits';
+export type LevelActionKind = 'transfer' | 'adjust' | 'limits' | 'history';
