@@ -173,7 +173,7 @@ jobFilesRoutes.openapi(
     ])) as [{ id: string }[], FileRow[]];
     if (!job) throw notFound('job');
     // Sent again (the phone's outbox after a lost answer): the file is there already.
-    if (stored) return storedAgain(stored, jobId, (row) => c.json(row, 200));
+    if (stored) return c.json(storedAgain(stored, jobId), 200);
 
     const declared = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!isImageType(declared)) {
@@ -230,16 +230,16 @@ jobFilesRoutes.openapi(
       await c.env.FILES.delete(objectKey);
       throw fileIdTaken();
     }
-    return storedAgain(won, jobId, (r) => c.json(r, 200));
+    return c.json(storedAgain(won, jobId), 200);
   },
 );
 
 const fileIdTaken = () => fieldProblem(409, 'fileId', 'path', 'That file id is taken by another file; make a new id for each file.');
 
 /** A file already stored under this id: given back when it is this job's, else the id is taken. */
-function storedAgain<T>(row: FileRow, jobId: string, answer: (file: z.infer<typeof JobFile>) => T): T {
+function storedAgain(row: FileRow, jobId: string) {
   if (row.jobId !== jobId) throw fileIdTaken();
-  return answer(toJobFile(row));
+  return toJobFile(row);
 }
 
 jobFilesRoutes.openapi(
@@ -295,15 +295,13 @@ filesRoutes.openapi(
     if (!file) throw notFound('file');
     const object = await c.env.FILES.get(file.objectKey);
     if (!object) throw notFound('file');
-    return new Response(object.body, {
-      headers: {
-        'content-type': file.contentType,
-        'content-length': String(object.size),
-        // A file never changes under its id; private, since only this person may see it.
-        'cache-control': 'private, max-age=86400',
-        etag: object.httpEtag,
-        'content-disposition': `inline; filename="${file.kind}-${id}.${file.contentType.split('/')[1]}"`,
-      },
-    }) as never;
+    return c.body(object.body, 200, {
+      'content-type': file.contentType,
+      'content-length': String(object.size),
+      // A file never changes under its id; private, since only this person may see it.
+      'cache-control': 'private, max-age=86400',
+      etag: object.httpEtag,
+      'content-disposition': `inline; filename="${file.kind}-${id}.${file.contentType.split('/')[1]}"`,
+    });
   },
 );
