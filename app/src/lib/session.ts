@@ -21,6 +21,8 @@ const PAGES: (NavItem & { permission: Permission })[] = [
   { href: '/customers', label: 'Customers', permission: 'customers.read' },
   { href: '/stock', label: 'Stock', permission: 'stock.read' },
   { href: '/purchase-orders', label: 'Purchase orders', permission: 'purchaseorders.read' },
+  // Admins keep the technicians' records (PATCH /api/technicians); everyone else sees them on the board.
+  { href: '/technicians', label: 'Technicians', permission: 'technicians.write' },
   // The manager's numbers (GET /api/kpis).
   { href: '/kpis', label: 'Numbers', permission: 'kpis.read' },
   // Billing: the invoices (GET /api/invoices), and the price book for the admins who keep it (POST /api/pricebook).
@@ -32,6 +34,7 @@ const PAGES: (NavItem & { permission: Permission })[] = [
   // Moving in and out (POST /api/imports, GET /api/exports): admins.
   { href: '/import', label: 'Import', permission: 'data.import' },
   { href: '/export', label: 'Export', permission: 'data.export' },
+  { href: '/settings', label: 'Settings', permission: 'org.write' },
   { href: '/account', label: 'Account', permission: 'account.self' },
 ];
 
