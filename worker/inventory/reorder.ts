@@ -57,8 +57,8 @@ export const ReorderQuery = z.object({
 
 type Filter = z.infer<typeof ReorderQuery>;
 
-/** The short levels and the warehouses' stock of their parts (two statements for one batch), and how to read their results. */
-export function reorderStatements(db: Db, orgId: string, f: Filter) {
+/** The short levels, and the warehouses' stock of the parts trucks are short of: two statements for one batch. */
+function statements(db: Db, orgId: string, f: Filter) {
   const where = and(
     eq(stockLevels.orgId, orgId),
     belowReorder,
@@ -100,7 +100,7 @@ export function reorderStatements(db: Db, orgId: string, f: Filter) {
     .from(stockLevels)
     .innerJoin(house, and(eq(house.id, stockLevels.locationId), eq(house.orgId, stockLevels.orgId)))
     .where(and(eq(stockLevels.orgId, orgId), eq(house.kind, 'warehouse'), inArray(stockLevels.partId, shortParts)));
-  return { statements: [short, warehouses] as const, read: readPlan };
+  return [short, warehouses] as const;
 }
 
 type ShortRow = Omit<
@@ -124,9 +124,8 @@ function readPlan(shortRows: ShortRow[], warehouseRows: WarehouseRow[]): { items
 
 /** The reorder list with its plan, in one batch. */
 export async function readReorder(db: Db, orgId: string, f: Filter) {
-  const { statements, read } = reorderStatements(db, orgId, f);
-  const [short, warehouses] = (await runBatch(db, [...statements])) as [ShortRow[], WarehouseRow[]];
-  return read(short, warehouses);
+  const [short, warehouses] = (await runBatch(db, [...statements(db, orgId, f)])) as [ShortRow[], WarehouseRow[]];
+  return readPlan(short, warehouses);
 }
 
 export const reorderRoutes = router();
