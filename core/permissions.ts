@@ -52,6 +52,9 @@ export const POLICY = {
   'users.write': ['admin'],
   /** The manager's numbers (GET /api/kpis and its drill-downs): the whole org's work and money, so never a technician. */
   'kpis.read': OFFICE,
+  /** Moving in and out (worker/data/): importing another product's export, and exporting every record. The whole org's data, so admins only. */
+  'data.import': ['admin'],
+  'data.export': ['admin'],
   // Room kinds: the live board (rooms/board-room.ts) shows every job of the day, so technicians
   // get their own feed instead (rooms/technician-room.ts).
   'board.view': ['admin', 'dispatcher', 'manager'],

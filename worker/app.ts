@@ -33,6 +33,8 @@ import { invoicesRoutes } from './billing/invoices.ts';
 import { paymentsRoutes } from './billing/payments.ts';
 import { partUsagesRoutes } from './inventory/part-usages.ts';
 import { kpisRoutes } from './kpis/kpis.ts';
+import { importsRoutes } from './data/imports.ts';
+import { exportsRoutes } from './data/exports.ts';
 import { quickbooksRoutes } from './billing/quickbooks.ts';
 import { receivablesRoutes } from './billing/receivables.ts';
 import { calendarRoutes } from './calendar/feeds.ts';
@@ -63,6 +65,8 @@ export const API_ROUTERS = {
   '/payments': paymentsRoutes,
   '/part-usages': partUsagesRoutes,
   '/kpis': kpisRoutes,
+  '/imports': importsRoutes,
+  '/exports': exportsRoutes,
   '/receivables': receivablesRoutes,
   // The accounting export; the rest of /api/exports is the org's data (data/exports.ts).
   '/exports/quickbooks': quickbooksRoutes,

@@ -127,6 +127,9 @@ describe('import: Jobber clients', () => {
     ]);
     expect(res.body.created).toMatchObject({ customers: 9, locations: 9 });
     expect(await keysOf(fx.a.orgId, 'jobber')).toBe(18);
+    const again = await send('a.admin', 'jobber', 'customers', rows, { key: crypto.randomUUID() });
+    expect(again.body).toMatchObject({ imported: 0, alreadyImported: 9, rejected: 4 });
+    expect(await keysOf(fx.a.orgId, 'jobber')).toBe(18);
   });
 });
 

@@ -3,6 +3,7 @@
  * /api/openapi.json and fails when a route has no entry here (or an entry names a route that
  * no longer exists), so no route escapes the role, anonymous and other-org checks.
  */
+import { EXPORT_RESOURCES } from '../../core/exports.ts';
 import type { OrgFixture } from './fixtures-db.ts';
 import { api, fx, sql } from './helpers.ts';
 
@@ -178,6 +179,14 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/calendar/feeds/{token}': { public: true, path: '/calendar/feeds/no-such-token' },
   'GET /api/kpis': { path: '/kpis?from=2026-06-01&to=2026-06-30' },
   'GET /api/kpis/{drill}': { path: '/kpis/completed?from=2026-06-01&to=2026-06-30' },
+
+  // Moving in and out: a dry run (it writes nothing), and every export file.
+  'POST /api/imports/{source}/{entity}': {
+    path: '/imports/jobber/customers?dryRun=1',
+    body: () => ({ rows: [{ customerId: `matrix-${uniq()}`, name: 'Matrix import', zip: '78701' }] }),
+  },
+  ...Object.fromEntries(EXPORT_RESOURCES.map((name) => [`GET /api/exports/${name}.csv`, {}])),
+  'GET /api/exports/org.json': {},
 };
 
 // Org-a rows the fixtures do not have, made once on first use (before the other-org sweep
