@@ -128,6 +128,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/stock/movements': {},
   'POST /api/stock/movements': { body: (f) => ({ partId: f.partId, toLocationId: f.warehouseId, quantity: 1, reason: 'receive' }) },
   'GET /api/stock/movements/{id}': { id: (f) => stockMovement(f) },
+  'GET /api/stock/reorder': {},
 
   'GET /api/purchase-orders': {},
   'POST /api/purchase-orders': {
@@ -136,6 +137,14 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/purchase-orders/{id}': { id: (f) => purchaseOrder(f) },
   'PATCH /api/purchase-orders/{id}': { id: (f) => purchaseOrder(f), body: () => ({ notes: `matrix ${uniq()}` }) },
   'POST /api/purchase-orders/{id}/transitions': { id: (f) => purchaseOrder(f), body: () => ({ to: 'cancelled' }) },
+  'POST /api/purchase-orders/{id}/receipts': {
+    id: (f) => purchaseOrder(f),
+    body: () => ({ lines: [{ lineId: 'no-such-line', quantity: 1 }] }),
+  },
+  // The fixture truck is below its minimum: a draft for its refill.
+  'POST /api/purchase-orders/from-reorder': {
+    body: (f) => ({ supplier: 'Matrix Supply', locationId: f.warehouseId, forLocationId: f.truckId }),
+  },
 
   'GET /api/invoices': {},
   'POST /api/invoices': { body: (f) => ({ jobId: f.jobId }) },
