@@ -13,19 +13,17 @@
  * (ownJobsOnly); another technician's job or another org's is a 404, as on every job route.
  */
 import { z } from '@hono/zod-openapi';
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { bodyLimit } from 'hono/body-limit';
 import type { MiddlewareHandler } from 'hono';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { JOB_FILE_KINDS, jobFiles, jobs } from '../../db/schema.ts';
 import type { AppEnv } from '../env.ts';
-import type { AuthContext } from '../auth/session.ts';
 import { instant, optionalText } from '../http/fields.ts';
 import { idParam, problemResponses, writeContext } from '../http/resource.ts';
 import { runBatch } from '../http/batch.ts';
 import { json, route, router } from '../http/router.ts';
 import { fieldProblem, notFound, Problem } from '../problem.ts';
-import { jobEventIfChanged, ownJobsOnly } from './schedule.ts';
+import { jobEventIfChanged, visibleJob } from './schedule.ts';
 
 type Kind = (typeof JOB_FILE_KINDS)[number];
 
@@ -75,10 +73,6 @@ const fileColumns = {
 type FileRow = { [K in keyof typeof fileColumns]: (typeof jobFiles.$inferSelect)[K] };
 
 const toJobFile = (row: FileRow) => JobFile.parse({ ...row, url: `/api/files/${row.id}` });
-
-/** The job, if the caller may see it: of their org, and for a technician one of their own. */
-const visibleJob = (auth: AuthContext, id: string | SQLiteColumn): SQL | undefined =>
-  and(eq(jobs.orgId, auth.orgId), eq(jobs.id, id), ownJobsOnly(auth));
 
 const UploadParams = z.object({
   id: idParam.shape.id,

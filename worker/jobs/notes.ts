@@ -14,7 +14,7 @@ import { idParam, problemResponses, writeContext } from '../http/resource.ts';
 import { insertIf, runBatch } from '../http/batch.ts';
 import { body, json, route, router } from '../http/router.ts';
 import { notFound } from '../problem.ts';
-import { ownJobsOnly } from './schedule.ts';
+import { visibleJob } from './schedule.ts';
 
 const NOTE = 'note';
 /** A job's notes as one list: far more than a job ever gathers, and a bound on the answer all the same. */
@@ -35,9 +35,7 @@ const JobNoteCreate = z
   .strict()
   .openapi('JobNoteCreate');
 
-/** The job, if the caller may see it: of their org, and for a technician one of their own. */
-const visibleJob = (auth: AuthContext, id: string) => and(eq(jobs.orgId, auth.orgId), eq(jobs.id, id), ownJobsOnly(auth));
-/** The same, as a condition of a statement on another table. */
+/** visibleJob as a condition of a statement on another table. */
 const visibleExists = (auth: AuthContext, id: string) => sql`exists (select 1 from ${jobs} where ${visibleJob(auth, id)})`;
 
 export const jobNotesRoutes = router();

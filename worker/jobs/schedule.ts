@@ -14,6 +14,7 @@
  */
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { jobAssignments, jobs, orgs, technicians } from '../../db/schema.ts';
 import * as writes from '../../db/job-writes.ts';
 import type { Value } from '../../db/job-writes.ts';
@@ -53,6 +54,11 @@ export type ScheduleChange = Partial<Pick<JobRow, (typeof SCHEDULE_FIELDS)[numbe
 export function ownJobsOnly(auth: AuthContext): SQL | undefined {
   if (auth.role !== 'technician') return undefined;
   return sql`exists (select 1 from ${technicians} where ${technicians.orgId} = ${auth.orgId} and ${technicians.userId} = ${auth.userId} and (${technicians.id} = ${jobs.technicianId} or exists (select 1 from ${jobAssignments} where ${jobAssignments.jobId} = ${jobs.id} and ${jobAssignments.technicianId} = ${technicians.id})))`;
+}
+
+/** This job (an id, or a column naming it), if the caller may see it: of their org, and for a technician one of their own. */
+export function visibleJob(auth: AuthContext, id: string | SQLiteColumn): SQL | undefined {
+  return and(eq(jobs.orgId, auth.orgId), eq(jobs.id, id), ownJobsOnly(auth));
 }
 
 const who = (ctx: WriteContext) => ({ actor: ctx.auth.userId, at: ctx.now });
