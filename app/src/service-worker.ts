@@ -11,13 +11,14 @@
  *   tell what is fresh, and an API answer kept by a cache would be shown as if it were.
  * - Background Sync: the outbox is replayed from here too (lib/field/replayer.ts), so actions go
  *   out when signal returns even with the app closed, where the browser supports it.
- * - Push: the push engineer's handlers (lib/sw/push.ts), registered when that module exists.
+ * - Push: the push engineer's handlers (lib/sw/push.ts).
  */
 import { self } from '$app/service-worker';
 import { assets, immutable } from '$app/manifest';
 import { version } from '$app/env';
 import { readKv } from '#lib/field/db.ts';
 import { replayOutbox, SYNC_TAG } from '#lib/field/replayer.ts';
+import { onNotificationClick, onPush } from '#lib/sw/push.ts';
 
 // The self of '$app/service-worker' is typed only under Kit's service-worker tsconfig; the app's
 // tsconfig has the DOM library, so the few service-worker types used here are named locally.
@@ -116,11 +117,6 @@ sw.addEventListener('sync', (event: SyncEvent) => {
   );
 });
 
-// Push (issue 12 item 8) is the push engineer's module; registered once it exists. A glob and
-// not an import, so this file builds before that module lands.
-const pushModules = import.meta.glob<{ onPush?: (e: never) => void; onNotificationClick?: (e: never) => void }>('./lib/sw/push.ts', {
-  eager: true,
-});
-const push = Object.values(pushModules)[0];
-if (push?.onPush) sw.addEventListener('push', push.onPush);
-if (push?.onNotificationClick) sw.addEventListener('notificationclick', push.onNotificationClick);
+// Push (issue 12 item 8): the push engineer's handlers show a job's notice and open the job when tapped.
+sw.addEventListener('push', onPush);
+sw.addEventListener('notificationclick', onNotificationClick);
