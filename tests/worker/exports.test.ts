@@ -3,10 +3,14 @@
  * session's org only; sign-in secrets never in them; and an org larger than a page comes out
  * whole, every row once, page after page (EXPORT_PAGE rows a round trip).
  */
+import { drizzle } from 'drizzle-orm/libsql/web';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { EXPORT_RESOURCES } from '../../core/exports.ts';
-import { api, count, expectProblem, fx } from './helpers.ts';
+import * as schema from '../../db/schema.ts';
+import { ORG_TABLES } from '../../worker/data/export-tables.ts';
+import { pageQuery } from '../../worker/data/exports.ts';
+import { api, count, expectProblem, fx, sql } from './helpers.ts';
 
 const csvRows = (text: string) => Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
 
@@ -99,5 +103,15 @@ describe('exports', () => {
     expect(doc.body.tables.customers.length).toBe(total);
     expect(new Set(doc.body.tables.customers.map((c: { id: string }) => c.id)).size).toBe(total);
     expect(doc.body.tables['import-keys'].length).toBe(await count('import_keys', 'org_id = ?', [fx.b.orgId]));
+  });
+
+  it('reads each page from its cursor in rowid order: no sort of the whole org per page', async () => {
+    const db = drizzle(sql, { schema });
+    for (const [name, t] of Object.entries(ORG_TABLES)) {
+      const page = pageQuery(db, t, fx.a.orgId, 1000).toSQL();
+      const plan = await sql.execute({ sql: `explain query plan ${page.sql}`, args: page.params as never[] });
+      const steps = plan.rows.map((r) => String(r.detail));
+      expect(steps, name).toEqual([expect.stringMatching(/USING INTEGER PRIMARY KEY \(rowid>\?\)/)]);
+    }
   });
 });
