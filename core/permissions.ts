@@ -22,6 +22,8 @@ export const POLICY = {
   'audit.read': ['admin'],
   /** Outgoing webhooks (worker/webhooks/): where the org's data is sent, so admins only. */
   'webhooks.manage': ['admin'],
+  /** The health view and the test error (worker/monitoring/). */
+  'monitoring.read': ['admin'],
   'invitations.read': ['admin'],
   'invitations.write': ['admin'],
   'customers.read': OFFICE,

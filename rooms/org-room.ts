@@ -73,6 +73,11 @@ export class OrgRoom extends Server<Env> {
     for (const conn of this.getConnections()) this.sessionWatch.frame(conn);
   }
 
+  /** An error on purpose, from inside a room: the admin's check that error tracking sees the rooms too (worker/monitoring/health.ts). */
+  async raiseTestError(): Promise<never> {
+    throw new Error('Switchboard test error, raised on purpose in the org room');
+  }
+
   /** The Worker ended these sessions or changed these people's access (worker/room-connections.ts). */
   async closeConnections(match: ConnectionMatch, close: RoomClose): Promise<number> {
     return closeMatching(this.getConnections(), match, close);

@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
 import type { AppEnv } from './env.ts';
 import { openDb } from './db.ts';
 import { touchSession } from './auth/session.ts';
@@ -41,6 +42,9 @@ import { calendarRoutes } from './calendar/feeds.ts';
 import { auditRoutes } from './audit/audit-log.ts';
 import { webhooksRoutes } from './webhooks/endpoints.ts';
 import { deliverDue } from './webhooks/deliver.ts';
+import { monitoringRoutes } from './monitoring/health.ts';
+import { logLine, requestLog } from './monitoring/request-log.ts';
+import { reportError } from './monitoring/errors.ts';
 import { geocodeRoutes } from './geo/geocode-route.ts';
 import { pushRoutes } from './push/subscriptions.ts';
 
@@ -73,6 +77,7 @@ export const API_ROUTERS = {
   '/calendar': calendarRoutes,
   '/audit': auditRoutes,
   '/webhooks': webhooksRoutes,
+  '/monitoring': monitoringRoutes,
   '/geocode': geocodeRoutes,
   '/push': pushRoutes,
 } as const;
@@ -104,6 +109,8 @@ export function buildApp() {
   // No compression here: the platform compresses by the client's Accept-Encoding (Cloudflare's
   // front line in production, miniflare's entry worker locally); doing it too would double it.
 
+  // Outermost, so its line has the final status and the request's libSQL cost.
+  app.use('/api/*', requestLog());
   app.use('/api/*', async (c, next) => {
     const { db, stats } = openDb(c.env);
     c.set('db', db);
@@ -177,7 +184,14 @@ export function buildApp() {
         ),
       );
     }
-    console.error('unhandled error', c.req.method, c.req.path, err);
+    const requestId = c.get('requestId');
+    logLine('error', 'unhandled error', {
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
+    reportError(err, { requestId, method: c.req.method, route: routePath(c, -1) });
     return problemResponse(c, new Problem(500, 'Something went wrong', 'The error was logged; nothing was changed by this request.'));
   });
 

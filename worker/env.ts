@@ -27,6 +27,7 @@ export interface Env extends RoomEnv {
   FILES: R2Bucket;
   /** Error tracking: set in production, a loopback fake in the tests (worker/monitoring/). */
   SENTRY_DSN?: string;
+  SENTRY_ENVIRONMENT?: string;
   /** Geocoding provider (worker/geo/geocoder.ts): a Nominatim-compatible search URL and its key; unset, ZIP centres offline. */
   GEOCODER_URL?: string;
   GEOCODER_KEY?: string;
@@ -40,5 +41,7 @@ export type AppEnv = {
     db: Db;
     dbStats: DbStats;
     auth: AuthContext;
+    /** worker/monitoring/request-log.ts: on every log line and answered as X-Request-Id. */
+    requestId: string;
   };
 };

@@ -1,21 +1,29 @@
+import * as Sentry from '@sentry/cloudflare';
 import { buildApp } from './app.ts';
 import type { Env } from './env.ts';
 import { isRoomRequest, roomsRoute } from './rooms-route.ts';
 import { backupToR2 } from './backup/scheduled.ts';
 import { deliverDue } from './webhooks/deliver.ts';
+import { sentryOptions } from './monitoring/errors.ts';
+import { BoardRoom as BoardRoomClass } from '../rooms/board-room.ts';
+import { TechnicianRoom as TechnicianRoomClass } from '../rooms/technician-room.ts';
+import { OrgRoom as OrgRoomClass } from '../rooms/org-room.ts';
 
 /** wrangler.toml's nightly cron; every other trigger is the minute's webhook run. */
 const NIGHTLY_BACKUP = '17 3 * * *';
 
+// Each room class reports its own errors (alarms, socket messages, calls from other rooms) when
+// SENTRY_DSN is set (worker/monitoring/errors.ts); without it the SDK stays off. The rate limiter
+// is a plain counter with RPC methods only: its errors reach the Worker that called it.
 export { RateLimiter } from '../rooms/rate-limiter.ts';
-export { BoardRoom } from '../rooms/board-room.ts';
-export { TechnicianRoom } from '../rooms/technician-room.ts';
-export { OrgRoom } from '../rooms/org-room.ts';
+export const BoardRoom = Sentry.instrumentDurableObjectWithSentry(sentryOptions, BoardRoomClass);
+export const TechnicianRoom = Sentry.instrumentDurableObjectWithSentry(sentryOptions, TechnicianRoomClass);
+export const OrgRoom = Sentry.instrumentDurableObjectWithSentry(sentryOptions, OrgRoomClass);
 
 const app = buildApp();
 const rooms = roomsRoute();
 
-export default {
+export default Sentry.withSentry(sentryOptions, {
   // Room upgrades go around the API app and its middleware (see worker/rooms-route.ts).
   fetch: (request: Request, env: Env, ctx: ExecutionContext) =>
     isRoomRequest(request) ? rooms.fetch(request, env, ctx) : app.fetch(request, env, ctx),
@@ -28,4 +36,4 @@ export default {
         : deliverDue(env, { now: controller.scheduledTime }),
     );
   },
-};
+} satisfies ExportedHandler<Env>);

@@ -11,6 +11,7 @@ import { freePort, startSqld } from '../../scripts/lib/sqld.mjs';
 import { migrateDb } from '../../scripts/lib/migrate.mjs';
 import { writeFixtures } from './fixtures-db.ts';
 import { startWebhookReceiver } from './webhook-receiver.ts';
+import { startSentryReceiver } from './sentry-receiver.ts';
 import { startPushService } from './push-service.ts';
 
 export default async function setup(project: TestProject) {
@@ -23,11 +24,16 @@ export default async function setup(project: TestProject) {
   // The webhook tests' receiver (webhook-receiver.ts): a server, so it runs here, in Node.
   const webhookReceiver = await startWebhookReceiver();
   project.provide('webhookReceiverUrl', webhookReceiver.url);
+  // A stand-in for Sentry (sentry-receiver.ts); vitest.config.ts gives its DSN to the Worker.
+  const sentry = await startSentryReceiver();
+  project.provide('sentryUrl', sentry.url);
+  project.provide('sentryDsn', sentry.dsn);
   // The push tests' push service (push-service.ts): a server, so it runs here, in Node.
   const pushService = await startPushService();
   project.provide('pushServiceUrl', pushService.url);
   return async () => {
     await webhookReceiver.stop();
+    await sentry.stop();
     await pushService.stop();
     await sqld.stop();
     rmSync(dir, { recursive: true, force: true });

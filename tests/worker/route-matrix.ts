@@ -175,6 +175,9 @@ export const MATRIX: Record<string, MatrixEntry> = {
   // The manager's numbers: any range of the fixtures' month will do.
   // A technician's calendar feed: one's own (409 for users who are not technicians); the feed itself answers by its token.
   'GET /api/audit': { path: '/audit?entity=job&limit=5' },
+  'GET /api/monitoring/health': {},
+  // Answers 500 on purpose (the test error) for the roles that may call it.
+  'POST /api/monitoring/test-error': { body: () => ({ where: 'worker' }) },
   'GET /api/webhooks': {},
   // Registered off, so the sweep's own writes queue nothing for a host that does not exist.
   'POST /api/webhooks': { body: () => ({ url: 'https://hooks.example.com/switchboard', events: ['job.completed'], active: false }) },

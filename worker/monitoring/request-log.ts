@@ -1,0 +1,39 @@
+/**
+ * One JSON line per API request, and a request id on every line: `requestId` is Cloudflare's ray
+ * id when there is one (so the platform's own logs match), otherwise made here; it is answered as
+ * X-Request-Id, so a user's report ("it said error 5f3a…") leads to the line. Workers Logs and
+ * `wrangler tail` keep the lines as they are; anything reading them parses JSON.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../env.ts';
+
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
+/** A structured log line: the fields, with the level and message first. */
+export function logLine(level: 'info' | 'warn' | 'error', msg: string, fields: LogFields = {}) {
+  const line = JSON.stringify({ level, msg, ...fields });
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+  else console.log(line);
+}
+
+export function requestLog(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const requestId = c.req.header('cf-ray') ?? crypto.randomUUID();
+    c.set('requestId', requestId);
+    const started = performance.now();
+    await next();
+    c.res.headers.set('X-Request-Id', requestId);
+    const stats = c.get('dbStats');
+    logLine(c.res.status >= 500 ? 'error' : 'info', 'request', {
+      requestId,
+      method: c.req.method,
+      // The route's pattern, not the path: ids stay out of the logs and the metrics group by it.
+      route: c.req.routePath,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+      dbRoundTrips: stats?.roundTrips,
+      org: c.get('auth')?.orgId,
+    });
+  };
+}
