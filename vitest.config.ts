@@ -21,6 +21,7 @@ function workerdProject(name: string, dir: string) {
             // The tests' own origin (see tests/worker/helpers.ts) is the passkey relying party.
             WEBAUTHN_RP_ID: 'switchboard.test',
             WEBAUTHN_ORIGINS: 'http://switchboard.test',
+            LOG_LEVEL: 'warn',
             // The worker project's stand-in for Sentry (tests/worker/sentry-receiver.ts); the rooms project runs without.
             ...(name === 'worker' ? { SENTRY_DSN: inject<string>('sentryDsn'), SENTRY_ENVIRONMENT: 'test' } : {}),
           },

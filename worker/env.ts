@@ -28,6 +28,8 @@ export interface Env extends RoomEnv {
   /** Error tracking: set in production, a loopback fake in the tests (worker/monitoring/). */
   SENTRY_DSN?: string;
   SENTRY_ENVIRONMENT?: string;
+  /** 'warn' leaves out the per-request info lines (worker/monitoring/request-log.ts); the tests set it. */
+  LOG_LEVEL?: string;
   /** Geocoding provider (worker/geo/geocoder.ts): a Nominatim-compatible search URL and its key; unset, ZIP centres offline. */
   GEOCODER_URL?: string;
   GEOCODER_KEY?: string;
