@@ -168,6 +168,29 @@ describe('import: Housecall Pro jobs and invoices', () => {
   });
 });
 
+describe('import: the same rows twice at once', () => {
+  it('writes them once; a batch that lost the race is refused whole, naming rows', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => ({
+      customerId: `race-${i}`,
+      name: `Race ${i}`,
+      street: `${i} Race St`,
+      city: 'Austin',
+      state: 'TX',
+      zip: '78701',
+    }));
+    const customers = await customersOf(fx.a.orgId);
+    const answers = await Promise.all([1, 2, 3, 4].map(() => send('a.admin', 'jobber', 'customers', rows, { key: crypto.randomUUID() })));
+    for (const a of answers) {
+      // Whichever way each one went: made them, found them made, or lost the race and wrote nothing.
+      if (a.status === 409) expectProblem(a, 409, 'rows');
+      else expect(a.status, JSON.stringify(a.body).slice(0, 300)).toBe(200);
+    }
+    expect(answers.filter((a) => a.status === 200 && a.body.created.customers === 200)).toHaveLength(1);
+    expect(await customersOf(fx.a.orgId)).toBe(customers + 200);
+    expect(await count('locations', "org_id = ? and address like '% Race St'", [fx.a.orgId])).toBe(200);
+  });
+});
+
 describe('import: who and what', () => {
   const one = () => [{ customerId: `x-${crypto.randomUUID()}`, name: 'Role Check' }];
 

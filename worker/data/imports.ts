@@ -28,7 +28,8 @@ import { zonedInstant } from '../../core/time.ts';
 import { refreshFacts } from '../../db/job-facts.ts';
 import { customers, importKeys, invoiceLines, invoices, jobEvents, jobs, locations, orgs, payments } from '../../db/schema.ts';
 import { geocoderFor } from '../geo/geocoder.ts';
-import { compiledItem, runBatch } from '../http/batch.ts';
+import { compiledItem, constraintFailed, runBatch } from '../http/batch.ts';
+import { fieldProblem } from '../problem.ts';
 import { auditInsert, problemResponses, type WriteContext, writeContext } from '../http/resource.ts';
 import { body, json, route, router } from '../http/router.ts';
 import type { Env } from '../env.ts';
@@ -133,7 +134,7 @@ export async function importBatch(ctx: WriteContext, env: Env, batch: Batch): Pr
   const known = await knownKeys(ctx, batch.source, placed);
   const plan = planWrites(ctx, batch, placed, known);
   if (!batch.dryRun && plan.statements.length) {
-    await runBatch(ctx.db, [
+    await write(ctx, [
       ...plan.statements,
       auditInsert(ctx, 'import', crypto.randomUUID(), 'import', null, {
         source: batch.source,
@@ -154,6 +155,23 @@ export async function importBatch(ctx: WriteContext, env: Env, batch: Batch): Pr
     created: plan.created,
     problems,
   };
+}
+
+/**
+ * The batch's writes, all or nothing. Two requests importing the same rows at once both find
+ * them new; import_keys' primary key lets only the first write them, and the other is refused
+ * whole with words that say what to do.
+ */
+function write(ctx: WriteContext, statements: BatchItem<'sqlite'>[]) {
+  return runBatch(ctx.db, statements).catch((err: unknown) => {
+    if (!constraintFailed(err, 'UNIQUE', 'import_keys')) throw err;
+    throw fieldProblem(
+      409,
+      'rows',
+      'body',
+      'Some of these rows were imported by another request meanwhile, so nothing of this batch was written. Send the file again: what is already imported is skipped.',
+    );
+  });
 }
 
 /**
