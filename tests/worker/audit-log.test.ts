@@ -4,7 +4,7 @@
  * the caller's org.
  */
 import { describe, expect, it } from 'vitest';
-import { api, expectProblem, fx } from './helpers.ts';
+import { api, type ApiResult, expectProblem, fx } from './helpers.ts';
 
 type Entry = {
   id: string;
@@ -20,11 +20,15 @@ async function all(path: string): Promise<Entry[]> {
   const out: Entry[] = [];
   let cursor: string | null = null;
   do {
-    const res = await api('a.admin', 'GET', `${path}${path.includes('?') ? '&' : '?'}limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+    const res: ApiResult<{ items: Entry[]; nextCursor: string | null }> = await api(
+      'a.admin',
+      'GET',
+      `${path}${path.includes('?') ? '&' : '?'}limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+    );
     expect(res.status).toBe(200);
     expect(res.roundTrips).toBeLessThanOrEqual(2);
     out.push(...res.body.items);
-    cursor = res.body.nextCursor;
+    cursor = res.body.nextCursor as string | null;
   } while (cursor);
   return out;
 }
