@@ -63,7 +63,8 @@ async function sendBatch(
 
 /**
  * Sends every row, in order, BATCH_ROWS at a time. A batch whose answer is lost, or that meets
- * its own earlier copy still running (409), is sent again with the same key, a few times.
+ * its own earlier copy still running (409), is sent again with the same key, a few times; one
+ * that lost a race with another import of the same rows, with a new key.
  */
 export async function runImport(
   source: ImportSource,
@@ -75,7 +76,7 @@ export async function runImport(
   let totals = emptyTotals();
   for (let start = 0; start < rows.length; start += BATCH_ROWS) {
     const batch = rows.slice(start, start + BATCH_ROWS);
-    const key = crypto.randomUUID();
+    let key = crypto.randomUUID();
     // The header is row 1 of the file, so the first data row is row 2.
     const firstRow = start + 2;
     let result: ImportResult | undefined;
@@ -85,6 +86,9 @@ export async function runImport(
       } catch (err) {
         const retry = err instanceof ApiError && (err.status === 0 || err.status === 409 || err.status >= 500);
         if (!retry || attempt >= 4) throw err;
+        // Lost a race with another import of the same rows: nothing was written and that answer is
+        // kept with the key, so the batch goes again as a new request (what was imported is skipped).
+        if (err.fieldMessage('rows')) key = crypto.randomUUID();
         await new Promise((r) => setTimeout(r, 500 * attempt));
       }
     }
