@@ -5,7 +5,7 @@
  */
 import Papa from 'papaparse';
 import type { ImportEntity, ImportSource } from '#core/import/aliases.ts';
-import type { RowProblem } from '#core/import/rows.ts';
+import { checkRows, type RowProblem } from '#core/import/rows.ts';
 import { ApiError, client } from '#lib/api.ts';
 import type { components } from '#lib/api/schema.d.ts';
 
@@ -95,7 +95,25 @@ export async function runImport(
     totals = add(totals, result);
     onprogress(Math.min(start + BATCH_ROWS, rows.length), totals);
   }
-  return totals;
+  return dryRun ? withWholeFile(entity, rows, totals) : totals;
+}
+
+/**
+ * The Worker checks a batch at a time, so a row repeating one in an earlier batch passes its
+ * check (in the import it is then skipped as already imported). The same check over the whole
+ * file, here, adds those rows to the report.
+ */
+function withWholeFile(entity: ImportEntity, rows: Record<string, string>[], totals: ImportTotals): ImportTotals {
+  const named = new Set(totals.problems.map((p) => p.row));
+  const extra = checkRows(entity, rows, 2).problems.filter((p) => !named.has(p.row));
+  if (!extra.length) return totals;
+  const left = new Set(extra.map((p) => p.row)).size;
+  return {
+    ...totals,
+    imported: totals.imported - left,
+    rejected: totals.rejected + left,
+    problems: [...totals.problems, ...extra].sort((a, b) => a.row - b.row),
+  };
 }
 
 /** The report as a CSV file to download: one line per problem. */
