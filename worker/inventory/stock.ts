@@ -260,7 +260,8 @@ const MovementInput = z
   })
   .strict()
   .superRefine((m, issue) => {
-    const need = (field: 'fromLocationId' | 'toLocationId' | 'note', message: string) => issue.addIssue({ code: 'custom', path: [field], message });
+    const need = (field: 'fromLocationId' | 'toLocationId' | 'note', message: string) =>
+      issue.addIssue({ code: 'custom', path: [field], message });
     if (m.reason === 'receive') {
       if (!m.toLocationId) need('toLocationId', 'Say where the parts arrive.');
       if (m.fromLocationId) need('fromLocationId', 'A delivery comes from outside: leave this out.');
