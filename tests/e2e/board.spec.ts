@@ -378,7 +378,7 @@ test('when the technicians cannot be loaded the board says so and the rest keeps
   await expect(page.getByRole('alert').filter({ hasText: 'Service unavailable' })).toHaveCount(0);
 });
 
-test('a reload keeps every move, and a deep link selects the job', async ({ browser, baseURL }) => {
+test('a reload keeps every move, and a deep link opens the job and selects its card', async ({ browser, baseURL }) => {
   expect(placed.length).toBeGreaterThan(3);
   const a = await openBoard(browser, baseURL!, stateA);
   await a.reload();
@@ -388,6 +388,10 @@ test('a reload keeps every move, and a deep link selects the job', async ({ brow
   const b = await openBoard(browser, baseURL!, stateB, `/board/${day}?job=${last.id}`);
   for (const p of placed) await expect(cardOn(b, p.tech, p.id)).toHaveAttribute('data-start', String(p.start));
   await expect(b.getByTestId('selected-job')).toBeVisible();
+  // The link opens the job's drawer (which has focus); closing it leaves focus on the card.
+  const drawer = b.getByTestId('job-drawer');
+  await expect(drawer).toBeVisible();
+  await drawer.press('Escape');
   await expect(card(b, last.id)).toBeFocused();
 });
 

@@ -95,6 +95,12 @@ export class BoardSession {
   /** The latest message for the screen-reader live region; `announceId` changes even for the same words. */
   announcement = $state('');
   announceId = $state(0);
+  /**
+   * Why this person's last move was refused (a completed job dragged, a card someone else holds),
+   * shown on screen beside the board until dismissed or a later move goes through. `id` tells
+   * the same words said again apart.
+   */
+  refusal = $state.raw<{ message: string; id: number } | null>(null);
 
   #stopObserving: () => void;
   #cleanups: (() => void)[] = [];
@@ -159,7 +165,8 @@ export class BoardSession {
     this.#nextLabel = label;
     const result = placeJob(this.doc, jobId, placement, this.origin);
     this.#nextLabel = '';
-    this.announce(result.ok ? `${label}.${note ? ` ${note}` : ''}` : result.message);
+    if (result.ok) this.#accepted(`${label}.${note ? ` ${note}` : ''}`);
+    else this.refuse(result.message);
     return result;
   }
 
@@ -168,7 +175,8 @@ export class BoardSession {
     this.#nextLabel = label;
     const result = unassignJob(this.doc, jobId, this.origin);
     this.#nextLabel = '';
-    this.announce(result.ok ? `${label}.` : result.message);
+    if (result.ok) this.#accepted(`${label}.`);
+    else this.refuse(result.message);
     return result;
   }
 
@@ -189,6 +197,21 @@ export class BoardSession {
   announce(message: string): void {
     this.announcement = message;
     this.announceId++;
+  }
+
+  /** A move of this person's that did not happen: said to screen readers and shown on screen. */
+  refuse(message: string): void {
+    this.announce(message);
+    this.refusal = { message, id: this.announceId };
+  }
+
+  dismissRefusal(): void {
+    this.refusal = null;
+  }
+
+  #accepted(message: string): void {
+    this.announce(message);
+    this.refusal = null;
   }
 
   #watchUndo(): void {

@@ -111,7 +111,7 @@ export class MoveController {
   unassign(job: BoardJob): void {
     const lock = this.#d.session.lockedBy(job.id);
     if (lock) {
-      this.#d.session.announce(`${lock.user.name} is moving job #${job.number} right now.`);
+      this.#d.session.refuse(`${lock.user.name} is moving job #${job.number} right now.`);
       return;
     }
     if (this.#d.session.unassign(job.id, unassignLabel(job)).ok) void this.#d.focusCard(job.id);
@@ -219,7 +219,7 @@ export class MoveController {
     const { session } = this.#d;
     const lock = session.lockedBy(job.id);
     if (lock) {
-      session.announce(`${lock.user.name} is moving job #${job.number} right now.`);
+      session.refuse(`${lock.user.name} is moving job #${job.number} right now.`);
       return;
     }
     const target: MoveTarget | null =
@@ -227,7 +227,7 @@ export class MoveController {
         ? { kind: 'technician', technicianId: job.technicianId, start: job.start, durationMin: job.durationMin }
         : this.#firstTarget(job);
     if (!target) {
-      session.announce('There is no technician to place this job on.');
+      session.refuse('There is no technician to place this job on.');
       return;
     }
     this.#begin(job, 'keyboard', 'move');
