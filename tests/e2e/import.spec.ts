@@ -101,6 +101,11 @@ for (const c of CASES) {
       await expect(page.locator(`select[data-field="${field}"]`)).toHaveValue(header);
     }
 
+    // Checked in the browser with the Worker's schema as soon as the columns are known.
+    await expect(page.getByTestId('import-local-check')).toContainText(
+      `${c.rows - c.bad.length} rows look right and ${c.bad.length} have problems`,
+    );
+
     // The check: every bad row named, nothing written.
     await page.getByRole('button', { name: 'Check file' }).click();
     const summary = await finished(page);
