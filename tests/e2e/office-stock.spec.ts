@@ -185,7 +185,10 @@ test('a purchase order received, a transfer to a truck, parts used on a job, the
     new RegExp(`^\\+6 Transfer from ${warehouse.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
   ]);
   await history.getByRole('button', { name: 'Close' }).click();
-  if (SHOOT) await admin.screenshot({ path: 'docs/screenshots/stock-desktop.png' });
+  if (SHOOT) {
+    await admin.evaluate(() => window.scrollTo(0, 0));
+    await admin.screenshot({ path: 'docs/screenshots/stock-desktop.png' });
+  }
   await group.getByRole('button', { name: `Create purchase order for ${truck.name}` }).click();
   const draft = admin.getByRole('dialog', { name: 'Create purchase order' });
   await draft.getByLabel('Supplier').fill('Crescent Electric Supply');
