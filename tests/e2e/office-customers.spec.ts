@@ -244,7 +244,6 @@ test('an admin adds a technician with a home base placed by ZIP, and changes the
     const home = await dragPin(page, form, 50, -30);
     await form.getByLabel('Colour on the board').fill('#16a34a');
     await form.getByLabel('Truck').selectOption({ label: trucks[0]!.name });
-    if (SHOOT) await page.screenshot({ path: 'docs/screenshots/technician-form-desktop.png', fullPage: true });
     await form.getByRole('button', { name: 'Add technician' }).click();
     await expect(page.getByTestId('technicians-list').getByRole('heading', { name })).toBeVisible();
     if (SHOOT) await page.screenshot({ path: 'docs/screenshots/technicians-desktop.png' });
