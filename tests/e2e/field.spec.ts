@@ -18,7 +18,7 @@
  * test, whatever the hour. UPDATE_SCREENSHOTS=1 writes the README's phone screenshots.
  */
 import sharp from 'sharp';
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { localDateOf, zonedInstant } from '../../core/time.ts';
 import { test, expect, signInFully, apiIn, adminPage, TECHNICIAN } from './fixtures.ts';
 
@@ -44,11 +44,32 @@ async function phone(browser: Browser, baseURL: string): Promise<Page> {
   return context.newPage();
 }
 
-/** A small JPEG of one colour with a label, made here (no binary fixtures in the repository). */
+/**
+ * A small JPEG of one colour, made here (no binary fixtures in the repository), with the EXIF a
+ * phone's camera writes: its make and where the photo was taken. The phone must not send those.
+ */
 async function photo(colour: string): Promise<Buffer> {
-  return sharp({ create: { width: 320, height: 240, channels: 3, background: colour } })
+  const jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: colour } })
+    .withExif({ IFD0: { Make: 'PhoneCam' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '30/1 16/1 0/1' } })
     .jpeg({ quality: 80 })
     .toBuffer();
+  expect(hasExif(jpeg)).toBe(true);
+  return jpeg;
+}
+
+/** Whether a JPEG has an EXIF block (APP1 'Exif'), where a camera keeps the make and the location. */
+function hasExif(bytes: Buffer): boolean {
+  return bytes.includes(Buffer.from('Exif\0\0', 'latin1'));
+}
+
+/** Pixels drawn on the signature pad (darker than its white background). */
+function inkOn(canvas: Locator): Promise<number> {
+  return canvas.evaluate((c: HTMLCanvasElement) => {
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i]! < 128) ink++;
+    return ink;
+  });
 }
 
 async function ok<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
@@ -177,6 +198,15 @@ test('the phone: live day, a whole job offline, reload offline, everything lands
   await tech.mouse.down();
   for (let i = 1; i <= 12; i++) await tech.mouse.move(box.x + 30 + i * 20, box.y + box.height * (0.6 - 0.3 * Math.sin(i / 2)));
   await tech.mouse.up();
+  // Turned sideways and back (the canvas is resized each time): the signature is redrawn, not lost.
+  const ink = await inkOn(pad);
+  expect(ink).toBeGreaterThan(0);
+  await tech.setViewportSize({ width: 844, height: 390 });
+  await expect.poll(async () => (await pad.boundingBox())!.width).toBeGreaterThan(box.width + 100);
+  await expect.poll(() => inkOn(pad)).toBeGreaterThan(0);
+  await tech.setViewportSize(PHONE.viewport);
+  await expect.poll(async () => Math.round((await pad.boundingBox())!.width)).toBe(Math.round(box.width));
+  await expect.poll(() => inkOn(pad)).toBeGreaterThan(ink / 2);
   await tech.getByLabel('Printed name').fill('Pat Customer');
   await tech.getByRole('button', { name: 'Complete job' }).click();
   await expect(count).toHaveText('10');
@@ -217,7 +247,7 @@ test('the phone: live day, a whole job offline, reload offline, everything lands
   for (const part of [partA!, partB!]) {
     expect(truckAfter.items.find((s) => s.partId === part.partId)!.quantity, part.partName).toBe(part.quantity - 1);
   }
-  const files = await ok<{ items: { kind: string; caption: string | null; signerName: string | null }[] }>(
+  const files = await ok<{ items: { kind: string; caption: string | null; signerName: string | null; url: string }[] }>(
     admin,
     'GET',
     `/api/jobs/${job.id}/files`,
@@ -229,6 +259,12 @@ test('the phone: live day, a whole job offline, reload offline, everything lands
       .sort(),
   ).toEqual(['Panel after', 'Panel before']);
   expect(files.items.filter((f) => f.kind === 'signature').map((f) => f.signerName)).toEqual(['Pat Customer']);
+  // Re-encoded on the phone: no EXIF, so neither the camera nor the place reached the server.
+  for (const f of files.items.filter((f) => f.kind === 'photo')) {
+    const bytes = await admin.evaluate(async (url) => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer())), f.url);
+    expect(bytes.slice(0, 3)).toEqual([0xff, 0xd8, 0xff]);
+    expect(hasExif(Buffer.from(bytes)), `${f.caption} has EXIF`).toBe(false);
+  }
 
   // --- The office's job page shows them.
   await admin.goto(`/jobs/${job.id}`);
