@@ -13,6 +13,7 @@
 import type { BoardJobRecord } from '../core/board-doc.ts';
 import type { TechnicianPosition } from '../core/board-notices.ts';
 import type { KpiChange } from '../core/kpi-pulse.ts';
+import type { MetricsRoom } from './metrics-room.ts';
 
 /** What a technician's feed room asks of its day's board room (rooms/technician-room.ts). */
 export interface BoardRoomCalls extends Rpc.DurableObjectBranded {
@@ -42,6 +43,12 @@ export interface RoomEnv {
   TECHNICIAN_ROOM: DurableObjectNamespace<TechnicianRoomCalls>;
   /** The live channel of the manager's numbers, one per org, named by the org id (rooms/org-room.ts). */
   ORG_ROOM: DurableObjectNamespace<OrgRoomCalls>;
+  /**
+   * One org's metrics, named by the org id (rooms/metrics-room.ts): the Worker flushes request
+   * counts there, and the board rooms report their outbox (rooms/outbox-report.ts). It imports
+   * nothing of the other rooms, so it is typed by its class here.
+   */
+  METRICS_ROOM: DurableObjectNamespace<MetricsRoom>;
   /**
    * Web Push (VAPID) keys, base64url: the public key (an uncompressed P-256 point) and the private
    * scalar, with the contact push services may use (mailto: or https:). Secrets in production;

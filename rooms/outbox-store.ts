@@ -210,6 +210,11 @@ export function outboxSize(sql: SqlStorage): number {
   return Number(sql.exec(`select count(*) as n from outbox`).one().n);
 }
 
+/** Rows libSQL refused, kept aside (deadLetter); the metrics count them. */
+export function deadLetterCount(sql: SqlStorage): number {
+  return Number(sql.exec(`select count(*) as n from outbox_dead`).one().n);
+}
+
 export function ackThrough(sql: SqlStorage, seq: number): void {
   sql.exec(`delete from outbox where seq <= ?`, seq);
 }

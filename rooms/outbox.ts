@@ -4,14 +4,16 @@
  * libSQL refuses as a statement is set aside; an outage leaves everything in place and the room
  * backs off (backoffMs). A drain that completed or reopened a job tells the org's room
  * (outbox-pulse.ts), for the manager's numbers; one that changed a technician's day sends their
- * phones a push (outbox-push.ts).
+ * phones a push (outbox-push.ts). Each drain's backlog and dead letters go to the org's metrics
+ * when they change (outbox-report.ts).
  */
 import type { Client } from '@libsql/client/web';
-import { ackThrough, deadLetter, hasPendingRows, outboxSize, peekOutbox, type OutboxRow } from './outbox-store.ts';
+import { ackThrough, deadLetter, deadLetterCount, hasPendingRows, outboxSize, peekOutbox, type OutboxRow } from './outbox-store.ts';
 import { getMeta, setMeta } from './persistence.ts';
 import { coalesce, isStatementError, statementsFor, statementsForBatch } from './outbox-sql.ts';
 import { crossesDone, pulseKpis } from './outbox-pulse.ts';
 import { pushToPhones } from './outbox-push.ts';
+import { OutboxReporter } from './outbox-report.ts';
 
 export type DrainOutcome = { kind: 'done'; sent: number } | { kind: 'retry'; error: string };
 
@@ -109,6 +111,8 @@ export class DrainSchedule {
   #due = false;
   /** The last drain sent BUSY_ROWS or more. */
   #busy = false;
+  /** The backlog and dead letters after each drain, for the org's metrics (outbox-report.ts). */
+  #report: OutboxReporter;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -116,6 +120,7 @@ export class DrainSchedule {
     private readonly steps: { before: () => Promise<void>; send: () => Promise<DrainOutcome> },
   ) {
     this.#failures = Number(getMeta(storage.sql, 'drainFailures') ?? 0);
+    this.#report = new OutboxReporter(name);
   }
 
   /**
@@ -160,6 +165,7 @@ export class DrainSchedule {
       const wait = backoffMs(this.#failures);
       console.warn(`board room ${this.name}: libSQL unavailable (${outcome.error}); retry ${this.#failures} in ${wait} ms`);
       await this.storage.setAlarm(Date.now() + wait);
+      this.#report.after({ backlog: outboxSize(this.storage.sql), deadLetters: deadLetterCount(this.storage.sql) });
       return;
     }
     if (this.#failures) {
@@ -168,6 +174,7 @@ export class DrainSchedule {
     }
     // A backlog (a burst, or libSQL just back) drains again at once rather than after the delay.
     const left = outboxSize(this.storage.sql);
+    this.#report.after({ backlog: left, deadLetters: deadLetterCount(this.storage.sql) });
     this.#busy = outcome.sent >= BUSY_ROWS;
     if (left > 0) this.kick(left >= DRAIN_BATCH ? 0 : undefined);
   }

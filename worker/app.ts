@@ -43,6 +43,7 @@ import { auditRoutes } from './audit/audit-log.ts';
 import { webhooksRoutes } from './webhooks/endpoints.ts';
 import { deliverDue } from './webhooks/deliver.ts';
 import { monitoringRoutes } from './monitoring/health.ts';
+import { metricsRoutes } from './monitoring/metrics.ts';
 import { logLine, requestLog } from './monitoring/request-log.ts';
 import { reportError } from './monitoring/errors.ts';
 import { geocodeRoutes } from './geo/geocode-route.ts';
@@ -78,6 +79,8 @@ export const API_ROUTERS = {
   '/audit': auditRoutes,
   '/webhooks': webhooksRoutes,
   '/monitoring': monitoringRoutes,
+  // Prometheus' scrape (admins): the path scrapers look for by default.
+  '/metrics': metricsRoutes,
   '/geocode': geocodeRoutes,
   '/push': pushRoutes,
 } as const;

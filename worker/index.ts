@@ -14,8 +14,10 @@ const NIGHTLY_BACKUP = '17 3 * * *';
 
 // Each room class reports its own errors (alarms, socket messages, calls from other rooms) when
 // SENTRY_DSN is set (worker/monitoring/errors.ts); without it the SDK stays off. The rate limiter
-// is a plain counter with RPC methods only: its errors reach the Worker that called it.
+// and the metrics room are plain counters with RPC methods only: their errors reach the Worker
+// that called them.
 export { RateLimiter } from '../rooms/rate-limiter.ts';
+export { MetricsRoom } from '../rooms/metrics-room.ts';
 export const BoardRoom = Sentry.instrumentDurableObjectWithSentry(sentryOptions, BoardRoomClass);
 export const TechnicianRoom = Sentry.instrumentDurableObjectWithSentry(sentryOptions, TechnicianRoomClass);
 export const OrgRoom = Sentry.instrumentDurableObjectWithSentry(sentryOptions, OrgRoomClass);

@@ -3,10 +3,12 @@
  * again (tests/rooms/global-setup.ts runs it and offers stop/start on a loopback control
  * port), so the room's drain meets refused connections exactly as in an outage.
  */
-import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { BoardRoom } from '../../rooms/board-room.ts';
+import type { MetricsRoom } from '../../rooms/metrics-room.ts';
+import type { RoomEnv } from '../../rooms/env.ts';
 import { BoardClient, at, fx, makeJobs, recordsOf, roomStub, sleep, sql, testDate, waitFor } from './board-client.ts';
 
 const control = inject('sqldControlUrl');
@@ -28,6 +30,12 @@ const roomStorage = (date: string) =>
     failures: Number(s.storage.sql.exec(`select value from room_meta where key = 'drainFailures'`).toArray()[0]?.value ?? 0),
     dead: Number(s.storage.sql.exec('select count(*) as n from outbox_dead').one().n),
   }));
+
+/** What the org's metrics room holds of this board room's outbox (rooms/outbox-report.ts): its line, or none at 0. */
+const metricsOf = (date: string) =>
+  runInDurableObject((env as unknown as RoomEnv).METRICS_ROOM.getByName(fx.a.orgId), (_m: MetricsRoom, s) =>
+    s.storage.sql.exec('select backlog, dead_letters from outbox where room = ?', `${fx.a.orgId}:${date}`).toArray(),
+  );
 
 describe('libSQL outage', () => {
   it('acknowledges and keeps edits while libSQL is down, survives eviction, and ends with libSQL equal to the doc', async () => {
@@ -61,6 +69,8 @@ describe('libSQL outage', () => {
     const during = await roomStorage(date);
     expect(during.outbox).toBeGreaterThan(0);
     expect(n).toBe(40);
+    // The org's metrics hear of the backlog (switchboard_outbox_backlog of GET /api/metrics).
+    await waitFor(async () => Number((await metricsOf(date))[0]?.backlog ?? 0) > 0, 'the backlog to reach the metrics');
 
     // The room is evicted mid-outage: the doc and the outbox come back from its own storage.
     await evictDurableObject(roomStub('a', date));
@@ -82,6 +92,8 @@ describe('libSQL outage', () => {
     expect(a.schedules()).toEqual(b.schedules());
     const after = await roomStorage(date);
     expect(after).toEqual({ outbox: 0, failures: 0, dead: 0 });
+    // And of its end: back at 0, the room's line is gone.
+    await waitFor(async () => (await metricsOf(date)).length === 0, 'the metrics to hear the outbox is empty');
     // Every job's last event describes what the record now holds.
     for (const id of ids) {
       const ev = await sql.execute({

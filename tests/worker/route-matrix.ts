@@ -178,6 +178,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/monitoring/health': {},
   // Answers 500 on purpose (the test error) for the roles that may call it.
   'POST /api/monitoring/test-error': { body: () => ({ where: 'worker' }) },
+  'GET /api/metrics': {},
   'GET /api/webhooks': {},
   // Registered off, so the sweep's own writes queue nothing for a host that does not exist.
   'POST /api/webhooks': { body: () => ({ url: 'https://hooks.example.com/switchboard', events: ['job.completed'], active: false }) },

@@ -6,9 +6,23 @@
 import { z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import { problemResponses } from '../http/resource.ts';
+import type { Db } from '../db.ts';
 import { body, json, route, router } from '../http/router.ts';
 
 export const monitoringRoutes = router();
+
+/** The org's figures from libSQL, in one round trip (every figure a subquery); GET /api/metrics reads them too. */
+export async function readFigures(db: Db, orgId: string): Promise<Record<string, number | null> | undefined> {
+  const [row] = await db.all<Record<string, number | null>>(sql`select
+    (select count(*) from room_connections where user_id in (select id from users where org_id = ${orgId})) as connections,
+    (select count(*) from webhook_deliveries where org_id = ${orgId} and status = 'pending') as pending,
+    (select count(*) from webhook_deliveries where org_id = ${orgId} and status = 'failed') as failed,
+    (select max(at) from webhook_attempts where org_id = ${orgId} and (status_code is null or status_code >= 300)) as webhook_failure,
+    (select count(*) from push_subscriptions where org_id = ${orgId}) as subscriptions,
+    (select count(*) from push_subscriptions where org_id = ${orgId} and failures > 0) as failing,
+    (select max(last_failure_at) from push_subscriptions where org_id = ${orgId}) as push_failure`);
+  return row;
+}
 
 const Health = z
   .object({
@@ -30,18 +44,8 @@ monitoringRoutes.openapi(
     responses: { 200: json(Health, 'The org’s health'), ...problemResponses },
   }),
   async (c) => {
-    const db = c.get('db');
-    const orgId = c.get('auth').orgId;
     const started = performance.now();
-    // One round trip: every figure is a subquery of one statement.
-    const [row] = await db.all<Record<string, number | null>>(sql`select
-      (select count(*) from room_connections where user_id in (select id from users where org_id = ${orgId})) as connections,
-      (select count(*) from webhook_deliveries where org_id = ${orgId} and status = 'pending') as pending,
-      (select count(*) from webhook_deliveries where org_id = ${orgId} and status = 'failed') as failed,
-      (select max(at) from webhook_attempts where org_id = ${orgId} and (status_code is null or status_code >= 300)) as webhook_failure,
-      (select count(*) from push_subscriptions where org_id = ${orgId}) as subscriptions,
-      (select count(*) from push_subscriptions where org_id = ${orgId} and failures > 0) as failing,
-      (select max(last_failure_at) from push_subscriptions where org_id = ${orgId}) as push_failure`);
+    const row = await readFigures(c.get('db'), c.get('auth').orgId);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const n = (k: string) => Number(row?.[k] ?? 0);
     return c.json(

@@ -6,6 +6,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.ts';
+import { countRequest } from './metrics-batch.ts';
 
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
@@ -24,6 +25,13 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     await next();
     c.res.headers.set('X-Request-Id', requestId);
+    const ms = Math.round(performance.now() - started);
+    // The route's pattern, not the path: ids stay out of the logs and the metrics group by it.
+    const route = c.req.routePath;
+    // Counted whatever the log level: the metrics are not the log (worker/monitoring/metrics-batch.ts).
+    // The execution context is asked for only when a flush is due: `npm run api:types` runs the app in Node, without one.
+    const later = { waitUntil: (p: Promise<unknown>) => c.executionCtx.waitUntil(p) };
+    countRequest(c.env, later, { orgId: c.get('auth')?.orgId, method: c.req.method, route, status: c.res.status, ms });
     const level = c.res.status >= 500 ? 'error' : 'info';
     // The test suites make thousands of requests: they keep only the lines worth reading.
     if (level === 'info' && c.env.LOG_LEVEL === 'warn') return;
@@ -31,10 +39,9 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     logLine(level, 'request', {
       requestId,
       method: c.req.method,
-      // The route's pattern, not the path: ids stay out of the logs and the metrics group by it.
-      route: c.req.routePath,
+      route,
       status: c.res.status,
-      ms: Math.round(performance.now() - started),
+      ms,
       dbRoundTrips: stats?.roundTrips,
       org: c.get('auth')?.orgId,
     });
