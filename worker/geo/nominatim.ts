@@ -22,7 +22,11 @@ export function nominatimGeocoder(url: string, key: string | undefined): Geocode
       };
       for (const [name, value] of Object.entries(params)) if (value) search.searchParams.set(name, value);
       // Nominatim's usage policy asks every client to name itself.
-      const res = await fetch(search, { headers: { accept: 'application/json', 'user-agent': 'Switchboard field service (geocoder)' } });
+      // A provider that hangs must not hold up saving an address: past 3 s the ZIP centre will do.
+      const res = await fetch(search, {
+        headers: { accept: 'application/json', 'user-agent': 'Switchboard field service (geocoder)' },
+        signal: AbortSignal.timeout(3_000),
+      });
       if (!res.ok) throw new Error(`geocoder answered ${res.status}`);
       const [hit] = (await res.json()) as { lat?: string; lon?: string }[];
       const lat = Number(hit?.lat);
