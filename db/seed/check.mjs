@@ -115,6 +115,17 @@ try {
   );
   console.log(`\njob facts: ${facts.done} done jobs, ${facts.missing} without facts, ${facts.stray} facts of jobs not done`);
   if (facts.done === 0 || facts.missing !== 0 || facts.stray !== 0) fail('every done job must have its facts, and only those');
+  // Each invoice reads its own copy of its lines (db/invoice-lines.ts): there, and adding up to the invoice.
+  const [lines] = await rows(
+    a,
+    `select (select count(*) from invoice_lines) as lines,
+      (select count(*) from invoices i where not exists (select 1 from invoice_lines l where l.invoice_id = i.id)) as bare,
+      (select count(*) from invoices i where i.subtotal_cents <> (select sum(l.total_cents) from invoice_lines l where l.invoice_id = i.id)) as off`,
+  );
+  console.log(
+    `invoice lines: ${lines.lines}, ${lines.bare} invoices without lines, ${lines.off} whose lines do not add up to the subtotal`,
+  );
+  if (lines.lines === 0 || lines.bare !== 0 || lines.off !== 0) fail('every invoice must have its own lines, adding up to its subtotal');
   const [low] = await rows(a, 'select count(*) as n from stock_levels where quantity < reorder_point');
   console.log(`stock levels below reorder point: ${low.n}`);
 
