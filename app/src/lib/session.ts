@@ -31,6 +31,8 @@ const PAGES: (NavItem & { permission: Permission })[] = [
   { href: '/admin/audit', label: 'Audit log', permission: 'audit.read' },
   { href: '/admin/webhooks', label: 'Webhooks', permission: 'webhooks.manage' },
   { href: '/admin/users', label: 'Users', permission: 'users.read' },
+  // What is slow or failing, and the test errors (GET /api/monitoring/health): admins.
+  { href: '/admin/health', label: 'Health', permission: 'monitoring.read' },
   // Moving in and out (POST /api/imports, GET /api/exports): admins.
   { href: '/import', label: 'Import', permission: 'data.import' },
   { href: '/export', label: 'Export', permission: 'data.export' },
