@@ -54,6 +54,10 @@ describe('audit log', () => {
     expect(entries.map((e) => e.at)).toEqual([...entries.map((e) => e.at)].sort((x, y) => y - x));
     expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
 
+    // Oldest first pages to the same rows, reversed.
+    const oldestFirst = await all(`/audit?from=${from}&actor=${fx.a.userIds.dispatcher}&sort=at`);
+    expect(oldestFirst.map((e) => e.id)).toEqual(entries.map((e) => e.id).reverse());
+
     const jobsOnly = await all(`/audit?from=${from}&entity=job&entityId=${job.body.id}`);
     expect(jobsOnly.length).toBeGreaterThan(0);
     expect(jobsOnly.every((e) => e.entity === 'job' && e.entityId === job.body.id)).toBe(true);

@@ -105,6 +105,13 @@ async function pageThrough(org: Org, path: string, sort: string | undefined, lim
   return { keys, error: 'more than 200 pages' };
 }
 
+/**
+ * Lists that are not lists of named records, paged by their own tests instead: the audit log's rows
+ * are the other lists' writes (more than one page of them here), tests/worker/audit-log.test.ts.
+ * The malformed-cursor check below still covers them.
+ */
+const PAGED_ELSEWHERE = ['/api/audit'];
+
 /** The rows the seeding made, by list route: each must come back. */
 const SEEDED: Record<string, string[]> = {};
 let org: Org;
@@ -189,13 +196,13 @@ beforeAll(async () => {
 describe('paging over names in several scripts', () => {
   it('seeds every list route the OpenAPI document publishes, and no other', () => {
     expect(routes.length).toBeGreaterThanOrEqual(15);
-    expect(Object.keys(SEEDED).sort()).toEqual(routes);
+    expect(Object.keys(SEEDED).sort()).toEqual(routes.filter((r) => !PAGED_ELSEWHERE.includes(r)));
   });
 
   it('pages every list route by each sort key, both ways, two rows a page, to exactly the one-page answer', async () => {
     const failures: string[] = [];
     let pagedOnText = 0;
-    for (const route of routes) {
+    for (const route of routes.filter((r) => !PAGED_ELSEWHERE.includes(r))) {
       const path = route.replace(/^\/api/, '');
       const sorts = [undefined, ...(await sortKeys(org, route)).flatMap((k) => [k, `-${k}`])];
       for (const sort of sorts) {

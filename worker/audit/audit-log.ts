@@ -8,7 +8,7 @@
 import { z } from '@hono/zod-openapi';
 import { sql, type SQL } from 'drizzle-orm';
 import { auditEvents, jobEvents, users } from '../../db/schema.ts';
-import { decodeCursor, encodeCursor, MAX_LIMIT, type SortSpec } from '../http/list.ts';
+import { decodeCursor, encodeCursor, MAX_LIMIT, parseSort } from '../http/list.ts';
 import { problemResponses } from '../http/resource.ts';
 import { json, route, router } from '../http/router.ts';
 
@@ -40,10 +40,8 @@ const AuditQuery = z.object({
   to: z.coerce.number().int().min(0).optional().openapi({ description: 'Epoch ms, exclusive.' }),
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(50),
   cursor: z.string().max(400).optional(),
+  sort: z.string().max(40).optional().openapi({ description: '`-at` (newest first, the default) or `at`.' }),
 });
-
-// Newest first; the cursor names this order so a cursor from another list is refused.
-const ORDER: SortSpec = { name: 'at', expr: sql`at`, desc: true };
 
 auditRoutes.openapi(
   route({
@@ -62,7 +60,10 @@ auditRoutes.openapi(
   async (c) => {
     const q = c.req.valid('query');
     const orgId = c.get('auth').orgId;
-    const after = q.cursor ? decodeCursor(q.cursor, ORDER) : null;
+    // Newest first unless asked otherwise; a cursor names its order, so one from the other order is refused.
+    const order = parseSort(q.sort, { at: sql`at` }, '-at');
+    const after = q.cursor ? decodeCursor(q.cursor, order) : null;
+    const dir = order.desc ? sql`desc` : sql`asc`;
     // The same filters over both tables; a job event's entity is 'job' and its entity id the job.
     const where = (entity: SQL, entityId: SQL, actor: SQL, at: SQL, id: SQL) =>
       sql.join(
@@ -72,7 +73,11 @@ auditRoutes.openapi(
           q.actor ? sql`${actor} = ${q.actor}` : undefined,
           q.from !== undefined ? sql`${at} >= ${q.from}` : undefined,
           q.to !== undefined ? sql`${at} < ${q.to}` : undefined,
-          after ? sql`(${at}, ${id}) < (${after.v}, ${after.id})` : undefined,
+          after
+            ? order.desc
+              ? sql`(${at}, ${id}) < (${after.v}, ${after.id})`
+              : sql`(${at}, ${id}) > (${after.v}, ${after.id})`
+            : undefined,
         ].filter((x): x is SQL => !!x),
         sql` and `,
       );
@@ -80,7 +85,7 @@ auditRoutes.openapi(
     // needs to order only those two pages.
     const filtered = (entity: SQL, entityId: SQL, actor: SQL, at: SQL, id: SQL) => {
       const w = where(entity, entityId, actor, at, id);
-      return sql`${w.queryChunks.length ? sql` and ${w}` : sql``} order by ${at} desc, ${id} desc limit ${q.limit + 1}`;
+      return sql`${w.queryChunks.length ? sql` and ${w}` : sql``} order by ${at} ${dir}, ${id} ${dir} limit ${q.limit + 1}`;
     };
     const jobPart =
       q.entity && q.entity !== 'job'
@@ -110,7 +115,7 @@ auditRoutes.openapi(
       after: string | null;
     }>(sql`select log.*, ${users.name} as actor_name from (${union}) as log
       left join ${users} on ${users.id} = log.actor and ${users.orgId} = ${orgId}
-      order by log.at desc, log.id desc limit ${q.limit + 1}`);
+      order by log.at ${dir}, log.id ${dir} limit ${q.limit + 1}`);
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     return c.json(
@@ -126,7 +131,7 @@ auditRoutes.openapi(
           before: r.before ? JSON.parse(r.before) : null,
           after: r.after ? JSON.parse(r.after) : null,
         })),
-        nextCursor: rows.length > q.limit && last ? encodeCursor(ORDER, last.at, last.id) : null,
+        nextCursor: rows.length > q.limit && last ? encodeCursor(order, last.at, last.id) : null,
       },
       200,
     );
