@@ -22,7 +22,8 @@ describe('nightly backup to R2', () => {
     const object = await workerEnv.FILES.get('backups/2026-01-02.sql');
     expect(object).not.toBeNull();
     const text = await object!.text();
-    expect(object!.size).toBe(text.length);
+    // Whole: as many bytes as were stored (names in any script, so bytes, not characters).
+    expect(object!.size).toBe(new TextEncoder().encode(text).length);
     expect(text.startsWith('PRAGMA foreign_keys=OFF;')).toBe(true);
     expect(text.trimEnd().endsWith('COMMIT;')).toBe(true);
     expect(text).toContain('CREATE TABLE');
