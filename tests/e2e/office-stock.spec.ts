@@ -170,6 +170,15 @@ test('a purchase order received, a transfer to a truck, parts used on a job, the
   ).toBeVisible();
   await expect(tech.getByTestId('outbox-count')).toHaveText('0');
 
+  // The technician can look at stock (the truck is below its minimum now) but change none of it.
+  await tech.goto(`/stock?q=${part.sku}`);
+  const techRows = tech.getByTestId('stock-level');
+  await expect(techRows.filter({ hasText: truck.name }).getByText('Below minimum')).toBeVisible();
+  await expect(tech.getByTestId('reorder-line').filter({ hasText: partName })).toBeVisible();
+  await expect(tech.getByRole('button', { name: /^(Transfer|Adjust|Min\/max|Create purchase order)/ })).toHaveCount(0);
+  await expect(tech.getByRole('link', { name: /Purchase orders/ })).toHaveCount(0);
+  if (SHOOT) await tech.screenshot({ path: 'docs/screenshots/stock-phone.png' });
+
   // --- The truck is below its minimum: the alert, its refill, and a purchase order drafted from it.
   await admin.reload();
   const group = admin.getByTestId('reorder-group').filter({ has: admin.getByRole('heading', { name: truck.name }) });
