@@ -128,6 +128,17 @@ test('a new customer with an address placed by ZIP and dragged, a job for them a
   await expect(page.getByText('Prefers mornings. Dog in the yard.')).toBeVisible();
   if (SHOOT) await page.screenshot({ path: 'docs/screenshots/customer-desktop.png', fullPage: true });
 
+  // Found again from the list, by search and then by one of its tags.
+  await page.getByRole('link', { name: '← All customers' }).click();
+  await page.getByRole('searchbox', { name: 'Search customers' }).fill(name);
+  const row = page.getByTestId('customers-list').locator(':scope > li').filter({ hasText: name });
+  await row.getByRole('button', { name: 'Customers tagged e2e' }).click();
+  await expect(page).toHaveURL(/[?&]tag=e2e/);
+  await expect(page.getByText('Tagged e2e')).toBeVisible();
+  await expect(page.getByTestId('customers-list').getByRole('link', { name })).toBeVisible();
+  await page.getByRole('link', { name }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+
   // --- A job for them on the board ---------------------------------------------------------
   const { day, timezone } = await dayWhenAllWork(page, [FIRST, SECOND]);
   const techs = (await apiIn<{ items: { id: string; name: string }[] }>(page, 'GET', '/api/technicians?limit=200&active=true')).body.items;
