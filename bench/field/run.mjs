@@ -120,12 +120,13 @@ async function measureJs(state, jobId) {
   return { files: files.length, bytes: files.reduce((n, f) => n + f.bytes, 0), gzip: files.reduce((n, f) => n + f.gzip, 0), list: files };
 }
 
+const loadNow = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+const loadAtStart = loadNow();
 try {
-  log(
-    `bench:field: load average ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')} on ${cpus().length} CPUs`,
-  );
+  log(`bench:field: load average ${loadAtStart} on ${cpus().length} CPUs`);
   await buildApp({ ifStale: true });
   snapshot = snapshotWorker({ name: 'field', copyAssets: true });
   stack = await startStack({ log, wranglerConfig: snapshot.config });
@@ -259,9 +260,7 @@ try {
     '',
     `\`npm run bench:field\` (bench/field/run.mjs), ${new Date().toISOString().slice(0, 10)}: headless Chromium at 390x844 with touch against`,
     'the local stack (wrangler dev on a snapshot of the Worker and build/, sqld with the demo), the demo technician signed in.',
-    `Machine: ${cpus().length} CPUs, load average ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')} at the end.`,
+    `Machine: ${cpus().length} CPUs, load average ${loadAtStart} at the start, ${loadNow()} at the end (other runs share the machine: the times are upper bounds).`,
     '',
     '| measure | result | budget | |',
     '| --- | ---: | ---: | --- |',
