@@ -9,7 +9,7 @@
  */
 import { bucketIndex, LATENCY_BUCKETS_S, methodLabel, type RequestBatch } from '../../core/metrics.ts';
 import type { Env } from '../env.ts';
-import { logLine } from './request-log.ts';
+import { logLine } from './log-line.ts';
 
 const FLUSH_MS = 5_000;
 /** A flush scheduled longer ago than this was cut off with its request's waitUntil (30 s): schedule another. */

@@ -7,16 +7,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { countRequest } from './metrics-batch.ts';
-
-export type LogFields = Record<string, string | number | boolean | null | undefined>;
-
-/** A structured log line: the fields, with the level and message first. */
-export function logLine(level: 'info' | 'warn' | 'error', msg: string, fields: LogFields = {}) {
-  const line = JSON.stringify({ level, msg, ...fields });
-  if (level === 'error') console.error(line);
-  else if (level === 'warn') console.warn(line);
-  else console.log(line);
-}
+import { logLine } from './log-line.ts';
 
 export function requestLog(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
