@@ -9423,6 +9423,8 @@ export interface paths {
                     to?: number | null;
                     limit?: number;
                     cursor?: string;
+                    /** @description `-at` (newest first, the default) or `at`. */
+                    sort?: string;
                 };
                 header?: never;
                 path?: never;
