@@ -1,6 +1,7 @@
 /**
  * An invoice's own copy of its lines (invoice_lines): the job's line items as they stand when the
- * invoice is made, in the job's order. The invoice reads only this copy, so a later change to the
+ * invoice is made, in the order they were added (by time, then by insertion: lines added in one
+ * millisecond keep their order). The invoice reads only this copy, so a later change to the
  * price book, or to the job's lines after a void, never changes an invoice that was made.
  *
  * One statement, set-based, for both writers: the Worker copies one new invoice's lines in the
@@ -22,7 +23,7 @@ const UUID_V4 =
 export function copyJobLines(orgId: string, invoiceId?: string): Statement {
   return {
     sql: `insert into invoice_lines (id, org_id, invoice_id, position, price_book_item_id, description, quantity_milli, unit_price_cents, taxable, total_cents)
-select ${UUID_V4}, li.org_id, i.id, row_number() over (partition by i.id order by li.created_at, li.id),
+select ${UUID_V4}, li.org_id, i.id, row_number() over (partition by i.id order by li.created_at, li.rowid),
   li.price_book_item_id, li.description, li.quantity_milli, li.unit_price_cents, li.taxable, li.total_cents
 from invoices i join line_items li on li.org_id = i.org_id and li.job_id = i.job_id
 where i.org_id = ?${invoiceId === undefined ? '' : ' and i.id = ?'}`,
