@@ -15,6 +15,7 @@ import { z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import ical, { ICalEventStatus } from 'ical-generator';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
+import { toBase64Url } from '../../core/base64url.ts';
 import { calendarFeeds, customers, jobs, locations, orgs, technicians, users } from '../../db/schema.ts';
 import { hashToken } from '../auth/session.ts';
 import { auditInsert, problemResponses, writeContext } from '../http/resource.ts';
@@ -75,7 +76,7 @@ calendarRoutes.openapi(
   async (c) => {
     const ctx = writeContext(c);
     const { auth, db, now } = ctx;
-    const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+    const token = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
     const tokenHash = await hashToken(token);
     // The feed is written only for a user who is an active technician of this org: the insert
     // selects its row from that technician, so the check and the write are one statement.
