@@ -699,6 +699,37 @@ export const idempotencyKeys = sqliteTable(
 );
 
 /**
+ * A technician's write from the phone that the server refused for good (worker/http/idempotency.ts
+ * keeps it beside the key's answer): the phone shows the refusal to the technician, and this row
+ * shows it to the office on the job (worker/jobs/phone-refusals.ts), so a replay that no longer
+ * fits is never lost on either side. `job_id` is the job the request named, kept as sent: it need
+ * not be a job of the org (a refusal of a job that is not there), so it has no foreign key.
+ */
+export const phoneRefusals = sqliteTable(
+  'phone_refusals',
+  {
+    id: id(),
+    orgId: orgId(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    jobId: text('job_id'),
+    /** The Idempotency-Key it came with: one row per key, however often the phone sends it again. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    /** What was attempted in plain words ("Note", "Status change"), and what the body asked, trimmed; never a file's bytes. */
+    action: text('action').notNull(),
+    attempted: text('attempted'),
+    status: integer('status').notNull(),
+    title: text('title').notNull(),
+    detail: text('detail'),
+    at: integer('at').notNull(),
+  },
+  (t) => [uniqueIndex('phone_refusals_key_uq').on(t.orgId, t.idempotencyKey), index('phone_refusals_job_idx').on(t.orgId, t.jobId, t.at)],
+);
+
+/**
  * An invoice's own copy of its lines, taken when it is made: a later change to the price book or
  * the job's line items never changes an invoice that has been made.
  */
