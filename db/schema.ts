@@ -429,6 +429,18 @@ export const jobFacts = sqliteTable(
   ],
 );
 
+/**
+ * The org's KPI data version: raised by triggers (migration 0015) in the same transaction as any
+ * change that can move a figure of GET /api/kpis, whichever writer made it. The Worker's report
+ * cache (worker/kpis/cache.ts) serves an answer only while the version it was read at is current.
+ */
+export const kpiVersions = sqliteTable('kpi_versions', {
+  orgId: text('org_id')
+    .primaryKey()
+    .references(() => orgs.id),
+  version: integer('version').notNull(),
+});
+
 /** The audit trail of everything that is not a job. */
 export const auditEvents = sqliteTable(
   'audit_events',
