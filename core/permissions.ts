@@ -36,6 +36,8 @@ export const POLICY = {
   'jobs.read': EVERYONE,
   'jobs.write': ['admin', 'dispatcher'],
   'jobs.transition': EVERYONE,
+  /** What the technicians' phones sent that was refused for good (worker/jobs/phone-refusals.ts): the office follows it up; the phone already shows each technician their own. */
+  'phonerefusals.read': OFFICE,
   'pricebook.read': EVERYONE,
   'pricebook.write': ['admin'],
   'lineitems.read': EVERYONE,

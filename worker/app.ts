@@ -23,6 +23,7 @@ import { jobsRoutes } from './jobs/jobs.ts';
 import { lineItemsRoutes } from './jobs/line-items.ts';
 import { jobNotesRoutes } from './jobs/notes.ts';
 import { filesRoutes, isUpload, jobFilesRoutes } from './jobs/files.ts';
+import { phoneRefusalsRoutes } from './jobs/phone-refusals.ts';
 import { locationsRoutes } from './customers/locations.ts';
 import { techniciansRoutes } from './org/technicians.ts';
 import { usersRoutes } from './org/users.ts';
@@ -56,8 +57,8 @@ export const API_ROUTERS = {
   '/org': orgRoutes,
   '/invitations': invitationsRoutes,
   '/customers': customersRoutes,
-  // A job's notes and files are modules of their own, under /api/jobs/{id}/ all the same.
-  '/jobs': jobsRoutes.route('/', jobNotesRoutes).route('/', jobFilesRoutes),
+  // A job's notes, files and phone refusals are modules of their own, under /api/jobs/{id}/ all the same.
+  '/jobs': jobsRoutes.route('/', jobNotesRoutes).route('/', jobFilesRoutes).route('/', phoneRefusalsRoutes),
   '/files': filesRoutes,
   '/line-items': lineItemsRoutes,
   '/locations': locationsRoutes,

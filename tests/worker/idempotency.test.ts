@@ -145,7 +145,7 @@ describe('Idempotency-Key', () => {
     });
   }
 
-  it("lets no technician act on another technician's job or another org's, even replayed: refused, nothing but the answer kept", async () => {
+  it("lets no technician act on another technician's job or another org's, even replayed: refused, nothing but the answer and the office's record kept", async () => {
     const theirs = await onSiteJob();
     await sql.execute({ sql: 'update jobs set technician_id = ? where id = ?', args: [fx.a.technicianId, theirs] });
     const otherOrg = crypto.randomUUID();
@@ -166,7 +166,9 @@ describe('Idempotency-Key', () => {
     });
     const jpeg = new Uint8Array(256);
     jpeg.set([0xff, 0xd8, 0xff, 0xe0]);
-    const withoutKeys = (fp: string) => fp.split('\n').filter((t) => !t.startsWith('idempotency_keys:'));
+    // The answers kept with their keys, and each refusal written down for the office (tests/worker/phone-refusals.test.ts).
+    const withoutKeys = (fp: string) =>
+      fp.split('\n').filter((t) => !t.startsWith('idempotency_keys:') && !t.startsWith('phone_refusals:'));
     const before = await dbFingerprint();
     for (const jobId of [theirs, otherOrg]) {
       const headers = [key(), key(), key(), key()];
@@ -221,11 +223,11 @@ describe('Idempotency-Key', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(refused.body);
     expect(await count('line_items', 'job_id = ?', [jobId])).toBe(0);
-    // The key and its answer are all that was written.
+    // The key with its answer, and the refusal written down for the office, are all that was written.
     expect(await count('idempotency_keys', 'key = ?', [headers['Idempotency-Key']])).toBe(1);
-    expect((await dbFingerprint()).split('\n').filter((t) => !t.startsWith('idempotency_keys:'))).toEqual(
-      before.split('\n').filter((t) => !t.startsWith('idempotency_keys:')),
-    );
+    expect(await count('phone_refusals', 'idempotency_key = ?', [headers['Idempotency-Key']])).toBe(1);
+    const written = (t: string) => t.startsWith('idempotency_keys:') || t.startsWith('phone_refusals:');
+    expect((await dbFingerprint()).split('\n').filter((t) => !written(t))).toEqual(before.split('\n').filter((t) => !written(t)));
   });
 
   it('refuses a key reused for another request with 422 naming Idempotency-Key, changing nothing', async () => {

@@ -4,7 +4,7 @@
  * request may then arrive after its answer was lost, or twice at once (the page and Background
  * Sync). A write route marked `idempotent` (worker/http/router.ts) takes that key as the
  * `Idempotency-Key` header (the IETF draft's name) and has its effect once per key, whatever
- * the handler does. The contract the phone relies on: notes/specs/phone-contract.md.
+ * the handler does. What the phone relies on is told in the README, "The technician's phone".
  *
  * The key is claimed before the handler runs (an idempotency_keys row with status 0, "in
  * progress"), so of copies that arrive together only the one that claimed it runs; the others
@@ -12,11 +12,17 @@
  * back unchanged to every later copy. An answer that is not final (a 5xx, or a 4xx another try
  * may pass) releases the key instead, so the next copy runs again. The same key with another
  * request is refused: replaying one answer to a different request would lose that request.
+ *
+ * A technician's write refused for good (a replay that no longer fits: the office cancelled or
+ * reassigned the job meanwhile) is also written down for the office, in the same batch as its
+ * kept answer (worker/jobs/phone-refusal-record.ts), so the refusal is never known to the phone
+ * alone.
  */
 import { z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
-import { idempotencyKeys } from '../../db/schema.ts';
+import { idempotencyKeys, phoneRefusals } from '../../db/schema.ts';
+import { phoneRefusalRow } from '../jobs/phone-refusal-record.ts';
 import type { AppEnv } from '../env.ts';
 import { fieldProblem, Problem } from '../problem.ts';
 import { runBatch } from './batch.ts';
@@ -54,10 +60,8 @@ const isKept = (status: number) => (status >= 200 && status < 300) || FINAL_REFU
 const ABANDONED_MS = 5 * 60_000;
 
 /** SHA-256 of the method, path with query and body: what "the same request" means here. */
-async function requestHash(c: Context<AppEnv>): Promise<string> {
-  const url = new URL(c.req.url);
+async function requestHash(c: Context<AppEnv>, url: URL, body: Uint8Array): Promise<string> {
   const head = new TextEncoder().encode(`${c.req.method} ${url.pathname}${url.search}\n`);
-  const body = new Uint8Array(await c.req.arrayBuffer());
   const all = new Uint8Array(head.length + body.length);
   all.set(head);
   all.set(body, head.length);
@@ -104,7 +108,9 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
     const key = parsed.data;
     const { orgId, userId } = c.get('auth');
     const db = c.get('db');
-    const hash = await requestHash(c);
+    const url = new URL(c.req.url);
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    const hash = await requestHash(c, url, bytes);
     const claimedAt = Date.now();
     const thisKey = and(eq(idempotencyKeys.orgId, orgId), eq(idempotencyKeys.key, key));
     // Claim and read in one round trip: the insert returns a row only when this copy claimed it.
@@ -128,12 +134,20 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
     const ours = and(thisKey, eq(idempotencyKeys.status, IN_PROGRESS), eq(idempotencyKeys.createdAt, claimedAt));
     const res = c.res;
     try {
-      if (isKept(res.status))
-        await db
-          .update(idempotencyKeys)
-          .set({ status: res.status, body: await res.clone().text() })
-          .where(ours);
-      else await db.delete(idempotencyKeys).where(ours);
+      if (isKept(res.status)) {
+        const answer = { status: res.status, body: await res.clone().text() };
+        const keep = db.update(idempotencyKeys).set(answer).where(ours);
+        const refusal = phoneRefusalRow(
+          c.get('auth'),
+          key,
+          { method: c.req.method, url, contentType: c.req.header('content-type') ?? '', bytes },
+          answer,
+          Date.now(),
+        );
+        // One refusal per key: a copy that took over an abandoned claim finds it written already.
+        if (refusal) await runBatch(db, [keep, db.insert(phoneRefusals).values(refusal).onConflictDoNothing()]);
+        else await keep;
+      } else await db.delete(idempotencyKeys).where(ours);
     } catch (err) {
       // The request's own effect is done: its answer still goes back, which is what the phone
       // needs most. The key stays claimed until it counts as abandoned.

@@ -2926,6 +2926,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs/{id}/phone-refusals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What technicians' phones sent about a job that was refused for good, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The refusals (the newest 200) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["PhoneRefusal"][];
+                        };
+                    };
+                };
+                /** @description Bad request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not allowed for this role (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found in your organisation (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, fields named in `errors` (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/files/{id}": {
         parameters: {
             query?: never;
@@ -10882,6 +10957,27 @@ export interface components {
             createdAt: number;
             /** @description Where the bytes are: GET /api/files/{id} */
             url: string;
+        };
+        PhoneRefusal: {
+            id: string;
+            jobId: string;
+            /** @description The user whose phone sent it */
+            technicianId: string;
+            technicianName: string;
+            /** @description What was attempted, in plain words: Status change, Note, Photo, Signature, Line item, Part used */
+            action: string;
+            /** @description What the request asked for, trimmed: the note's text, the status asked for, a photo's caption and size */
+            attempted: string | null;
+            method: string;
+            /** @description The route the phone sent it to, without its query */
+            path: string;
+            /** @description The refusal's HTTP status (400, 403, 404, 409 or 422) */
+            status: number;
+            title: string;
+            /** @description The reason the server gave */
+            detail: string | null;
+            /** @description When it was refused (UTC epoch milliseconds) */
+            at: number;
         };
         LineItemCreate: {
             jobId: string;
