@@ -1,8 +1,12 @@
 /**
  * The manager's numbers over HTTP: GET /api/kpis (the report) and GET /api/kpis/{drill} (the
  * rows behind one figure, as JSON or CSV). Both need kpis.read (admins, managers, dispatchers),
- * read the session's org only, and cost two libSQL round trips: the session lookup and one batch.
- * What each figure means is core/kpis.ts's; the reads are report.ts's and drills.ts's.
+ * read the session's org only, and cost two libSQL round trips: the session lookup and one batch
+ * (the report: or the version check when it answers from the cache, cache.ts, which also says
+ * when an outdated answer costs a third). What each figure means is core/kpis.ts's; the reads
+ * are report.ts's and drills.ts's. The drill-downs are not cached: a list is opened by a click,
+ * not reloaded by every open page at each change, and its rows carry names and states that no
+ * KPI version follows.
  */
 import { z } from '@hono/zod-openapi';
 import { DEFINITIONS, DRILLS, isDrill, MAX_RANGE_DAYS, rangeProblem, type Range } from '../../core/kpis.ts';
@@ -13,6 +17,7 @@ import { json, route, router } from '../http/router.ts';
 import { fieldProblem, Problem } from '../problem.ts';
 import { csvFileName, toCsv } from './csv.ts';
 import { readDrill, SNAPSHOTS } from './drills.ts';
+import { CACHE_TTL_MS, reports, versionOf, versionStatement } from './cache.ts';
 import { AgingBucket, KpiDrillList, KpiReport } from './records.ts';
 import { readReport } from './report.ts';
 
@@ -41,15 +46,29 @@ kpisRoutes.openapi(
     path: '/',
     tags: ['KPIs'],
     summary: "The org's figures for a range of local days, each against the previous equal period",
-    description:
-      'Figures are computed from per-job facts kept as the work happens, with the queue and receivables as they are now. What each counts: see the drill-downs and the page.',
+    description: `Figures are computed from per-job facts kept as the work happens, with the queue and receivables as they are now. What each counts: see the drill-downs and the page. An answer may be one read earlier and kept: never from before the org's last committed change, and at most ${CACHE_TTL_MS / 1000} s old (asOf says when it was read), since the queue's ages, receivables' aging and the shift hours move with the clock.`,
     permission: 'kpis.read',
     request: { query: z.object(rangeQuery) },
     responses: { 200: json(KpiReport, 'The figures'), ...problemResponses },
   }),
   async (c) => {
     const range = rangeOf(c.req.valid('query'));
-    return c.json(await readReport(c.get('db'), c.get('auth'), range, Date.now()), 200);
+    const db = c.get('db');
+    const auth = c.get('auth');
+    const now = Date.now();
+    // The org and its timezone from the session (the permission is checked before this), so an
+    // answer is only ever served to the org it was read for.
+    const key = `${auth.orgId} ${auth.timezone} ${range.from} ${range.to}`;
+    const answer = await reports.answer(
+      key,
+      now,
+      async () => versionOf(await versionStatement(db, auth.orgId)),
+      async () => {
+        const { report, version } = await readReport(db, auth, range, now);
+        return { version, at: now, body: JSON.stringify(report) };
+      },
+    );
+    return c.body(answer.body, 200, { 'content-type': 'application/json' }) as never;
   },
 );
 

@@ -9,6 +9,10 @@
  *   collected    payments received in either period                 payments_org_received_idx
  *   queue        unscheduled jobs now                                jobs_org_status_idx
  *   receivables  sent invoices by aging bucket                       invoices_org_status_idx
+ *   version      the org's KPI data version, read with the figures   kpi_versions primary key
+ *
+ * The version says which committed changes the figures include: the report cache
+ * (worker/kpis/cache.ts) keeps the answer while it is still the org's.
  *
  * The arithmetic (shares, changes, the average ticket) is core/kpis.ts's, from these sums.
  */
@@ -32,6 +36,7 @@ import { DONE_STATUSES } from '../../core/lifecycle.ts';
 import type { AuthContext } from '../auth/session.ts';
 import type { Db } from '../db.ts';
 import { runBatch } from '../http/batch.ts';
+import { versionOf, versionStatement } from './cache.ts';
 import type { KpiReport } from './records.ts';
 import { agingBucket, completedWithin, factSums, receivable } from './measures.ts';
 
@@ -128,17 +133,19 @@ const sumsOf = (row: FactSums | undefined): Omit<Sums, 'scheduled' | 'scheduledD
 /** A waiting job's average age, to a tenth of a day. */
 const tenths = (days: number) => Math.round(days * 10) / 10;
 
+/** The report at `now`, with the org's KPI data version its figures were read at (in the same batch, so the same snapshot). */
 export async function readReport(
   db: Db,
   auth: Pick<AuthContext, 'orgId' | 'timezone'>,
   range: Range,
   now: number,
-): Promise<z.infer<typeof KpiReport>> {
+): Promise<{ report: z.infer<typeof KpiReport>; version: number }> {
   const previous = previousRange(range);
   const cur = periodOf(range, auth.timezone);
   const prev = periodOf(previous, auth.timezone);
-  const [facts, days, techs, scheduled, [collected], [queue], aging] = (await runBatch(db, [
+  const [facts, days, techs, scheduled, [collected], [queue], aging, version] = (await runBatch(db, [
     ...statements(db, auth.orgId, cur, prev, now),
+    versionStatement(db, auth.orgId),
   ])) as [
     (FactSums & { current: number })[],
     { day: string; completed: number; invoiced_cents: number }[],
@@ -155,6 +162,7 @@ export async function readReport(
     { current: number; previous: number }[],
     { size: number; oldest: number | null; meanCreated: string | number | null }[],
     { bucket: string; cents: number; count: number }[],
+    { version: number }[],
   ];
 
   const current = shiftMinutesOf(techs, range, now);
@@ -172,7 +180,7 @@ export async function readReport(
   };
 
   const size = Number(queue?.size ?? 0);
-  return {
+  const report = {
     from: range.from,
     to: range.to,
     timezone: auth.timezone,
@@ -206,4 +214,5 @@ export async function readReport(
       };
     }),
   };
+  return { report, version: versionOf(version) };
 }

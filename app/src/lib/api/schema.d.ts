@@ -7335,7 +7335,7 @@ export interface paths {
         };
         /**
          * The org's figures for a range of local days, each against the previous equal period
-         * @description Figures are computed from per-job facts kept as the work happens, with the queue and receivables as they are now. What each counts: see the drill-downs and the page.
+         * @description Figures are computed from per-job facts kept as the work happens, with the queue and receivables as they are now. What each counts: see the drill-downs and the page. An answer may be one read earlier and kept: never from before the org's last committed change, and at most 60 s old (asOf says when it was read), since the queue's ages, receivables' aging and the shift hours move with the clock.
          */
         get: {
             parameters: {
