@@ -50,6 +50,8 @@ import { logLine } from './monitoring/log-line.ts';
 import { reportError } from './monitoring/errors.ts';
 import { geocodeRoutes } from './geo/geocode-route.ts';
 import { pushRoutes } from './push/subscriptions.ts';
+import { replayRoutes } from './http/replay.ts';
+import { ownRequestSession } from './http/own-requests.ts';
 
 export const API_ROUTERS = {
   '/auth': authRoutes,
@@ -128,7 +130,8 @@ export function buildApp() {
     if (auth?.lastSeenStale) c.executionCtx.waitUntil(touchSession(db, auth));
     // A write may have queued webhook deliveries (the triggers of migration 0011): they go out
     // now, after the answer; what fails here is retried by the minute's cron (worker/index.ts).
-    if (auth && c.req.method !== 'GET' && c.res.status < 400)
+    // A replay's actions leave that to the replay itself, once (worker/http/own-requests.ts).
+    if (auth && c.req.method !== 'GET' && c.res.status < 400 && !ownRequestSession(c.req.raw))
       c.executionCtx.waitUntil(deliverDue(c.env, { orgId: auth.orgId }).catch(() => {}));
     c.res.headers.set('Cache-Control', c.res.headers.get('Cache-Control') ?? 'no-store');
   });
@@ -155,6 +158,11 @@ export function buildApp() {
   });
 
   for (const [path, r] of Object.entries(API_ROUTERS)) app.route(`/api${path}`, r);
+  // The phone's outbox in one request: each action runs through this same app (worker/http/replay.ts).
+  app.route(
+    '/api/replay',
+    replayRoutes((request, env, ctx) => app.fetch(request, env, ctx)),
+  );
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -7,12 +7,14 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { refusalFor, type Permission } from '../core/permissions.ts';
 import type { AppEnv } from './env.ts';
 import { loadSession, type AuthContext } from './auth/session.ts';
+import { ownRequestSession } from './http/own-requests.ts';
 import { Problem } from './problem.ts';
 
-/** Loads the session (one libSQL round trip) and refuses the request unless it may use `permission`. */
+/** Loads the session (one libSQL round trip, none for a replay's action) and refuses the request unless it may use `permission`. */
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const auth = await loadSession(c, c.get('db'));
+    // A replay's action already has its caller's session (worker/http/own-requests.ts).
+    const auth = ownRequestSession(c.req.raw) ?? (await loadSession(c, c.get('db')));
     const refusal = refusalFor(auth, permission);
     if (refusal) throw new Problem(refusal.status, refusal.title, refusal.detail);
     // refusalFor refuses a missing session, so here there is one.

@@ -89,6 +89,14 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'POST /api/jobs/{id}/transitions': { id: (f) => f.jobId, body: () => ({ to: 'on_hold' }) },
   'GET /api/jobs/{id}/notes': { id: (f) => f.jobId },
   'POST /api/jobs/{id}/notes': { id: (f) => f.jobId, body: () => ({ text: `matrix ${uniq()}` }) },
+  // The phone's outbox in one request: each action runs as its own request would, under the caller's own session.
+  'POST /api/replay': {
+    body: (f) => ({
+      actions: [
+        { key: crypto.randomUUID(), method: 'POST', path: `/api/jobs/${f.jobId}/notes`, body: { text: `matrix replay ${uniq()}` } },
+      ],
+    }),
+  },
   'GET /api/jobs/{id}/files': { id: (f) => f.jobId },
   'GET /api/jobs/{id}/phone-refusals': { id: (f) => f.jobId },
   // Two parameters: org a's job and a fresh file id. Sent without a body, which the roles allowed

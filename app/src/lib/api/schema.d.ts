@@ -10520,6 +10520,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runs queued actions in order, each as if sent on its own with its Idempotency-Key
+         * @description At most 50 actions. Each is answered as its own request would be (its record, or its problem+json), and has one effect however often it is sent, here or on its own. The run stops at the first action that should be sent again later (a 5xx, 401, 408, 429, or the same key still being worked on); the actions after it were not run.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReplayRequest"];
+                };
+            };
+            responses: {
+                /** @description What each action was answered, in order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReplayAnswer"];
+                    };
+                };
+                /** @description Bad request (problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in (problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not allowed for this role (problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found in your organisation (problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, fields named in `errors` (problem+json) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -11755,6 +11833,32 @@ export interface components {
                 auth: string;
             };
             expirationTime?: number | null;
+        };
+        ReplayAnswer: {
+            /** @description One answer per action run, in order. */
+            results: components["schemas"]["ReplayResult"][];
+            /** @description True when the run stopped before the end: the last result must be sent again, and the actions after it were not run. */
+            stopped: boolean;
+        };
+        ReplayResult: {
+            key: string;
+            status: number;
+            retryAfter?: number;
+            /** @description The action's own answer: its record, or its problem+json. */
+            body?: unknown;
+        };
+        ReplayRequest: {
+            actions: components["schemas"]["ReplayAction"][];
+        };
+        /** @description One action of the outbox, as it would be sent on its own. */
+        ReplayAction: {
+            /** @description Makes the write happen once: the same key again gets the first answer (with Idempotent-Replayed: true); with another request, 422; while the first is still running, 409 (send it again later). */
+            key: string;
+            /** @enum {string} */
+            method: "POST" | "PUT" | "PATCH" | "DELETE";
+            path: string;
+            /** @description The JSON body the action would be sent with. */
+            body?: unknown;
         };
     };
     responses: never;

@@ -55,6 +55,11 @@ export const idbOutbox: OutboxStore = {
   async put(entry) {
     await (await fieldDb()).put('outbox', entry);
   },
+  async deleteMany(keys) {
+    // One transaction for a replay's whole run, not one per entry.
+    const tx = (await fieldDb()).transaction('outbox', 'readwrite');
+    await Promise.all([...keys.map((k) => tx.store.delete(k)), tx.done]);
+  },
   async delete(key) {
     await (await fieldDb()).delete('outbox', key);
   },

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { enqueue, memoryStore, replay, verdictOf, type NewEntry, type OutboxEntry, type SendResult } from './outbox.ts';
+import {
+  enqueue,
+  memoryStore,
+  RUN_SIZE,
+  replay,
+  verdictOf,
+  type NewEntry,
+  type OutboxEntry,
+  type SendResult,
+  type SendRun,
+} from './outbox.ts';
 
 const USER = 'u1';
 const draft = (summary: string, extra: Partial<NewEntry> = {}): NewEntry => ({
@@ -144,6 +154,90 @@ describe('the outbox', () => {
     }
     expect(replays).toBe(30);
     expect(s.effects).toEqual(made);
+  });
+});
+
+/**
+ * Runs over the same fake server, as POST /api/replay does over the app: each entry sent in
+ * order, stopping after the first that must be sent again. `calls` records each run's summaries.
+ */
+function runs(s: ReturnType<typeof server>) {
+  const calls: string[][] = [];
+  const sendRun: SendRun = async (entries) => {
+    calls.push(entries.map((e) => e.summary));
+    const results: SendResult[] = [];
+    for (const e of entries) {
+      const r = await s.send(e);
+      results.push(r);
+      if (verdictOf(r) === 'retry') break;
+    }
+    return results;
+  };
+  return { sendRun, calls };
+}
+
+describe('the outbox in runs (POST /api/replay)', () => {
+  it('sends JSON entries several to a request, a photo on its own, in the order they were made', async () => {
+    const store = memoryStore();
+    const made = Array.from({ length: RUN_SIZE + 5 }, (_, i) => `note ${i}`);
+    for (const m of made.slice(0, 3)) await enqueue(store, draft(m));
+    await enqueue(store, draft('photo', { kind: 'photo', body: new Blob(['x']), contentType: 'image/jpeg' }));
+    for (const m of made.slice(3)) await enqueue(store, draft(m));
+    const s = server();
+    const r = runs(s);
+    const singles: string[] = [];
+    const send = async (e: OutboxEntry) => {
+      singles.push(e.summary);
+      return s.send(e);
+    };
+    const report = await replay(store, send, USER, undefined, Date.now, r.sendRun);
+    expect(report).toMatchObject({ delivered: RUN_SIZE + 6, refused: [] });
+    expect(s.effects).toEqual([...made.slice(0, 3), 'photo', ...made.slice(3)]);
+    expect(r.calls.map((c) => c.length)).toEqual([3, RUN_SIZE, 2]);
+    expect(singles).toEqual(['photo']);
+    expect(await store.all()).toEqual([]);
+  });
+
+  it('stops where a run stopped, keeping that entry and the rest in order, and finishes on the next replay once each', async () => {
+    const store = memoryStore();
+    for (const m of ['a', 'b', 'c', 'd']) await enqueue(store, draft(m));
+    const s = server((e, n) => (e.summary === 'b' && n === 1 ? { kind: 'answer', status: 503 } : { kind: 'answer', status: 201 }));
+    const r = runs(s);
+    const first = await replay(store, s.send, USER, undefined, Date.now, r.sendRun);
+    expect(first).toMatchObject({ delivered: 1, waiting: 3 });
+    expect(first.stoppedAt).toMatchObject({ summary: 'b', lastError: 'The server answered 503' });
+    expect((await store.all()).map((e) => e.summary)).toEqual(['b', 'c', 'd']);
+    await replay(store, s.send, USER, undefined, Date.now, r.sendRun);
+    expect(s.effects).toEqual(['a', 'b', 'c', 'd']);
+    expect(r.calls).toEqual([
+      ['a', 'b', 'c', 'd'],
+      ['b', 'c', 'd'],
+    ]);
+  });
+
+  it('keeps a refusal inside a run and goes on, as one at a time would', async () => {
+    const store = memoryStore();
+    for (const m of ['a', 'cancelled', 'c']) await enqueue(store, draft(m));
+    const s = server((e) =>
+      e.summary === 'cancelled' ? { kind: 'answer', status: 404, title: 'Not found' } : { kind: 'answer', status: 201 },
+    );
+    const report = await replay(store, s.send, USER, undefined, Date.now, runs(s).sendRun);
+    expect(report.delivered).toBe(2);
+    expect((await store.all()).map((e) => [e.summary, e.state])).toEqual([['cancelled', 'refused']]);
+  });
+
+  it('sends one at a time when the server does not take the run, and stops on a run that got no answer', async () => {
+    const store = memoryStore();
+    for (const m of ['a', 'b']) await enqueue(store, draft(m));
+    const s = server();
+    const declined = await replay(store, s.send, USER, undefined, Date.now, async () => null);
+    expect(declined.delivered).toBe(2);
+    expect(s.effects).toEqual(['a', 'b']);
+    for (const m of ['c', 'd']) await enqueue(store, draft(m));
+    const lost = await replay(store, s.send, USER, undefined, Date.now, async () => {
+      throw new Error('connection reset');
+    });
+    expect(lost).toMatchObject({ delivered: 0, waiting: 2, stoppedAt: { summary: 'c', lastError: 'No connection' } });
   });
 });
 

@@ -18,6 +18,8 @@
  * `memoryStore` here serves the tests and the benchmark.
  */
 
+import { replayVerdict, type Verdict } from '#core/replay-verdict.ts';
+
 export type ActionKind = 'status' | 'note' | 'part' | 'line' | 'photo' | 'signature';
 
 /** What the server said when it refused an entry for good, kept with the entry. */
@@ -64,6 +66,8 @@ export interface OutboxStore {
   all(): Promise<OutboxEntry[]>;
   put(entry: OutboxEntry): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Several at once (a replay's delivered run), where the store can do it in one go. */
+  deleteMany?(keys: string[]): Promise<void>;
 }
 
 /** What a send gave back: an HTTP answer, or none at all (no signal). */
@@ -73,36 +77,11 @@ export type SendResult =
 
 export type Send = (entry: OutboxEntry) => Promise<SendResult>;
 
-export type Verdict = 'delivered' | 'refused' | 'retry';
+export type { Verdict };
 
-/**
- * How an answer is taken. 2xx: delivered (a replayed key's first answer counts the same).
- * 400, 403, 404, 409, 422: final refusals, which the server keeps with the key too, so sending
- * again would get the same no. Except a 409 that says the same key is still being worked on (a
- * duplicate arriving while the first is in flight: the contract's "retry later"), which comes
- * with Retry-After or says so in its title. 401 (signed out), 408, 429, 5xx, no answer: retry.
- */
+/** How an answer is taken: core/replay-verdict.ts, the rule the Worker's batch replay follows too. */
 export function verdictOf(result: SendResult): Verdict {
-  if (result.kind === 'unreachable') return 'retry';
-  const { status } = result;
-  if (status >= 200 && status < 300) return 'delivered';
-  if (
-    status === 409 &&
-    (result.retryAfter != null || /in progress|being processed|still processing/i.test(`${result.title} ${result.detail}`))
-  )
-    return 'retry';
-  if (
-    status === 400 ||
-    status === 403 ||
-    status === 404 ||
-    status === 409 ||
-    status === 410 ||
-    status === 413 ||
-    status === 415 ||
-    status === 422
-  )
-    return 'refused';
-  return 'retry';
+  return replayVerdict(result.kind === 'unreachable' ? null : result);
 }
 
 /** A refusal in words a technician can act on. */
@@ -152,9 +131,28 @@ export interface ReplayReport {
 }
 
 /**
- * Sends the waiting entries of `userId` in order, one at a time. Delivered ones leave the store;
- * refused ones stay, marked; the first that cannot be delivered stops the replay (it and
- * everything after it wait for the next one). `onEach` hears every step (the badge updates).
+ * Sends a run of entries in one request (POST /api/replay, worker/http/replay.ts), which runs
+ * them in order and stops where the phone would: answers one result per entry it ran, or null
+ * when the run cannot go that way (the entries then go one at a time).
+ */
+export type SendRun = (entries: OutboxEntry[]) => Promise<SendResult[] | null>;
+
+/** The most entries one run carries (the server's limit). */
+export const RUN_SIZE = 50;
+
+/** Entries from `i` on that can share one run: JSON bodies only (a photo goes on its own), at most RUN_SIZE. */
+function runFrom(entries: readonly OutboxEntry[], i: number): OutboxEntry[] {
+  const run: OutboxEntry[] = [];
+  for (let j = i; j < entries.length && run.length < RUN_SIZE && !entries[j]!.contentType; j++) run.push(entries[j]!);
+  return run;
+}
+
+/**
+ * Sends the waiting entries of `userId` in order. Delivered ones leave the store; refused ones
+ * stay, marked; the first that cannot be delivered stops the replay (it and everything after it
+ * wait for the next one). With `sendRun`, consecutive JSON entries go several to a request; the
+ * outcome is the same as one at a time, only with fewer round trips. `onEach` hears every step
+ * with the entry as stored after it (the badge updates).
  */
 export async function replay(
   store: OutboxStore,
@@ -162,45 +160,63 @@ export async function replay(
   userId: string,
   onEach?: (entry: OutboxEntry, verdict: Verdict) => void,
   now: () => number = Date.now,
+  sendRun?: SendRun,
 ): Promise<ReplayReport> {
   const report: ReplayReport = { delivered: 0, refused: [], waiting: 0 };
   const entries = (await store.all()).filter((e) => e.userId === userId && e.state === 'waiting');
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i]!;
-    let result: SendResult;
-    try {
-      result = await send(entry);
-    } catch (err) {
-      result = { kind: 'unreachable', message: err instanceof Error ? err.message : String(err) };
+  const unreachable = (err: unknown): SendResult => ({ kind: 'unreachable', message: err instanceof Error ? err.message : String(err) });
+  let i = 0;
+  while (i < entries.length) {
+    const run = sendRun ? runFrom(entries, i) : [];
+    let results: SendResult[] | null = null;
+    if (run.length > 1) results = await sendRun!(run).catch((err: unknown) => [unreachable(err)]);
+    // A run the server did not take (or that answered nothing) goes one entry at a time.
+    if (!results?.length) results = [await send(entries[i]!).catch(unreachable)];
+    // Delivered entries leave the store together once their run is read (were the app closed
+    // before that, they are sent again and answered from their keys, with no second effect).
+    const delivered: OutboxEntry[] = [];
+    const forget = async () => {
+      if (!delivered.length) return;
+      const keys = delivered.map((e) => e.key);
+      if (store.deleteMany) await store.deleteMany(keys);
+      else for (const key of keys) await store.delete(key);
+      report.delivered += delivered.length;
+      for (const e of delivered.splice(0)) onEach?.(e, 'delivered');
+    };
+    for (const result of results) {
+      const entry = entries[i];
+      if (!entry) break;
+      const verdict = verdictOf(result);
+      if (verdict === 'delivered') delivered.push(entry);
+      else if (verdict === 'refused' && result.kind === 'answer') {
+        const refused: OutboxEntry = {
+          ...entry,
+          state: 'refused',
+          attempts: entry.attempts + 1,
+          refusal: {
+            status: result.status,
+            title: result.title ?? `HTTP ${result.status}`,
+            detail: result.detail,
+            words: refusalWords(entry, result.status, result.detail),
+            at: now(),
+          },
+        };
+        await store.put(refused);
+        report.refused.push(refused);
+        onEach?.(refused, verdict);
+      } else {
+        const lastError = result.kind === 'unreachable' ? 'No connection' : `The server answered ${result.status}`;
+        const waiting = { ...entry, attempts: entry.attempts + 1, lastError };
+        await forget();
+        await store.put(waiting);
+        report.stoppedAt = waiting;
+        report.waiting = entries.length - i;
+        onEach?.(waiting, verdict);
+        return report;
+      }
+      i++;
     }
-    const verdict = verdictOf(result);
-    if (verdict === 'delivered') {
-      await store.delete(entry.key);
-      report.delivered++;
-    } else if (verdict === 'refused' && result.kind === 'answer') {
-      const refused: OutboxEntry = {
-        ...entry,
-        state: 'refused',
-        attempts: entry.attempts + 1,
-        refusal: {
-          status: result.status,
-          title: result.title ?? `HTTP ${result.status}`,
-          detail: result.detail,
-          words: refusalWords(entry, result.status, result.detail),
-          at: now(),
-        },
-      };
-      await store.put(refused);
-      report.refused.push(refused);
-    } else {
-      const lastError = result.kind === 'unreachable' ? 'No connection' : `The server answered ${result.status}`;
-      await store.put({ ...entry, attempts: entry.attempts + 1, lastError });
-      report.stoppedAt = entry;
-      report.waiting = entries.length - i;
-      onEach?.(entry, verdict);
-      return report;
-    }
-    onEach?.(entry, verdict);
+    await forget();
   }
   return report;
 }

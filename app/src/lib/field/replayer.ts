@@ -5,7 +5,7 @@
  */
 import { idbOutbox, writeKv } from './db.ts';
 import { replay, type OutboxEntry, type Verdict } from './outbox.ts';
-import { httpSend } from './send.ts';
+import { httpSend, httpSendRun } from './send.ts';
 
 /** The Background Sync tag the page registers and the service worker answers. */
 export const SYNC_TAG = 'switchboard-outbox';
@@ -20,7 +20,7 @@ export async function withOutboxLock<T>(fn: () => Promise<T>): Promise<T> {
 
 export async function replayOutbox(userId: string, onEach?: (entry: OutboxEntry, verdict: Verdict) => void) {
   return withOutboxLock(async () => {
-    const report = await replay(idbOutbox, httpSend(), userId, onEach);
+    const report = await replay(idbOutbox, httpSend(), userId, onEach, Date.now, httpSendRun());
     if (!report.stoppedAt) await writeKv(LAST_SYNCED, Date.now());
     return report;
   });

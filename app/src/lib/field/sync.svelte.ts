@@ -91,9 +91,13 @@ class FieldSync {
     this.replaying = true;
     clearTimeout(this.#retryTimer);
     try {
+      // Each step changes the list in memory (the store holds the same); reading the whole
+      // outbox back after each of 200 entries cost more than sending them.
       const report = await replayOutbox(this.userId, (entry, verdict) => {
-        if (verdict === 'delivered') for (const fn of this.#listeners) fn(entry);
-        void this.refresh();
+        if (verdict === 'delivered') {
+          this.entries = this.entries.filter((e) => e.key !== entry.key);
+          for (const fn of this.#listeners) fn(entry);
+        } else this.entries = this.entries.map((e) => (e.key === entry.key ? entry : e));
       });
       this.stalled = report.stoppedAt ? (report.stoppedAt.lastError ?? 'Waiting') : null;
       if (report.stoppedAt && this.online) {
