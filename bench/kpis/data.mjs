@@ -40,6 +40,8 @@ const CHUNK = 40_000;
 const idOf = (kind, n) => `printf('b0b0b0b0-%04x-4000-8000-%012d', ${kind}, ${n})`;
 const KIND = { job: 1, event: 2, technician: 3, customer: 4, location: 5, user: 6, invoice: 7, payment: 8 };
 export const managerEmail = (i) => `manager${String(i + 1).padStart(2, '0')}@bench-kpis.switchboard.test`;
+/** The office's dispatcher, who records payments while the managers read (bench/kpis/writer.mjs). */
+export const DISPATCHER_EMAIL = 'dispatcher@bench-kpis.switchboard.test';
 
 const TYPES = [
   ['Service call', 18_500],
@@ -89,6 +91,11 @@ export async function addKpiOrg(libsqlUrl, { now = Date.now(), log = console.log
                 select ${idOf(KIND.user, 'i')}, ?, 'manager' || printf('%02d', i + 1) || '@bench-kpis.switchboard.test',
                   'Bench Manager ' || (i + 1), 'manager', ?, ?, ?, 1, ?, ? from m`,
           args: [ORG_ID, passwordHash, DEMO_TOTP_SECRET, created, created, created],
+        },
+        {
+          sql: `insert into users (id, org_id, email, name, role, password_hash, totp_secret, totp_enabled_at, active, created_at, updated_at)
+                values (${idOf(KIND.user, MANAGERS)}, ?, ?, 'Bench Dispatcher', 'dispatcher', ?, ?, ?, 1, ?, ?)`,
+          args: [ORG_ID, DISPATCHER_EMAIL, passwordHash, DEMO_TOTP_SECRET, created, created, created],
         },
         {
           sql: `with recursive t (i) as (select 0 union all select i + 1 from t where i < ${TECHNICIANS - 1})
@@ -233,6 +240,7 @@ export async function addKpiOrg(libsqlUrl, { now = Date.now(), log = console.log
       timezone: TIMEZONE,
       today,
       managers: Array.from({ length: MANAGERS }, (_, i) => managerEmail(i)),
+      dispatcher: DISPATCHER_EMAIL,
       counts,
       steps,
       ms: Math.round(performance.now() - t0),

@@ -54,7 +54,12 @@ export class ReportCache {
   readonly #flights = new Map<string, Promise<CachedAnswer>>();
   #bytes = 0;
 
-  constructor(readonly limits: CacheLimits) {}
+  readonly limits: CacheLimits;
+
+  // No parameter property: the benches import this module through Node's type stripping, which refuses them.
+  constructor(limits: CacheLimits) {
+    this.limits = limits;
+  }
 
   get size(): { entries: number; bytes: number } {
     return { entries: this.#entries.size, bytes: this.#bytes };
