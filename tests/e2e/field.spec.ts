@@ -12,7 +12,9 @@
  * - the app is reloaded offline and still shows the job, the day and the ten waiting actions;
  * - online again, the outbox empties by itself and everything landed exactly once (API checks:
  *   one note, two usages, one line, two photos and one signature, the truck's stock down once,
- *   the job completed), and the office's job page shows the photos and the signature.
+ *   the job completed), and the office's job page shows the photos and the signature; so does
+ *   the board's job drawer, opened while the phone was offline and opened again after; a replay
+ *   refused after that is listed for the office under "Not accepted from the phone".
  *
  * Calendar-proof: the job is booked on today's board in the org's zone at a time given by the
  * test, whatever the hour. UPDATE_SCREENSHOTS=1 writes the README's phone screenshots.
@@ -225,6 +227,12 @@ test('the phone: live day, a whole job offline, reload offline, everything lands
   await expect(tech.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
   await expect(tech.getByRole('list', { name: 'Waiting actions' }).getByRole('listitem')).toHaveCount(10);
 
+  // --- Meanwhile the office has the job open in the board's drawer, before anything from the phone arrived.
+  const office = await admin.context().newPage();
+  await office.goto(`/board/${today}?job=${job.id}`);
+  const drawer = office.getByTestId('job-drawer');
+  await expect(drawer.getByRole('heading', { level: 2 })).toHaveText(`Job #${job.number}`);
+
   // --- Online again: the outbox empties by itself.
   await context.unroute('**');
   await context.setOffline(false);
@@ -286,4 +294,31 @@ test('the phone: live day, a whole job offline, reload offline, everything lands
     await admin.setViewportSize(PHONE.viewport);
     await section.screenshot({ path: 'docs/screenshots/field-office-files.png' });
   }
+
+  // --- The board's drawer, closed and opened again from the selected card, shows their thumbnails.
+  await drawer.getByRole('heading', { level: 2 }).press('Escape');
+  await expect(drawer).toBeHidden();
+  await office.getByTestId('selected-job').getByRole('button', { name: 'Open job' }).click();
+  const thumbnails = drawer.getByRole('region', { name: 'Photos and signature' });
+  await expect(thumbnails.getByRole('img', { name: 'Panel before' })).toBeVisible();
+  await expect(thumbnails.getByRole('img', { name: 'Panel after' })).toBeVisible();
+  await expect(thumbnails.getByRole('img', { name: 'Signature of Pat Customer' })).toBeVisible();
+
+  // --- A replay that no longer fits ("On my way" again, sent as the outbox sends it, for a job now
+  // completed) is refused, and the office sees it on the job's page and in the drawer.
+  const refused = await tech.evaluate(async (path) => {
+    const headers = { 'content-type': 'application/json', 'Idempotency-Key': crypto.randomUUID() };
+    const res = await fetch(path, { method: 'POST', headers, body: JSON.stringify({ to: 'en_route' }) });
+    return { status: res.status, detail: ((await res.json()) as { detail: string }).detail };
+  }, `/api/jobs/${job.id}/transitions`);
+  expect(refused.status).toBe(409);
+  await admin.reload();
+  const onPage = admin.getByRole('region', { name: 'Not accepted from the phone' });
+  await expect(onPage).toContainText('Status change: To En route');
+  await expect(onPage).toContainText(refused.detail);
+  await drawer.getByRole('heading', { level: 2 }).press('Escape');
+  await office.getByTestId('selected-job').getByRole('button', { name: 'Open job' }).click();
+  const inDrawer = drawer.getByRole('region', { name: 'Not accepted from the phone' });
+  await expect(inDrawer).toContainText('Status change: To En route');
+  await expect(inDrawer).toContainText(refused.detail);
 });
