@@ -123,6 +123,22 @@ describe('phone refusals kept for the office', () => {
     ]);
   });
 
+  it('keeps a refusal met inside a replay run (POST /api/replay) the same way, once per key', async () => {
+    const jobId = await dispatchedJob();
+    expect((await api('a.dispatcher', 'PATCH', `/jobs/${jobId}`, { technicianId: fx.a.technicianId })).status).toBe(200);
+    const said = `Replayed note ${tag()}`;
+    const action = { key: crypto.randomUUID(), method: 'POST', path: `/api/jobs/${jobId}/notes`, body: { text: said } };
+    for (let i = 0; i < 2; i++) {
+      const run = await api('a.technician', 'POST', '/replay', { actions: [action] });
+      expect(run.status, JSON.stringify(run.body)).toBe(200);
+      expect(run.body.results.map((r: { status: number }) => r.status)).toEqual([404]);
+    }
+    const items = (await refusalsOf(jobId)).body.items;
+    expect(items.map((i: { action: string; attempted: string; status: number }) => [i.action, i.attempted, i.status])).toEqual([
+      ['Note', said, 404],
+    ]);
+  });
+
   it("never shows one org's refusals to another, and not to technicians", async () => {
     const jobId = await dispatchedJob();
     expect((await api('a.dispatcher', 'POST', `/jobs/${jobId}/transitions`, { to: 'cancelled' })).status).toBe(200);
