@@ -153,6 +153,21 @@ describe('GET /api/kpis from the cache', () => {
     expect(paid.receivables.reduce((n: number, r: { count: number }) => n + r.count, 0)).toBe(0);
   });
 
+  it('a change the Worker commits itself drops the answers at once: the next report costs 2 round trips, not 3', async () => {
+    const job = await scheduled(a, 12);
+    await complete(a, job);
+    const inv = await invoice(a, job);
+    const before = await warm(a);
+    // A payment is recorded by the Worker, which tells the org room and forgets the org's answers here.
+    await a.org.ok('dispatcher', 'POST', '/payments', { invoiceId: inv.id, amountCents: 100, method: 'cash' });
+    later(5_000);
+    const next = await report(a);
+    expect(next.roundTrips, 'no outdated answer left to check: the session and the batch').toBe(2);
+    expect(next.body.asOf).toBe(now);
+    expect(next.body.figures.collected.value).toBe((before.figures.collected.value ?? 0) + 100);
+    expect(next.body).toEqual(await uncached(a));
+  });
+
   it('reads again after a scheduled job goes back to the queue', async () => {
     const job = await scheduled(a, 13);
     const before = await warm(a);

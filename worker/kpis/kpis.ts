@@ -17,7 +17,7 @@ import { json, route, router } from '../http/router.ts';
 import { fieldProblem, Problem } from '../problem.ts';
 import { csvFileName, toCsv } from './csv.ts';
 import { readDrill, SNAPSHOTS } from './drills.ts';
-import { CACHE_TTL_MS, reports, versionOf, versionStatement } from './cache.ts';
+import { CACHE_TTL_MS, reportKey, reports, versionOf, versionStatement } from './cache.ts';
 import { AgingBucket, KpiDrillList, KpiReport } from './records.ts';
 import { readReport } from './report.ts';
 
@@ -58,7 +58,7 @@ kpisRoutes.openapi(
     const now = Date.now();
     // The org and its timezone from the session (the permission is checked before this), so an
     // answer is only ever served to the org it was read for.
-    const key = `${auth.orgId} ${auth.timezone} ${range.from} ${range.to}`;
+    const key = reportKey(auth.orgId, auth.timezone, range);
     const answer = await reports.answer(
       key,
       now,

@@ -12,8 +12,11 @@
 import type { KpiChange } from '../../core/kpi-pulse.ts';
 import type { AuthContext } from '../auth/session.ts';
 import type { Env } from '../env.ts';
+import { reports } from './cache.ts';
 
 export function notifyKpis(env: Env, orgId: string, what: KpiChange, waitUntil: (p: Promise<unknown>) => void): void {
+  // This isolate's kept reports of the org are outdated now: the next request reads at once (cache.ts).
+  reports.forgetOrg(orgId);
   const sent = Promise.resolve()
     .then(() => env.ORG_ROOM.getByName(orgId).changed(what))
     .catch((e: unknown) => console.warn(`org room ${orgId}: ${what} change not announced`, e));
