@@ -25,7 +25,7 @@ export const OrgRoom = Sentry.instrumentDurableObjectWithSentry(sentryOptions, O
 const app = buildApp();
 const rooms = roomsRoute();
 
-export default Sentry.withSentry(sentryOptions, {
+const handler = {
   // Room upgrades go around the API app and its middleware (see worker/rooms-route.ts).
   fetch: (request: Request, env: Env, ctx: ExecutionContext) =>
     isRoomRequest(request) ? rooms.fetch(request, env, ctx) : app.fetch(request, env, ctx),
@@ -38,4 +38,17 @@ export default Sentry.withSentry(sentryOptions, {
         : deliverDue(env, { now: controller.scheduledTime }),
     );
   },
-} satisfies ExportedHandler<Env>);
+} satisfies ExportedHandler<Env>;
+
+const tracked = Sentry.withSentry(sentryOptions, handler);
+
+/**
+ * Through Sentry only when it is configured: its wrapper sets up a client and scopes for every
+ * request even when it is off (bench:kpis, GET /api/health: 9.3 ms of CPU per request with the
+ * wrapper, 7.9 without, wrangler dev's own proxy included).
+ */
+export default {
+  fetch: (request, env, ctx) => (env.SENTRY_DSN ? tracked.fetch!(request, env, ctx) : handler.fetch(request, env, ctx)),
+  scheduled: (controller, env, ctx) =>
+    env.SENTRY_DSN ? tracked.scheduled!(controller, env, ctx) : handler.scheduled(controller, env, ctx),
+} satisfies ExportedHandler<Env>;
