@@ -6,7 +6,7 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { Context } from 'hono';
-import { orgs, sessions, users, type Role } from '../../db/schema.ts';
+import { kpiVersions, orgs, sessions, users, type Role } from '../../db/schema.ts';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db.ts';
 import { mustEnrolSecondFactor } from '../../core/permissions.ts';
@@ -38,6 +38,12 @@ export interface AuthContext {
   mustEnrolSecondFactor: boolean;
   /** last_seen_at is older than a minute: touchSession should run after the answer. */
   lastSeenStale: boolean;
+  /**
+   * The org's KPI data version as this request's session lookup read it (worker/kpis/cache.ts),
+   * so a kept KPI report is checked in the round trip every request makes anyway. Only from
+   * loadSession; absent where a session is made otherwise.
+   */
+  kpiVersion?: number;
 }
 
 export type SignInMethod = 'password' | 'password+totp' | 'password+recovery' | 'passkey';
@@ -133,10 +139,13 @@ export async function loadSession(c: Context, db: Db): Promise<AuthContext | nul
       signedInAt: sessions.createdAt,
       lastSeenAt: sessions.lastSeenAt,
       requireForTechnicians: orgs.requireTotpForTechnicians,
+      kpiVersion: kpiVersions.version,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(orgs, eq(orgs.id, users.orgId))
+    // One primary-key lookup more for every request, so the KPI report cache needs no round trip of its own.
+    .leftJoin(kpiVersions, eq(kpiVersions.orgId, users.orgId))
     .where(
       and(
         eq(sessions.tokenHash, tokenHash),
@@ -148,10 +157,12 @@ export async function loadSession(c: Context, db: Db): Promise<AuthContext | nul
     );
   const row = rows[0];
   if (!row) return null;
-  const { requireForTechnicians, lastSeenAt, ...rest } = row;
+  const { requireForTechnicians, lastSeenAt, kpiVersion, ...rest } = row;
   const method = row.method as SignInMethod;
   return {
     ...rest,
+    // An org no change has reached yet has no row: version 0, as cache.ts reads it.
+    kpiVersion: Number(kpiVersion ?? 0),
     method,
     tokenHash,
     mustEnrolSecondFactor: mustEnrolSecondFactor(method, row.role, requireForTechnicians),

@@ -296,7 +296,7 @@ authRoutes.openapi(
     responses: { 200: json(Me, 'The signed-in person'), ...problemResponses },
   }),
   (c) => {
-    const { tokenHash: _token, lastSeenStale: _stale, ...me } = c.get('auth');
+    const { tokenHash: _token, lastSeenStale: _stale, kpiVersion: _kpis, ...me } = c.get('auth');
     return c.json(me, 200);
   },
 );

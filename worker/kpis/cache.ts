@@ -3,16 +3,16 @@
  * timezone and range, each with the org's KPI data version (kpi_versions, raised by triggers in
  * the same transaction as any change that can move a figure: migration 0015) that the report's
  * batch read beside its figures. An answer is served again only while
- *   - that version is still the org's (read now, one small indexed statement), and
+ *   - that version is still the org's (read with the request's session, worker/auth/session.ts), and
  *   - it is younger than CACHE_TTL_MS, because the waiting queue's ages, receivables' aging and
  *     the shift hours that utilisation divides by move with the clock, not with a change.
  * So a cached figure is never older than the last change committed before the request, and at
  * most a minute behind the clock (the answer's asOf says when it was read).
  *
- * Round trips, with the session lookup: no answer kept (or only an expired one) 2, the session
- * and the report's batch; an answer whose version is current 2, the session and the version.
- * An answer a change has outdated costs a third (the version, then the batch): the price of not
- * reading the report every time, once per range after each change in each isolate.
+ * Round trips, with the session lookup: an answer whose version is current 1, the session
+ * lookup alone (it reads the version); no answer kept, an expired one or one a change has
+ * outdated 2, the session and the report's batch. A caller without the session's version
+ * (`readVersion` reading it) pays one more for it.
  *
  * Single flight: requests for a key whose report is being read wait for that read rather than
  * each running the batch (every open KPI page reloads at once on the org room's notice). A
@@ -20,8 +20,7 @@
  * waiting never hands out figures from before a change the waiter could have seen.
  *
  * A change the Worker itself commits (pulse.ts, as it tells the org room) also drops the org's
- * answers in this isolate, so the next request reads the report at once in two round trips
- * instead of finding its answer outdated in three. Only a shortcut: changes made elsewhere (a
+ * answers in this isolate at once, which frees their memory early. Changes made elsewhere (a
  * board room's outbox, another isolate, a trigger's other causes) are found by the version.
  *
  * Bounded by entries and bytes, least recently used first out. Each isolate has its own: the

@@ -1,9 +1,9 @@
 /**
  * The manager's numbers over HTTP: GET /api/kpis (the report) and GET /api/kpis/{drill} (the
  * rows behind one figure, as JSON or CSV). Both need kpis.read (admins, managers, dispatchers),
- * read the session's org only, and cost two libSQL round trips: the session lookup and one batch
- * (the report: or the version check when it answers from the cache, cache.ts, which also says
- * when an outdated answer costs a third). What each figure means is core/kpis.ts's; the reads
+ * read the session's org only, and cost at most two libSQL round trips: the session lookup and
+ * one batch. The report answered from the cache (cache.ts) costs the session lookup alone, which
+ * reads the org's KPI data version too. What each figure means is core/kpis.ts's; the reads
  * are report.ts's and drills.ts's. The drill-downs are not cached: a list is opened by a click,
  * not reloaded by every open page at each change, and its rows carry names and states that no
  * KPI version follows.
@@ -62,7 +62,8 @@ kpisRoutes.openapi(
     const answer = await reports.answer(
       key,
       now,
-      async () => versionOf(await versionStatement(db, auth.orgId)),
+      // Read with the session (worker/auth/session.ts), so a kept answer costs no round trip of its own.
+      async () => auth.kpiVersion ?? versionOf(await versionStatement(db, auth.orgId)),
       async () => {
         const { report, version } = await readReport(db, auth, range, now);
         return { version, at: now, body: JSON.stringify(report) };
