@@ -7,6 +7,7 @@
 import { env } from 'cloudflare:test';
 import type { Env } from '../../worker/env.ts';
 import { describe, expect, it } from 'vitest';
+import { dispatchedJob, onHand, onSiteJob } from './field-jobs.ts';
 import { api, count, dbFingerprint, expectProblem, fx, sql, type ApiResult } from './helpers.ts';
 
 /** The Worker's R2 bucket, to see what an upload left there. */
@@ -14,42 +15,6 @@ const files = (env as unknown as Env).FILES;
 
 const tag = () => crypto.randomUUID().slice(0, 8);
 const key = () => ({ 'Idempotency-Key': crypto.randomUUID() });
-
-/** A job of the fixture technician on a board, dispatched (so they may set off), made through the API. */
-async function dispatchedJob(): Promise<string> {
-  const made = await api('a.dispatcher', 'POST', '/jobs', {
-    customerId: fx.a.customerId,
-    locationId: fx.a.locationId,
-    type: 'Service call',
-    description: `Idempotency ${tag()}`,
-    technicianId: fx.a.ownTechnicianId,
-    scheduledStart: Date.UTC(2026, 6, 2, 15),
-  });
-  expect(made.status, JSON.stringify(made.body)).toBe(201);
-  const dispatched = await api('a.dispatcher', 'POST', `/jobs/${made.body.id}/transitions`, { to: 'dispatched' });
-  expect(dispatched.status, JSON.stringify(dispatched.body)).toBe(200);
-  return made.body.id;
-}
-
-/** A job of the fixture technician on site, written straight into libSQL (no board holds it). */
-async function onSiteJob(): Promise<string> {
-  const id = crypto.randomUUID();
-  const now = Date.now();
-  await sql.execute({
-    sql: `insert into jobs (id, org_id, number, customer_id, location_id, type, priority, description, status, duration_min, technician_id, warnings, created_at, updated_at)
-          values (?, ?, ?, ?, ?, 'service', 'normal', 'Idempotency', 'on_site', 60, ?, '[]', ?, ?)`,
-    args: [id, fx.a.orgId, 8_000_000 + Math.floor(Math.random() * 1e9), fx.a.customerId, fx.a.locationId, fx.a.ownTechnicianId, now, now],
-  });
-  return id;
-}
-
-async function onHand(partId: string, locationId: string): Promise<number> {
-  const r = await sql.execute({
-    sql: 'select quantity from stock_levels where part_id = ? and location_id = ?',
-    args: [partId, locationId],
-  });
-  return Number(r.rows[0]?.quantity ?? Number.NaN);
-}
 
 const stillInProgress = (r: ApiResult) => r.status === 409 && r.body?.title === 'Still in progress';
 
@@ -81,7 +46,7 @@ async function sendLikeAPhone(send: () => Promise<ApiResult>, status: number): P
 
 describe('Idempotency-Key', () => {
   it('moves a job once: three copies at once and a resend after a lost answer', async () => {
-    const jobId = await dispatchedJob();
+    const jobId = await dispatchedJob(`Idempotency ${tag()}`, Date.UTC(2026, 6, 2, 15));
     const headers = key();
     const first = await sendLikeAPhone(() => api('a.technician', 'POST', `/jobs/${jobId}/transitions`, { to: 'en_route' }, headers), 200);
     expect(first.body).toMatchObject({ id: jobId, status: 'en_route' });
@@ -148,22 +113,7 @@ describe('Idempotency-Key', () => {
   it("lets no technician act on another technician's job or another org's, even replayed: refused, nothing but the answer and the office's record kept", async () => {
     const theirs = await onSiteJob();
     await sql.execute({ sql: 'update jobs set technician_id = ? where id = ?', args: [fx.a.technicianId, theirs] });
-    const otherOrg = crypto.randomUUID();
-    const now = Date.now();
-    await sql.execute({
-      sql: `insert into jobs (id, org_id, number, customer_id, location_id, type, priority, description, status, duration_min, technician_id, warnings, created_at, updated_at)
-            values (?, ?, ?, ?, ?, 'service', 'normal', 'Other org', 'on_site', 60, ?, '[]', ?, ?)`,
-      args: [
-        otherOrg,
-        fx.b.orgId,
-        8_000_000 + Math.floor(Math.random() * 1e9),
-        fx.b.customerId,
-        fx.b.locationId,
-        fx.b.ownTechnicianId,
-        now,
-        now,
-      ],
-    });
+    const otherOrg = await onSiteJob({ org: 'b', description: 'Other org' });
     const jpeg = new Uint8Array(256);
     jpeg.set([0xff, 0xd8, 0xff, 0xe0]);
     // The answers kept with their keys, and each refusal written down for the office (tests/worker/phone-refusals.test.ts).

@@ -6,33 +6,21 @@
  * another org's; not for technicians, whose phone keeps their own.
  */
 import { describe, expect, it } from 'vitest';
+import { dispatchedJob } from './field-jobs.ts';
 import { api, count, expectProblem, fx } from './helpers.ts';
 
 const tag = () => crypto.randomUUID().slice(0, 8);
 const key = () => ({ 'Idempotency-Key': crypto.randomUUID() });
 
-/** A job of the fixture technician on a board, dispatched (so they may set off), made through the API. */
-async function dispatchedJob(): Promise<string> {
-  const made = await api('a.dispatcher', 'POST', '/jobs', {
-    customerId: fx.a.customerId,
-    locationId: fx.a.locationId,
-    type: 'Service call',
-    description: `Phone refusals ${tag()}`,
-    technicianId: fx.a.ownTechnicianId,
-    scheduledStart: Date.UTC(2026, 6, 3, 15),
-  });
-  expect(made.status, JSON.stringify(made.body)).toBe(201);
-  const dispatched = await api('a.dispatcher', 'POST', `/jobs/${made.body.id}/transitions`, { to: 'dispatched' });
-  expect(dispatched.status, JSON.stringify(dispatched.body)).toBe(200);
-  return made.body.id;
-}
+/** A dispatched job of the fixture technician, made through the API. */
+const job = () => dispatchedJob(`Phone refusals ${tag()}`, Date.UTC(2026, 6, 3, 15));
 
 const refusalsOf = (jobId: string, actor: 'a.dispatcher' | 'a.manager' | 'a.admin' | 'b.dispatcher' = 'a.dispatcher') =>
   api(actor, 'GET', `/jobs/${jobId}/phone-refusals`);
 
 describe('phone refusals kept for the office', () => {
   it('lists a status change the lifecycle refused after the office cancelled the job, with who, what, why and when', async () => {
-    const jobId = await dispatchedJob();
+    const jobId = await job();
     expect((await api('a.dispatcher', 'POST', `/jobs/${jobId}/transitions`, { to: 'cancelled' })).status).toBe(200);
     const before = Date.now();
     // The phone, back online, sends "On my way" it queued before the job was cancelled.
@@ -63,7 +51,7 @@ describe('phone refusals kept for the office', () => {
   });
 
   it('keeps a note on a job reassigned to another technician on that job, once per key, and nothing without a key', async () => {
-    const jobId = await dispatchedJob();
+    const jobId = await job();
     const moved = await api('a.dispatcher', 'PATCH', `/jobs/${jobId}`, { technicianId: fx.a.technicianId });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     const said = `Breaker panel is behind the water heater ${tag()}`;
@@ -98,7 +86,7 @@ describe('phone refusals kept for the office', () => {
   });
 
   it("describes a refused photo by its caption and size, never its bytes; a line item by its body's jobId", async () => {
-    const jobId = await dispatchedJob();
+    const jobId = await job();
     expect((await api('a.dispatcher', 'PATCH', `/jobs/${jobId}`, { technicianId: fx.a.technicianId })).status).toBe(200);
     const jpeg = new Uint8Array(3000);
     jpeg.set([0xff, 0xd8, 0xff, 0xe0]);
@@ -124,7 +112,7 @@ describe('phone refusals kept for the office', () => {
   });
 
   it('keeps a refusal met inside a replay run (POST /api/replay) the same way, once per key', async () => {
-    const jobId = await dispatchedJob();
+    const jobId = await job();
     expect((await api('a.dispatcher', 'PATCH', `/jobs/${jobId}`, { technicianId: fx.a.technicianId })).status).toBe(200);
     const said = `Replayed note ${tag()}`;
     const action = { key: crypto.randomUUID(), method: 'POST', path: `/api/jobs/${jobId}/notes`, body: { text: said } };
@@ -140,7 +128,7 @@ describe('phone refusals kept for the office', () => {
   });
 
   it("never shows one org's refusals to another, and not to technicians", async () => {
-    const jobId = await dispatchedJob();
+    const jobId = await job();
     expect((await api('a.dispatcher', 'POST', `/jobs/${jobId}/transitions`, { to: 'cancelled' })).status).toBe(200);
     expectProblem(await api('a.technician', 'POST', `/jobs/${jobId}/transitions`, { to: 'on_site' }, key()), 409);
     expect((await refusalsOf(jobId)).body.items).toHaveLength(1);

@@ -6,21 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_REPLAY_ACTIONS } from '../../worker/http/replay.ts';
+import { onHand, onSiteJob } from './field-jobs.ts';
 import { api, count, dbFingerprint, expectProblem, fx, sql } from './helpers.ts';
 
 const tag = () => crypto.randomUUID().slice(0, 8);
-
-/** A job of the fixture technician on site, written straight into libSQL (no board holds it). */
-async function onSiteJob(technicianId = fx.a.ownTechnicianId): Promise<string> {
-  const id = crypto.randomUUID();
-  const now = Date.now();
-  await sql.execute({
-    sql: `insert into jobs (id, org_id, number, customer_id, location_id, type, priority, description, status, duration_min, technician_id, warnings, created_at, updated_at)
-          values (?, ?, ?, ?, ?, 'service', 'normal', 'Replay', 'on_site', 60, ?, '[]', ?, ?)`,
-    args: [id, fx.a.orgId, 9_000_000 + Math.floor(Math.random() * 1e9), fx.a.customerId, fx.a.locationId, technicianId, now, now],
-  });
-  return id;
-}
 
 /** A part with ten on a new truck, so the stock the actions take is the test's own. */
 async function truckWithParts(): Promise<{ partId: string; truckId: string }> {
@@ -28,14 +17,6 @@ async function truckWithParts(): Promise<{ partId: string; truckId: string }> {
   const truckId = (await api('a.admin', 'POST', '/stock/locations', { kind: 'truck', name: `Replay truck ${tag()}` })).body.id as string;
   await api('a.admin', 'POST', '/stock/movements', { partId, toLocationId: truckId, quantity: 10, reason: 'receive' });
   return { partId, truckId };
-}
-
-async function onHand(partId: string, locationId: string): Promise<number> {
-  const r = await sql.execute({
-    sql: 'select quantity from stock_levels where part_id = ? and location_id = ?',
-    args: [partId, locationId],
-  });
-  return Number(r.rows[0]?.quantity ?? Number.NaN);
 }
 
 const action = <B>(path: string, body: B, method = 'POST') => ({ key: crypto.randomUUID(), method, path, body });
@@ -93,7 +74,7 @@ describe('POST /api/replay', () => {
 
   it('goes on after a final refusal, kept with its key, as the phone does', async () => {
     const mine = await onSiteJob();
-    const theirs = await onSiteJob(fx.a.technicianId);
+    const theirs = await onSiteJob({ technicianId: fx.a.technicianId });
     const actions = [
       action(`/api/jobs/${mine}/notes`, { text: `Before ${tag()}` }),
       action(`/api/jobs/${theirs}/notes`, { text: `Not my job ${tag()}` }),
@@ -135,22 +116,7 @@ describe('POST /api/replay', () => {
   });
 
   it("opens no door: another role's write, another org's job and a signed-out caller are refused as they would be alone, nothing written", async () => {
-    const otherOrgJob = crypto.randomUUID();
-    const now = Date.now();
-    await sql.execute({
-      sql: `insert into jobs (id, org_id, number, customer_id, location_id, type, priority, description, status, duration_min, technician_id, warnings, created_at, updated_at)
-            values (?, ?, ?, ?, ?, 'service', 'normal', 'Other org', 'on_site', 60, ?, '[]', ?, ?)`,
-      args: [
-        otherOrgJob,
-        fx.b.orgId,
-        9_000_000 + Math.floor(Math.random() * 1e9),
-        fx.b.customerId,
-        fx.b.locationId,
-        fx.b.ownTechnicianId,
-        now,
-        now,
-      ],
-    });
+    const otherOrgJob = await onSiteJob({ org: 'b', description: 'Other org' });
     // The refusals' answers are kept, with their keys and for the office: nothing else may change.
     const withoutKeys = (fp: string) =>
       fp.split('\n').filter((t) => !t.startsWith('idempotency_keys:') && !t.startsWith('phone_refusals:'));
