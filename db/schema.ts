@@ -384,7 +384,7 @@ export const jobEvents = sqliteTable(
   ],
 );
 
-/** The job facts' columns the manager's figures add up (worker/kpis/measures.ts factSums), carried by both of its indexes. */
+/** The job facts' columns the manager's figures add up (the view job_fact_terms, migration 0017), carried by both of its indexes. */
 const FACT_SUMMED = (t: {
   invoiced: AnySQLiteColumn;
   revenueCents: AnySQLiteColumn;
@@ -440,6 +440,56 @@ export const kpiVersions = sqliteTable('kpi_versions', {
     .references(() => orgs.id),
   version: integer('version').notNull(),
 });
+
+/**
+ * Rollups of the job facts and of the schedule, kept by triggers (migration 0017) in the same
+ * transaction as every change to the rows they add up, whichever writer made it: what a fact
+ * counts is said once, by the view job_fact_terms (and job_schedule_terms for jobs), and the
+ * triggers and the report both read it. A range's sums are its whole buckets from a rollup plus
+ * the raw rows of the part buckets at its two ends (worker/kpis/rollups.ts), so the figures are
+ * exact for any timezone, and a year reads tens of thousands of rows instead of half a million.
+ *
+ * - job_fact_quarters: each 15 minutes of completions (every local midnight of every timezone
+ *   falls on one), for the periods' sums and each day of the range;
+ * - job_fact_tech_days: each technician's completions per UTC day, for the scorecard;
+ * - job_schedule_quarters: jobs (not cancelled) scheduled to start in each 15 minutes, and how
+ *   many of them are done, for the completion rate.
+ * A bucket whose count falls to zero is deleted, so a rollup equals a fresh GROUP BY of its rows.
+ */
+const rollupSums = () => ({
+  completed: integer('completed').notNull(),
+  invoicedCents: integer('invoiced_cents').notNull(),
+  ticketJobs: integer('ticket_jobs').notNull(),
+  ticketCents: integer('ticket_cents').notNull(),
+  fixEligible: integer('fix_eligible').notNull(),
+  fixedFirstTime: integer('fixed_first_time').notNull(),
+  windowed: integer('windowed').notNull(),
+  onTime: integer('on_time').notNull(),
+  onSiteMinutes: integer('on_site_minutes').notNull(),
+});
+
+export const jobFactQuarters = sqliteTable(
+  'job_fact_quarters',
+  { orgId: orgId(), quarter: integer('quarter').notNull(), ...rollupSums() },
+  (t) => [primaryKey({ columns: [t.orgId, t.quarter] })],
+);
+
+export const jobFactTechDays = sqliteTable(
+  'job_fact_tech_days',
+  { orgId: orgId(), day: integer('day').notNull(), technicianId: text('technician_id').notNull(), ...rollupSums() },
+  (t) => [primaryKey({ columns: [t.orgId, t.day, t.technicianId] })],
+);
+
+export const jobScheduleQuarters = sqliteTable(
+  'job_schedule_quarters',
+  {
+    orgId: orgId(),
+    quarter: integer('quarter').notNull(),
+    scheduled: integer('scheduled').notNull(),
+    done: integer('done').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.quarter] })],
+);
 
 /** The audit trail of everything that is not a job. */
 export const auditEvents = sqliteTable(

@@ -17,8 +17,11 @@ function onExit(kill) {
   process.on('exit', kill);
 }
 
-/** `wranglerConfig`: another wrangler config to run (bench/realtime runs a bundle made before it starts). */
-export async function startStack({ log = console.log, wranglerConfig } = {}) {
+/**
+ * `wranglerConfig`: another wrangler config to run (bench/realtime runs a bundle made before it starts);
+ * `wranglerArgs`: more arguments for `wrangler dev` (`--var NAME:value`).
+ */
+export async function startStack({ log = console.log, wranglerConfig, wranglerArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const stops = [];
   let stopped = false;
@@ -52,7 +55,7 @@ export async function startStack({ log = console.log, wranglerConfig } = {}) {
       dir,
       name: 'wrangler',
       config: wranglerConfig,
-      args: ['--var', `LIBSQL_URL:${sqld.url}`],
+      args: ['--var', `LIBSQL_URL:${sqld.url}`, ...wranglerArgs],
       readyPath: '/api/health',
     };
     let w = await startWrangler(wranglerOpts);

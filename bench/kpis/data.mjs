@@ -223,7 +223,7 @@ export async function addKpiOrg(libsqlUrl, { now = Date.now(), log = console.log
         from bench_kpi_slots s join invoices i on i.id = ${idOf(KIND.invoice, 's.n')}
         where i.paid_cents > 0 and s.n >= ?2 and s.n < ?3 order by s.n`),
     ]);
-    await step('job facts (refreshFacts all)', [refreshFacts(ORG_ID, 'all')]);
+    await step('job facts (refreshFacts all, with their rollups)', [refreshFacts(ORG_ID, 'all')]);
     await db.execute('drop table bench_kpi_slots');
 
     const count = async (sql) => Number((await db.execute({ sql, args: [ORG_ID] })).rows[0].n);
@@ -234,6 +234,10 @@ export async function addKpiOrg(libsqlUrl, { now = Date.now(), log = console.log
       payments: await count('select count(*) as n from payments where org_id = ?'),
       facts: await count('select count(*) as n from job_facts where org_id = ?'),
       returnVisits: await count('select count(*) as n from jobs where org_id = ? and return_visit_of is not null'),
+      // Kept by migration 0017's triggers as the rows above went in.
+      quarters: await count('select count(*) as n from job_fact_quarters where org_id = ?'),
+      techDays: await count('select count(*) as n from job_fact_tech_days where org_id = ?'),
+      scheduleQuarters: await count('select count(*) as n from job_schedule_quarters where org_id = ?'),
     };
     return {
       orgId: ORG_ID,

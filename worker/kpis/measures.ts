@@ -1,7 +1,7 @@
 /**
  * The SQL the report and its drill-downs share, so a figure and the list behind it can only
- * select the same rows: which facts fall in a period, what the average ticket counts, the sums
- * core/kpis.ts turns into figures, and a receivable's aging bucket. Every condition here leads
+ * select the same rows: which facts fall in a period, what the average ticket counts, and a
+ * receivable's aging bucket (the sums themselves come from the rollups, rollups.ts). Every condition here leads
  * with the org, so each read is the org's alone and starts from an index that begins with org_id.
  */
 import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
@@ -13,26 +13,12 @@ import { AGING_BUCKETS, agingThresholds, type AgingBucketId } from '../../core/k
 export const completedWithin = (orgId: string, start: number, end: number) =>
   and(eq(jobFacts.orgId, orgId), gte(jobFacts.completedAt, start), lt(jobFacts.completedAt, end))!;
 
-/** What the average ticket counts: an invoiced job, unless it is a return visit billed at $0 (DEFINITIONS.averageTicket). */
-export const ticketJob = sql`(${jobFacts.invoiced} and not (${jobFacts.returnVisitOf} is not null and ${jobFacts.revenueCents} = 0))`;
-
 /**
- * The part of core/kpis.ts Sums that the job facts give, as aggregates over the selected facts
- * (count(column) counts the non-null ones, so a left join that found no fact adds nothing).
- * Scheduled jobs, payments and shift minutes come from their own queries.
+ * What the average ticket counts: an invoiced job, unless it is a return visit billed at $0 (DEFINITIONS.averageTicket).
+ * The sums read the same rule from the view job_fact_terms (migration 0017, its ticket_jobs), which the
+ * rollups' triggers use too; tests/worker/kpis-rollups.test.ts checks the two select the same facts.
  */
-export const factSums = {
-  // completed_at, not job_id: it is never null and it is in the indexes, so the sums need no table row.
-  completed: sql<number>`count(${jobFacts.completedAt})`,
-  invoicedCents: sql<number>`coalesce(sum(${jobFacts.revenueCents}), 0)`,
-  ticketJobs: sql<number>`coalesce(sum(${ticketJob}), 0)`,
-  ticketCents: sql<number>`coalesce(sum(case when ${ticketJob} then ${jobFacts.revenueCents} else 0 end), 0)`,
-  fixEligible: sql<number>`count(${jobFacts.firstTimeFix})`,
-  fixedFirstTime: sql<number>`coalesce(sum(${jobFacts.firstTimeFix}), 0)`,
-  windowed: sql<number>`count(${jobFacts.onTime})`,
-  onTime: sql<number>`coalesce(sum(${jobFacts.onTime}), 0)`,
-  onSiteMinutes: sql<number>`coalesce(sum(${jobFacts.onSiteMinutes}), 0)`,
-};
+export const ticketJob = sql`(${jobFacts.invoiced} and not (${jobFacts.returnVisitOf} is not null and ${jobFacts.revenueCents} = 0))`;
 
 /** The date a receivable ages from: when the invoice was sent (a sent invoice always has it; its making otherwise). */
 export const issuedAt = sql<number>`coalesce(${invoices.issuedAt}, ${invoices.createdAt})`;
