@@ -289,3 +289,56 @@ describe('ReportCache', () => {
     expect(computed).toBe(1);
   });
 });
+
+describe('GET /api/kpis/{drill} from the cache', () => {
+  const LIST = `/kpis/completionRate?from=${DAY}&to=${DAY}`;
+  const list = () => a.org.call('manager', 'GET', LIST);
+  type Row = { id: string; customerName: string; returnVisitOf: string | null };
+  const row = (body: { items: Row[] }, id: string) => body.items.find((r) => r.id === id)!;
+
+  it('keeps a list while nothing changed, and reads it again when a row it shows changes: a customer renamed, a return-visit link set', async () => {
+    const first = await scheduled(a, 11);
+    const job = await scheduled(a, 12);
+    const read = await list();
+    expect(read.status, JSON.stringify(read.body)).toBe(200);
+    expect(read.roundTrips).toBe(2);
+    expect(row(read.body, job).customerName).toBe('KPI cache customer');
+    later(5_000);
+    const kept = await list();
+    expect(kept.roundTrips, 'from the cache: the session lookup alone').toBe(1);
+    expect(kept.body).toEqual(read.body);
+
+    // Neither changes a figure; both change what the list shows (migration 0018).
+    await a.org.ok('dispatcher', 'PATCH', `/customers/${a.where.customerId}`, { name: 'KPI cache customer, renamed' });
+    later(5_000);
+    const renamed = await list();
+    expect(renamed.roundTrips).toBe(2);
+    expect(row(renamed.body, job).customerName).toBe('KPI cache customer, renamed');
+    await a.org.ok('dispatcher', 'PATCH', `/jobs/${job}`, { returnVisitOf: first });
+    later(5_000);
+    const linked = await list();
+    expect(linked.roundTrips).toBe(2);
+    expect(row(linked.body, job).returnVisitOf).toBe(first);
+
+    // An export is read as it is, every time.
+    const csv = await a.org.call('manager', 'GET', `${LIST}&format=csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.roundTrips).toBe(2);
+    await a.org.ok('dispatcher', 'PATCH', `/customers/${a.where.customerId}`, { name: 'KPI cache customer' });
+  });
+
+  it("keeps each org's lists apart: a neighbour's rename reaches neither this org's list nor its key", async () => {
+    const warmList = await list();
+    expect(warmList.status).toBe(200);
+    later(5_000);
+    expect((await list()).roundTrips).toBe(1);
+    await b.org.ok('dispatcher', 'PATCH', `/customers/${b.where.customerId}`, { name: 'Neighbour, renamed' });
+    later(5_000);
+    const still = await list();
+    expect(still.roundTrips).toBe(1);
+    expect(JSON.stringify(still.body)).not.toContain('Neighbour');
+    const theirs = await b.org.call('manager', 'GET', LIST);
+    expect(theirs.status).toBe(200);
+    expect(JSON.stringify(theirs.body)).not.toContain('KPI cache customer');
+  });
+});

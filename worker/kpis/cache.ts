@@ -1,8 +1,8 @@
 /**
- * The report cache: GET /api/kpis answers, serialized, kept in the Worker's isolate by org, its
- * timezone and range, each with the org's KPI data version (kpi_versions, raised by triggers in
- * the same transaction as any change that can move a figure: migration 0015) that the report's
- * batch read beside its figures. An answer is served again only while
+ * The report cache: GET /api/kpis answers and its drill-downs' lists, serialized, kept in the
+ * Worker's isolate by org, its timezone and what was asked, each with the org's KPI data version (kpi_versions, raised by triggers in
+ * the same transaction as any change that can move a figure or a listed row: migrations 0015 and
+ * 0018) that the answer's batch read beside its rows. An answer is served again only while
  *   - that version is still the org's (read with the request's session, worker/auth/session.ts), and
  *   - it is younger than CACHE_TTL_MS, because the waiting queue's ages, receivables' aging and
  *     the shift hours that utilisation divides by move with the clock, not with a change.
@@ -54,7 +54,15 @@ export const versionOf = (rows: { version: number }[]) => Number(rows[0]?.versio
 
 /** An answer's key: the org first (forgetOrg drops by it), then what else the report depends on. */
 export const reportKey = (orgId: string, timezone: string, range: { from: string; to: string }) =>
-  `${orgId} ${timezone} ${range.from} ${range.to}`;
+  `${orgId} ${timezone} report ${range.from} ${range.to}`;
+
+/** A drill-down's key: its figure and everything that narrows it (a snapshot has no range). */
+export const drillKey = (
+  orgId: string,
+  timezone: string,
+  drill: string,
+  q: { range: { from: string; to: string } | null; technicianId?: string; bucket?: string },
+) => `${orgId} ${timezone} drill ${drill} ${q.range?.from ?? '-'} ${q.range?.to ?? '-'} ${q.technicianId ?? '-'} ${q.bucket ?? '-'}`;
 
 export class ReportCache {
   /** Map order is recency: a served entry is moved to the end, the first one goes first. */
@@ -149,7 +157,8 @@ export class ReportCache {
 }
 
 /**
- * The isolate's cache of reports. A year's report of an org of 100 technicians is about 40 KB of
- * JSON (UTF-16 in memory: twice that), so 8 MiB keeps a hundred of the largest, far more days.
+ * The isolate's cache of reports and lists. A year's report of an org of 100 technicians is about
+ * 50 KB of JSON (UTF-16 in memory: twice that), a day's completions about 265 KB and the longest
+ * list (5,000 rows) about 2 MB, so 16 MiB keeps the lists being looked at and a hundred reports.
  */
-export const reports = new ReportCache({ ttlMs: CACHE_TTL_MS, maxEntries: 500, maxBytes: 8 * 1024 * 1024 });
+export const reports = new ReportCache({ ttlMs: CACHE_TTL_MS, maxEntries: 500, maxBytes: 16 * 1024 * 1024 });

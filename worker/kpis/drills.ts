@@ -1,8 +1,8 @@
 /**
  * GET /api/kpis/{drill}: the jobs, invoices or payments behind a figure, selected by the same
  * conditions the figure adds up (measures.ts), so the list and the number cannot disagree. One
- * statement, in one round trip after the session lookup, starting from the index the figure
- * uses; each list in time order, oldest first.
+ * statement (with the org's KPI data version, for the cache), in one round trip after the session
+ * lookup, starting from the index the figure uses; each list in time order, oldest first.
  *
  * Which rows each drill lists (core/kpis.ts DEFINITIONS says it in words):
  *   completed, utilisation   the facts of jobs completed in the range
@@ -19,6 +19,8 @@ import { and, asc, eq, gte, isNotNull, lt, ne, sql, type SQL } from 'drizzle-orm
 import { customers, invoices, jobFacts, jobs, payments, technicians } from '../../db/schema.ts';
 import { DEFINITIONS, periodOf, type AgingBucketId, type DrillId, type Range } from '../../core/kpis.ts';
 import type { Db } from '../db.ts';
+import { runBatch } from '../http/batch.ts';
+import { versionOf, versionStatement } from './cache.ts';
 import { agingBucket, completedWithin, issuedAt, receivable, ticketJob } from './measures.ts';
 import type { KpiInvoiceRow, KpiJobRow, KpiPaymentRow } from './records.ts';
 
@@ -157,9 +159,13 @@ export function drillStatement(db: Db, drill: DrillId, q: DrillQuery) {
   return collected(db, q);
 }
 
-export async function readDrill(db: Db, drill: DrillId, q: DrillQuery): Promise<DrillList> {
-  const rows = (await drillStatement(db, drill, q)) as Record<string, unknown>[];
-  const truncated = rows.length > MAX_ITEMS;
-  const items = truncated ? rows.slice(0, MAX_ITEMS) : rows;
-  return { drill, lists: DEFINITIONS[drill].lists, items, truncated } as DrillList;
+/** The list, with the org's KPI data version it was read at (in the same batch: the same snapshot), for the cache. */
+export async function readDrill(db: Db, drill: DrillId, q: DrillQuery): Promise<{ list: DrillList; version: number }> {
+  const [found, version] = (await runBatch(db, [drillStatement(db, drill, q), versionStatement(db, q.orgId)])) as [
+    Record<string, unknown>[],
+    { version: number }[],
+  ];
+  const truncated = found.length > MAX_ITEMS;
+  const items = truncated ? found.slice(0, MAX_ITEMS) : found;
+  return { list: { drill, lists: DEFINITIONS[drill].lists, items, truncated } as DrillList, version: versionOf(version) };
 }

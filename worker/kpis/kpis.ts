@@ -2,11 +2,9 @@
  * The manager's numbers over HTTP: GET /api/kpis (the report) and GET /api/kpis/{drill} (the
  * rows behind one figure, as JSON or CSV). Both need kpis.read (admins, managers, dispatchers),
  * read the session's org only, and cost at most two libSQL round trips: the session lookup and
- * one batch. The report answered from the cache (cache.ts) costs the session lookup alone, which
- * reads the org's KPI data version too. What each figure means is core/kpis.ts's; the reads
- * are report.ts's and drills.ts's. The drill-downs are not cached: a list is opened by a click,
- * not reloaded by every open page at each change, and its rows carry names and states that no
- * KPI version follows.
+ * one batch. The report and a drill-down's JSON answered from the cache (cache.ts) cost the session
+ * lookup alone, which reads the org's KPI data version too; a CSV export is always read anew. What
+ * each figure means is core/kpis.ts's; the reads are report.ts's and drills.ts's.
  */
 import { z } from '@hono/zod-openapi';
 import { DEFINITIONS, DRILLS, isDrill, MAX_RANGE_DAYS, rangeProblem, type Range } from '../../core/kpis.ts';
@@ -17,7 +15,7 @@ import { json, route, router } from '../http/router.ts';
 import { fieldProblem, Problem } from '../problem.ts';
 import { csvFileName, toCsv } from './csv.ts';
 import { readDrill, SNAPSHOTS } from './drills.ts';
-import { CACHE_TTL_MS, reportKey, reports, versionOf, versionStatement } from './cache.ts';
+import { CACHE_TTL_MS, drillKey, reportKey, reports, versionOf, versionStatement } from './cache.ts';
 import { AgingBucket, KpiDrillList, KpiReport } from './records.ts';
 import { readReport } from './report.ts';
 
@@ -121,15 +119,31 @@ kpisRoutes.openapi(
     const range = snapshot && q.from === undefined && q.to === undefined ? null : rangeOf(q);
     const auth = c.get('auth');
     const now = Date.now();
-    const list = await readDrill(c.get('db'), drill, {
+    const db = c.get('db');
+    const query = {
       orgId: auth.orgId,
       timezone: auth.timezone,
       range: snapshot ? null : range,
       technicianId: q.technicianId,
       bucket: q.bucket,
       now,
-    });
-    if (q.format !== 'csv') return c.json(list, 200);
+    };
+    if (q.format !== 'csv') {
+      // Kept like the report: the version follows every row a list shows (migration 0018), and the
+      // snapshots' ages move with the clock at most a TTL.
+      const answer = await reports.answer(
+        drillKey(auth.orgId, auth.timezone, drill, query),
+        now,
+        async () => auth.kpiVersion ?? versionOf(await versionStatement(db, auth.orgId)),
+        async () => {
+          const { list, version } = await readDrill(db, drill, query);
+          return { version, at: now, body: JSON.stringify(list) };
+        },
+      );
+      return c.body(answer.body, 200, { 'content-type': 'application/json' }) as never;
+    }
+    // An export is read as it is now.
+    const { list } = await readDrill(db, drill, query);
     return c.body(toCsv(list.lists, list.items, auth.timezone), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${csvFileName(drill, range, localDateOf(now, auth.timezone))}"`,
