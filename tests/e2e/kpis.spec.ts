@@ -242,3 +242,29 @@ test('the job page links a return visit to an earlier job of the same customer, 
   await expect(section).toContainText('Not a return visit.');
   expect((await apiIn<{ returnVisitOf: string | null }>(admin, 'GET', `/api/jobs/${visit.id}`)).body.returnVisitOf).toBeNull();
 });
+
+test('the numbers and a drill-down, read anew or kept, reach a client compressed once, and plain when it asks for plain', async ({
+  browser,
+  baseURL,
+}) => {
+  // A kept answer is gzipped once by the Worker and sent as it is (worker/kpis/cache.ts keptResponse);
+  // the platform must not compress it again, and a client that does not accept gzip gets the text.
+  const page = await open(browser, baseURL!, managerState);
+  const { from, to } = aroundNow();
+  for (const path of [`/api/kpis?from=${from}&to=${to}`, `/api/kpis/completed?from=${from}&to=${to}`]) {
+    let first: unknown;
+    for (const read of ['anew', 'kept']) {
+      const gzip = await page.request.get(path, { headers: { 'accept-encoding': 'gzip' } });
+      expect(gzip.status(), `${path} ${read}`).toBe(200);
+      expect(gzip.headers()['content-encoding'], `${path} ${read}`).toBe('gzip');
+      const body = await gzip.body();
+      expect(body[0] === 0x1f && body[1] === 0x8b, `${path} ${read}: still gzip after one decode`).toBe(false);
+      const parsed = JSON.parse(body.toString('utf8'));
+      if (read === 'anew') first = parsed;
+      else expect(parsed).toEqual(first);
+    }
+    const plain = await page.request.get(path, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers()['content-encoding'], path).toBeUndefined();
+    expect(JSON.parse((await plain.body()).toString('utf8'))).toEqual(first);
+  }
+});

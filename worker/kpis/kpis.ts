@@ -15,7 +15,7 @@ import { json, route, router } from '../http/router.ts';
 import { fieldProblem, Problem } from '../problem.ts';
 import { csvFileName, toCsv } from './csv.ts';
 import { readDrill, SNAPSHOTS } from './drills.ts';
-import { CACHE_TTL_MS, drillKey, reportKey, reports, versionOf, versionStatement } from './cache.ts';
+import { CACHE_TTL_MS, drillKey, keptResponse, reportKey, reports, versionOf, versionStatement } from './cache.ts';
 import { AgingBucket, KpiDrillList, KpiReport } from './records.ts';
 import { readReport } from './report.ts';
 
@@ -67,7 +67,7 @@ kpisRoutes.openapi(
         return { version, at: now, body: JSON.stringify(report) };
       },
     );
-    return c.body(answer.body, 200, { 'content-type': 'application/json' }) as never;
+    return (await keptResponse(answer, c.req.header('accept-encoding'))) as never;
   },
 );
 
@@ -140,7 +140,7 @@ kpisRoutes.openapi(
           return { version, at: now, body: JSON.stringify(list) };
         },
       );
-      return c.body(answer.body, 200, { 'content-type': 'application/json' }) as never;
+      return (await keptResponse(answer, c.req.header('accept-encoding'))) as never;
     }
     // An export is read as it is now.
     const { list } = await readDrill(db, drill, query);
