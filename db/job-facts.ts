@@ -16,7 +16,7 @@
  * Pure, like db/job-writes.ts: statements out, no I/O.
  */
 import { DONE_STATUSES } from '../core/lifecycle.ts';
-import { type Statement, sql } from './job-writes.ts';
+import { raw, type Statement, sql } from './job-writes.ts';
 
 const DONE = JSON.stringify(DONE_STATUSES);
 
@@ -64,5 +64,45 @@ export function refreshFacts(orgId: string, which: FactJobs): Statement[] {
       left join site s on s.job_id = j.id
       left join billed b on b.job_id = j.id
       where j.id in (select id from t) and j.org_id = ${orgId} and j.status in (select value from json_each(${DONE}))`,
+  ];
+}
+
+/**
+ * The sums a fact adds to (the view job_fact_terms, migration 0017): the report's name for each
+ * and its column in the view and the rollups.
+ */
+export const FACT_TERMS = {
+  completed: 'completed',
+  invoicedCents: 'invoiced_cents',
+  ticketJobs: 'ticket_jobs',
+  ticketCents: 'ticket_cents',
+  fixEligible: 'fix_eligible',
+  fixedFirstTime: 'fixed_first_time',
+  windowed: 'windowed',
+  onTime: 'on_time',
+  onSiteMinutes: 'on_site_minutes',
+} as const;
+
+/**
+ * The org's KPI rollups (migrations 0016 and 0017) recomputed from the rows they add up, through
+ * the same views the triggers read. The triggers keep them in step with every change, the
+ * rebuild's too; this repairs a rollup that was changed by hand or restored without its rows.
+ */
+export function rebuildRollups(orgId: string): Statement[] {
+  const columns = Object.values(FACT_TERMS).join(', ');
+  const sums = Object.values(FACT_TERMS)
+    .map((c) => `sum(${c})`)
+    .join(', ');
+  return [
+    sql`delete from job_fact_quarters where org_id = ${orgId}`,
+    sql`insert into job_fact_quarters (org_id, quarter, ${raw(columns)})
+      select org_id, quarter, ${raw(sums)} from job_fact_terms where org_id = ${orgId} group by org_id, quarter`,
+    sql`delete from job_fact_tech_days where org_id = ${orgId}`,
+    sql`insert into job_fact_tech_days (org_id, day, technician_id, ${raw(columns)})
+      select org_id, day, technician_id, ${raw(sums)} from job_fact_terms
+      where org_id = ${orgId} and technician_id is not null group by org_id, day, technician_id`,
+    sql`delete from job_schedule_quarters where org_id = ${orgId}`,
+    sql`insert into job_schedule_quarters (org_id, quarter, scheduled, done)
+      select org_id, quarter, sum(scheduled), sum(done) from job_schedule_terms where org_id = ${orgId} group by org_id, quarter`,
   ];
 }

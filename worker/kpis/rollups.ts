@@ -12,24 +12,15 @@
  *   scheduleSpans   jobs scheduled in each span, done     job_schedule_quarters, jobs_org_start_idx
  */
 import { type SQL, sql } from 'drizzle-orm';
+import { FACT_TERMS } from '../../db/job-facts.ts';
 import type { Db } from '../db.ts';
+
+export { FACT_TERMS };
 
 /** The bucket sizes of migration 0017's views (its `quarter` and `day`). */
 export const QUARTER_MS = 900_000;
 export const DAY_MS = 86_400_000;
 
-/** The sums a fact adds to, by the report's name and the view's and rollups' column. */
-export const FACT_TERMS = {
-  completed: 'completed',
-  invoicedCents: 'invoiced_cents',
-  ticketJobs: 'ticket_jobs',
-  ticketCents: 'ticket_cents',
-  fixEligible: 'fix_eligible',
-  fixedFirstTime: 'fixed_first_time',
-  windowed: 'windowed',
-  onTime: 'on_time',
-  onSiteMinutes: 'on_site_minutes',
-} as const;
 export type FactSums = { [K in keyof typeof FACT_TERMS]: number };
 
 export interface Span {
