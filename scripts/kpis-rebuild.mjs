@@ -1,9 +1,9 @@
 // `npm run kpis:rebuild`: recomputes every org's job facts (the rows the manager's numbers add up)
 // from the records, with the very statements every job change appends to its own batch
 // (db/job-facts.ts refreshFacts, here for 'all' of an org's jobs), then the org's KPI rollups
-// from them (rebuildRollups; the triggers keep them in step anyway, this repairs a hand edit). For a database whose facts
-// were never kept (an import, a restore) or are suspected stale; on a healthy one it changes
-// nothing, and the KPI report reads the same before and after.
+// from them (rebuildRollups: the triggers keep them in step anyway; this repairs a hand edit).
+// For a database whose facts were never kept (an import, a restore) or are suspected stale; on a
+// healthy one it changes nothing, and the KPI report reads the same before and after.
 //
 // LIBSQL_URL (default http://127.0.0.1:8080) and LIBSQL_AUTH_TOKEN, as db:migrate and db:seed.
 // One transaction per org, so a failure leaves each org's facts either as they were or rebuilt.

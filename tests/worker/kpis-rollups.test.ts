@@ -8,11 +8,11 @@
 import { and, eq, inArray, isNotNull, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { DONE_STATUSES } from '../../core/lifecycle.ts';
-import { refreshFacts } from '../../db/job-facts.ts';
+import { FACT_TERMS, refreshFacts } from '../../db/job-facts.ts';
 import { jobFacts, jobs } from '../../db/schema.ts';
 import { openDb } from '../../worker/db.ts';
 import { ticketJob } from '../../worker/kpis/measures.ts';
-import { FACT_TERMS, factSpans, scheduleSpans, technicianSums } from '../../worker/kpis/rollups.ts';
+import { factSpans, scheduleSpans, technicianSums } from '../../worker/kpis/rollups.ts';
 import { sql } from './helpers.ts';
 import { at } from './kpis-org.ts';
 import { buildScenario, REPORT_AT, type Scenario } from './kpis-scenario.ts';

@@ -1,8 +1,9 @@
 /**
  * The report cache: GET /api/kpis answers and its drill-downs' lists, serialized, kept in the
- * Worker's isolate by org, its timezone and what was asked, each with the org's KPI data version (kpi_versions, raised by triggers in
- * the same transaction as any change that can move a figure or a listed row: migrations 0015 and
- * 0018) that the answer's batch read beside its rows. An answer is served again only while
+ * Worker's isolate by org, its timezone and what was asked, each with the org's KPI data version
+ * (kpi_versions, raised by triggers in the same transaction as any change that can move a figure
+ * or a listed row: migrations 0015 and 0018) that the answer's batch read beside its rows. An
+ * answer is served again only while
  *   - that version is still the org's (read with the request's session, worker/auth/session.ts), and
  *   - it is younger than CACHE_TTL_MS, because the waiting queue's ages, receivables' aging and
  *     the shift hours that utilisation divides by move with the clock, not with a change.
@@ -68,6 +69,13 @@ export const versionStatement = (db: Db, orgId: string) =>
   db.select({ version: kpiVersions.version }).from(kpiVersions).where(eq(kpiVersions.orgId, orgId));
 
 export const versionOf = (rows: { version: number }[]) => Number(rows[0]?.version ?? 0);
+
+/**
+ * The org's version for a request: as its session lookup read it (worker/auth/session.ts), so a
+ * kept answer costs no round trip of its own; read now only for a session made otherwise.
+ */
+export const sessionVersion = (db: Db, auth: { orgId: string; kpiVersion?: number }) => async () =>
+  auth.kpiVersion ?? versionOf(await versionStatement(db, auth.orgId));
 
 /** An answer's key: the org first (forgetOrg drops by it), then what else the report depends on. */
 export const reportKey = (orgId: string, timezone: string, range: { from: string; to: string }) =>

@@ -15,7 +15,7 @@ import { json, route, router } from '../http/router.ts';
 import { fieldProblem, Problem } from '../problem.ts';
 import { csvFileName, toCsv } from './csv.ts';
 import { readDrill, SNAPSHOTS } from './drills.ts';
-import { CACHE_TTL_MS, drillKey, keptResponse, reportKey, reports, versionOf, versionStatement } from './cache.ts';
+import { CACHE_TTL_MS, drillKey, keptResponse, reportKey, reports, sessionVersion } from './cache.ts';
 import { AgingBucket, KpiDrillList, KpiReport } from './records.ts';
 import { readReport } from './report.ts';
 
@@ -57,16 +57,10 @@ kpisRoutes.openapi(
     // The org and its timezone from the session (the permission is checked before this), so an
     // answer is only ever served to the org it was read for.
     const key = reportKey(auth.orgId, auth.timezone, range);
-    const answer = await reports.answer(
-      key,
-      now,
-      // Read with the session (worker/auth/session.ts), so a kept answer costs no round trip of its own.
-      async () => auth.kpiVersion ?? versionOf(await versionStatement(db, auth.orgId)),
-      async () => {
-        const { report, version } = await readReport(db, auth, range, now);
-        return { version, at: now, body: JSON.stringify(report) };
-      },
-    );
+    const answer = await reports.answer(key, now, sessionVersion(db, auth), async () => {
+      const { report, version } = await readReport(db, auth, range, now);
+      return { version, at: now, body: JSON.stringify(report) };
+    });
     return (await keptResponse(answer, c.req.header('accept-encoding'))) as never;
   },
 );
@@ -131,15 +125,10 @@ kpisRoutes.openapi(
     if (q.format !== 'csv') {
       // Kept like the report: the version follows every row a list shows (migration 0018), and the
       // snapshots' ages move with the clock at most a TTL.
-      const answer = await reports.answer(
-        drillKey(auth.orgId, auth.timezone, drill, query),
-        now,
-        async () => auth.kpiVersion ?? versionOf(await versionStatement(db, auth.orgId)),
-        async () => {
-          const { list, version } = await readDrill(db, drill, query);
-          return { version, at: now, body: JSON.stringify(list) };
-        },
-      );
+      const answer = await reports.answer(drillKey(auth.orgId, auth.timezone, drill, query), now, sessionVersion(db, auth), async () => {
+        const { list, version } = await readDrill(db, drill, query);
+        return { version, at: now, body: JSON.stringify(list) };
+      });
       return (await keptResponse(answer, c.req.header('accept-encoding'))) as never;
     }
     // An export is read as it is now.

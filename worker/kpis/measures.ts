@@ -1,8 +1,9 @@
 /**
  * The SQL the report and its drill-downs share, so a figure and the list behind it can only
  * select the same rows: which facts fall in a period, what the average ticket counts, and a
- * receivable's aging bucket (the sums themselves come from the rollups, rollups.ts). Every condition here leads
- * with the org, so each read is the org's alone and starts from an index that begins with org_id.
+ * receivable's aging bucket (the sums themselves come from the rollups, rollups.ts). Every
+ * condition here leads with the org, so each read is the org's alone and starts from an index
+ * that begins with org_id.
  */
 import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
@@ -14,9 +15,10 @@ export const completedWithin = (orgId: string, start: number, end: number) =>
   and(eq(jobFacts.orgId, orgId), gte(jobFacts.completedAt, start), lt(jobFacts.completedAt, end))!;
 
 /**
- * What the average ticket counts: an invoiced job, unless it is a return visit billed at $0 (DEFINITIONS.averageTicket).
- * The sums read the same rule from the view job_fact_terms (migration 0017, its ticket_jobs), which the
- * rollups' triggers use too; tests/worker/kpis-rollups.test.ts checks the two select the same facts.
+ * What the average ticket counts: an invoiced job, unless it is a return visit billed at $0
+ * (DEFINITIONS.averageTicket). The sums read the same rule from the view job_fact_terms (migration
+ * 0017, its ticket_jobs), which the rollups' triggers use too; tests/worker/kpis-rollups.test.ts
+ * checks the two select the same facts.
  */
 export const ticketJob = sql`(${jobFacts.invoiced} and not (${jobFacts.returnVisitOf} is not null and ${jobFacts.revenueCents} = 0))`;
 

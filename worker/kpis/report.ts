@@ -40,7 +40,8 @@ import { runBatch } from '../http/batch.ts';
 import { versionOf, versionStatement } from './cache.ts';
 import type { KpiReport } from './records.ts';
 import { agingBucket, receivable } from './measures.ts';
-import { FACT_TERMS, factSpans, scheduleSpans, technicianSums, type FactSums, type TechnicianRow } from './rollups.ts';
+import { FACT_TERMS } from '../../db/job-facts.ts';
+import { factSpans, scheduleSpans, technicianSums, type FactSums, type TechnicianRow } from './rollups.ts';
 
 /** Labels of the two periods in the schedule's spans. */
 const CURRENT = 1;

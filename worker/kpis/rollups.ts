@@ -15,8 +15,6 @@ import { type SQL, sql } from 'drizzle-orm';
 import { FACT_TERMS } from '../../db/job-facts.ts';
 import type { Db } from '../db.ts';
 
-export { FACT_TERMS };
-
 /** The bucket sizes of migration 0017's views (its `quarter` and `day`). */
 export const QUARTER_MS = 900_000;
 export const DAY_MS = 86_400_000;
